@@ -1,0 +1,17 @@
+namespace Listings.Api.Data;
+
+/// <summary>Settings of the database initialization run at start-up, bound from <see cref="SectionName"/>.</summary>
+public sealed class DatabaseInitializationOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "DatabaseInitialization";
+
+    /// <summary>The largest <see cref="SeedCount"/> accepted.</summary>
+    public const int MaxSeedCount = 5_000_000;
+
+    /// <summary>
+    /// Gets or sets the number of deterministic sample listings inserted when the <c>listings</c> table is
+    /// empty, from 0 to <see cref="MaxSeedCount"/>. The default value is 0 (no seed).
+    /// </summary>
+    public int SeedCount { get; set; }
+}

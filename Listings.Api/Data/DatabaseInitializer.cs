@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Listings.Api.Data;
+
+/// <summary>
+/// Applies the EF Core migrations, then seeds the table when configured to, in the background so the
+/// host answers its probes meanwhile. Retries while the database is unreachable and never stops the host:
+/// <see cref="DatabaseInitializerHealthCheck"/> reports the outcome instead.
+/// </summary>
+public sealed partial class DatabaseInitializer(
+    IServiceScopeFactory scopeFactory,
+    IOptions<DatabaseInitializationOptions> options,
+    ILogger<DatabaseInitializer> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes with the number of listings seeded once the database is ready; faults when initialization
+    /// failed for good; stays pending while it is in progress.
+    /// </summary>
+    public Task<int> Completion => _completion.Task;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                var seeded = await InitializeAsync(stoppingToken);
+                LogInitialized(seeded);
+                _completion.TrySetResult(seeded);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception) when (IsWorthRetrying(exception))
+            {
+                var cause = DatabaseFailures.FindTransient(exception) ?? exception.GetBaseException();
+                LogAttemptFailed(attempt, cause.GetType().Name, cause.Message, RetryDelay);
+            }
+            catch (Exception exception)
+            {
+                LogFailed(exception);
+                _completion.TrySetException(exception);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        _completion.TrySetCanceled(stoppingToken);
+    }
+
+    private async Task<int> InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ListingsDbContext>();
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(ct => db.Database.MigrateAsync(ct), cancellationToken);
+
+        return await ListingSeeder.SeedIfEmptyAsync(db, options.Value.SeedCount, cancellationToken);
+    }
+
+    // Replicas starting together race to create the database; the loser sees duplicate_database and
+    // succeeds on the next attempt, when the database exists.
+    private static bool IsWorthRetrying(Exception exception) =>
+        DatabaseFailures.FindTransient(exception) is not null
+        || exception.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database initialized: migrations applied, {Seeded} listings seeded")]
+    private partial void LogInitialized(int seeded);
+
+    // Npgsql messages name the host at most, never the connection string or its password.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database initialization attempt {Attempt} failed with {ExceptionType}: {Reason}; retrying in {Delay}")]
+    private partial void LogAttemptFailed(int attempt, string exceptionType, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database initialization failed and will not be retried")]
+    private partial void LogFailed(Exception exception);
+}

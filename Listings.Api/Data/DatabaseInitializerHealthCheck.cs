@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Listings.Api.Data;
+
+/// <summary>
+/// Reports the state of <see cref="DatabaseInitializer"/>: unhealthy until the migrations are applied and the
+/// seed is done, so that nothing routes requests to a replica whose schema is not ready.
+/// </summary>
+internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initializer) : IHealthCheck
+{
+    /// <summary>The name the check is registered under.</summary>
+    public const string Name = "database-initialization";
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var completion = initializer.Completion;
+        var result = completion.Status switch
+        {
+            TaskStatus.RanToCompletion =>
+                HealthCheckResult.Healthy($"Migrations applied; {completion.Result} listings seeded"),
+            TaskStatus.Faulted =>
+                HealthCheckResult.Unhealthy(
+                    $"Database initialization failed: {completion.Exception!.GetBaseException().Message}"),
+            TaskStatus.Canceled =>
+                HealthCheckResult.Unhealthy("Database initialization was canceled"),
+            _ => HealthCheckResult.Unhealthy("Database initialization in progress"),
+        };
+
+        return Task.FromResult(result);
+    }
+}

@@ -1,0 +1,76 @@
+using Listings.Api.Data;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Listings.Api.Errors;
+
+/// <summary>
+/// Turns every exception escaping an endpoint into problem details, never with a stack trace:
+/// a malformed request keeps its 4xx status, an unreachable or saturated database becomes 503 with
+/// <c>Retry-After</c>, anything else 500.
+/// </summary>
+internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+{
+    // Long enough for a pool connection to free up or a failover to finish, short enough to keep clients responsive.
+    private const string RetryAfterSeconds = "1";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException badRequest => BadRequest(httpContext, badRequest),
+            _ when DatabaseFailures.FindTransient(exception) is { } transient => DatabaseUnavailable(httpContext, transient),
+            _ => Unexpected(httpContext, exception),
+        };
+
+        // The result writes through IProblemDetailsService (adding the trace id) and falls back to plain
+        // JSON when the client's Accept header rules that out.
+        await TypedResults.Problem(problem).ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private ProblemDetails BadRequest(HttpContext httpContext, BadHttpRequestException exception)
+    {
+        LogBadRequest(httpContext.Request.Method, httpContext.Request.Path, exception.StatusCode, exception.Message);
+        return new ProblemDetails
+        {
+            Status = exception.StatusCode,
+            Title = ReasonPhrases.GetReasonPhrase(exception.StatusCode),
+            Detail = exception.Message,
+        };
+    }
+
+    private ProblemDetails DatabaseUnavailable(HttpContext httpContext, Exception transient)
+    {
+        LogDatabaseUnavailable(httpContext.Request.Method, httpContext.Request.Path, transient.GetType().Name, transient.Message);
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service unavailable",
+            Detail = "The database is unavailable; retry shortly.",
+        };
+    }
+
+    private ProblemDetails Unexpected(HttpContext httpContext, Exception exception)
+    {
+        LogUnexpected(exception, httpContext.Request.Method, httpContext.Request.Path);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status500InternalServerError,
+            Title = "Internal server error",
+            Detail = "An unexpected error occurred.",
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rejected {Method} {Path} with {StatusCode}: {Reason}")]
+    private partial void LogBadRequest(string method, PathString path, int statusCode, string reason);
+
+    // The exception itself is left out: the message names the host at most, and one line per failed request is enough.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable during {Method} {Path}: {ExceptionType}: {Reason}")]
+    private partial void LogDatabaseUnavailable(string method, PathString path, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception during {Method} {Path}")]
+    private partial void LogUnexpected(Exception exception, string method, PathString path);
+}

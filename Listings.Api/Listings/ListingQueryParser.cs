@@ -1,0 +1,120 @@
+using System.Globalization;
+using Microsoft.Extensions.Primitives;
+
+namespace Listings.Api.Listings;
+
+/// <summary>
+/// Reads <see cref="ListingQuery"/> from the raw query string. Parsing by hand, rather than binding
+/// typed parameters, turns empty, repeated, malformed and overflowing values into validation errors
+/// keyed by parameter name instead of a generic binding failure. Unknown parameters are ignored.
+/// </summary>
+public static class ListingQueryParser
+{
+    private static readonly string PageError =
+        $"The page must be a single integer from 1 to {ListingQuery.MaxPage}.";
+
+    private static readonly string PageSizeError =
+        $"The page size must be a single integer from 1 to {ListingQuery.MaxPageSize}.";
+
+    private static readonly string CityError =
+        $"The city must be a single value of 1 to {Listing.MaxCityLength} characters.";
+
+    private const string MinPriceError = "The minimum price must be a single number greater than or equal to 0.";
+
+    private const string MaxPriceError = "The maximum price must be a single number greater than or equal to 0.";
+
+    private const string PriceRangeError = "The minimum price must be less than or equal to the maximum price.";
+
+    /// <summary>Parses and validates the listing query.</summary>
+    /// <param name="query">The request's query string.</param>
+    /// <param name="listingQuery">The parsed query when there are no errors; otherwise <c>null</c>.</param>
+    /// <returns>The validation errors keyed by parameter name; empty when the query is valid.</returns>
+    public static Dictionary<string, string[]> Parse(IQueryCollection query, out ListingQuery? listingQuery)
+    {
+        var errors = new Dictionary<string, string[]>();
+
+        var page = ParseInt(query, ListingQuery.PageParameter, ListingQuery.DefaultPage, ListingQuery.MaxPage, PageError, errors);
+        var pageSize = ParseInt(query, ListingQuery.PageSizeParameter, ListingQuery.DefaultPageSize, ListingQuery.MaxPageSize, PageSizeError, errors);
+        var city = ParseCity(query, errors);
+        var minPrice = ParsePrice(query, ListingQuery.MinPriceParameter, MinPriceError, errors);
+        var maxPrice = ParsePrice(query, ListingQuery.MaxPriceParameter, MaxPriceError, errors);
+
+        if (minPrice > maxPrice)
+        {
+            // The error concerns both bounds; a client may look for it under either.
+            errors[ListingQuery.MinPriceParameter] = [PriceRangeError];
+            errors[ListingQuery.MaxPriceParameter] = [PriceRangeError];
+        }
+
+        listingQuery = errors.Count == 0 ? new ListingQuery(page, pageSize, city, minPrice, maxPrice) : null;
+        return errors;
+    }
+
+    private static int ParseInt(
+        IQueryCollection query, string name, int defaultValue, int max, string error, Dictionary<string, string[]> errors)
+    {
+        if (!query.TryGetValue(name, out var values))
+        {
+            return defaultValue;
+        }
+
+        if (TrySingle(values, out var text)
+            && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            && value >= 1
+            && value <= max)
+        {
+            return value;
+        }
+
+        errors[name] = [error];
+        return defaultValue;
+    }
+
+    private static string? ParseCity(IQueryCollection query, Dictionary<string, string[]> errors)
+    {
+        if (!query.TryGetValue(ListingQuery.CityParameter, out var values))
+        {
+            return null;
+        }
+
+        if (TrySingle(values, out var text))
+        {
+            var city = text.Trim();
+            if (city.Length is >= 1 and <= Listing.MaxCityLength)
+            {
+                return city;
+            }
+        }
+
+        errors[ListingQuery.CityParameter] = [CityError];
+        return null;
+    }
+
+    private static decimal? ParsePrice(IQueryCollection query, string name, string error, Dictionary<string, string[]> errors)
+    {
+        if (!query.TryGetValue(name, out var values))
+        {
+            return null;
+        }
+
+        if (TrySingle(values, out var text)
+            && decimal.TryParse(
+                text,
+                NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture,
+                out var value)
+            && value >= 0)
+        {
+            return value;
+        }
+
+        errors[name] = [error];
+        return null;
+    }
+
+    private static bool TrySingle(StringValues values, out string text)
+    {
+        text = values.Count == 1 ? values[0] ?? string.Empty : string.Empty;
+        return values.Count == 1;
+    }
+}

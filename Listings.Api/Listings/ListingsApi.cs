@@ -1,0 +1,171 @@
+using Listings.Api.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Listings.Api.Listings;
+
+/// <summary>The <c>/api/v1/listings</c> endpoints.</summary>
+public static class ListingsApi
+{
+    /// <summary>The path every listings endpoint sits under.</summary>
+    public const string RoutePrefix = "/api/v1/listings";
+
+    /// <summary>The largest request body accepted: a listing at its longest is well under 32 KiB of JSON.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>Maps the list, read, create, update and delete endpoints.</summary>
+    /// <param name="app">The application's route builder.</param>
+    public static IEndpointRouteBuilder MapListingsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(RoutePrefix)
+            .WithTags("Listings")
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapGet("/", GetListings)
+            .WithName(nameof(GetListings))
+            .WithSummary("List listings, newest first")
+            .WithDescription("Returns one page of listings ordered by creation time, newest first, optionally filtered by exact city and by price range.")
+            .ProducesValidationProblem()
+            .AddOpenApiOperationTransformer(ListingQueryOpenApi.DescribeQueryParameters);
+
+        api.MapGet("/{id}", GetListing)
+            .WithName(nameof(GetListing))
+            .WithSummary("Get a listing")
+            .WithDescription("Returns the listing with the given id.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/", CreateListing)
+            .WithName(nameof(CreateListing))
+            .WithSummary("Create a listing")
+            .WithDescription("Creates a listing and returns it with its id and timestamps; the Location header points at it.")
+            .WithBodyRules();
+
+        api.MapPut("/{id}", UpdateListing)
+            .WithName(nameof(UpdateListing))
+            .WithSummary("Replace a listing")
+            .WithDescription("Replaces every member of the listing with the given id and returns it.")
+            .WithBodyRules()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapDelete("/{id}", DeleteListing)
+            .WithName(nameof(DeleteListing))
+            .WithSummary("Delete a listing")
+            .WithDescription("Deletes the listing with the given id.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    private static RouteHandlerBuilder WithBodyRules(this RouteHandlerBuilder endpoint) => endpoint
+        .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodyBytes))
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    private static async Task<Results<Ok<ListingPage>, ValidationProblem>> GetListings(
+        HttpRequest request, ListingsDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = ListingQueryParser.Parse(request.Query, out var query);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var listings = db.Listings.AsNoTracking();
+        if (query.City is not null)
+        {
+            listings = listings.Where(l => l.City == query.City);
+        }
+
+        if (query.MinPrice is not null)
+        {
+            listings = listings.Where(l => l.Price >= query.MinPrice);
+        }
+
+        if (query.MaxPrice is not null)
+        {
+            listings = listings.Where(l => l.Price <= query.MaxPrice);
+        }
+
+        var totalCount = await listings.CountAsync(cancellationToken);
+        var items = await listings
+            .OrderByDescending(l => l.CreatedAt)
+            .ThenByDescending(l => l.Id)
+            .Skip(query.Offset)
+            .Take(query.PageSize)
+            .Select(l => ListingResponse.From(l))
+            .ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(ListingPage.Create(items, query, totalCount));
+    }
+
+    private static async Task<Results<Ok<ListingResponse>, ProblemHttpResult>> GetListing(
+        long id, ListingsDbContext db, CancellationToken cancellationToken)
+    {
+        var listing = await db.Listings.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+        return listing is null ? NotFound(id) : TypedResults.Ok(ListingResponse.From(listing));
+    }
+
+    private static async Task<Results<Created<ListingResponse>, ValidationProblem>> CreateListing(
+        ListingRequest request, ListingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = ListingRequestValidator.Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var now = Now(clock);
+        var listing = new Listing { CreatedAt = now };
+        request.ApplyTo(listing, now);
+        db.Listings.Add(listing);
+        await db.SaveChangesAsync(cancellationToken);
+
+        return TypedResults.Created($"{RoutePrefix}/{listing.Id}", ListingResponse.From(listing));
+    }
+
+    private static async Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
+        long id, ListingRequest request, ListingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = ListingRequestValidator.Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var listing = await db.Listings.FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (listing is null)
+        {
+            return NotFound(id);
+        }
+
+        request.ApplyTo(listing, Now(clock));
+        await db.SaveChangesAsync(cancellationToken);
+
+        return TypedResults.Ok(ListingResponse.From(listing));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
+        long id, ListingsDbContext db, CancellationToken cancellationToken)
+    {
+        var deleted = await db.Listings.Where(l => l.Id == id).ExecuteDeleteAsync(cancellationToken);
+        return deleted == 0 ? NotFound(id) : TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Listing not found",
+        detail: $"There is no listing with id {id}.");
+
+    // timestamptz keeps microseconds: truncating here makes the timestamps a write returns equal to
+    // the ones a later read returns.
+    private static DateTimeOffset Now(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+}

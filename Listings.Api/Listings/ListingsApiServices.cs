@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Listings.Api.Listings;
+
+/// <summary>Registers what the listings endpoints need besides the database.</summary>
+public static class ListingsApiServices
+{
+    /// <summary>
+    /// Makes request binding strict and loud: unknown, missing and <c>null</c> JSON members and numbers written as strings are rejected, and
+    /// every binding failure throws <see cref="BadHttpRequestException"/> so the exception handler answers it
+    /// with problem details naming the culprit, in every environment.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    public static TBuilder AddListingsApi<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.RespectNullableAnnotations = true;
+            options.SerializerOptions.RespectRequiredConstructorParameters = true;
+            // The web defaults accept numbers written as strings; a wrong type must be a 400 like any other.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        return builder;
+    }
+}

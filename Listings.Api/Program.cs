@@ -1,0 +1,23 @@
+using Listings.Api.Data;
+using Listings.Api.Errors;
+using Listings.Api.Listings;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddListingsData();
+builder.AddListingsApi();
+
+builder.Services.AddErrorHandling();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapListingsApi();
+app.MapDefaultEndpoints();
+
+app.Run();

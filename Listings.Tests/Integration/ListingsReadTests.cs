@@ -1,0 +1,138 @@
+using Listings.Tests.Infrastructure;
+
+namespace Listings.Tests.Integration;
+
+[Collection(ListingsAppCollection.Name)]
+public sealed class ListingsReadTests(ListingsAppFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateApiClient();
+
+    [Fact]
+    public async Task FirstPageReturnsTwentyListingsNewestFirstWithPagingMetadata()
+    {
+        var page = await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?page=1");
+
+        Assert.NotNull(page);
+        Assert.Equal(1, page.Page);
+        Assert.Equal(20, page.PageSize);
+        Assert.Equal(20, page.Items.Count);
+        Assert.True(page.TotalCount >= ListingsAppFixture.SeedCount - 10, $"totalCount {page.TotalCount}");
+        Assert.Equal((int)Math.Ceiling(page.TotalCount / 20.0), page.TotalPages);
+        Assert.Equal(
+            page.Items.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Select(l => l.Id),
+            page.Items.Select(l => l.Id));
+    }
+
+    [Fact]
+    public async Task ConsecutivePagesDoNotOverlap()
+    {
+        var first = await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?page=1&pageSize=10");
+        var second = await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?page=2&pageSize=10");
+
+        Assert.Equal(10, first!.Items.Count);
+        Assert.Equal(10, second!.Items.Count);
+        Assert.Empty(first.Items.Select(l => l.Id).Intersect(second.Items.Select(l => l.Id)));
+        Assert.True(first.Items[^1].CreatedAt >= second.Items[0].CreatedAt);
+    }
+
+    [Fact]
+    public async Task CityFilterReturnsOnlyListingsInThatCity()
+    {
+        var any = await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?page=1&pageSize=1");
+        var city = any!.Items[0].City;
+
+        var page = await _client.GetFromJsonAsync<ListingPageJson>($"/api/v1/listings?city={Uri.EscapeDataString(city)}&pageSize=100");
+
+        Assert.NotEmpty(page!.Items);
+        Assert.All(page.Items, listing => Assert.Equal(city, listing.City));
+        Assert.True(page.TotalCount < any.TotalCount, "the filter should narrow the seeded listings");
+    }
+
+    [Fact]
+    public async Task PriceRangeFilterReturnsOnlyListingsInsideTheRange()
+    {
+        var page = await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?minPrice=500&maxPrice=2000&pageSize=100");
+
+        Assert.All(page!.Items, listing => Assert.InRange(listing.Price, 500m, 2000m));
+    }
+
+    [Fact]
+    public async Task ListingIsReadByItsId()
+    {
+        var first = (await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?pageSize=1"))!.Items[0];
+
+        var listing = await _client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{first.Id}");
+
+        Assert.Equal(first, listing);
+    }
+
+    [Fact]
+    public async Task MissingListingIsNotFoundProblem()
+    {
+        var response = await _client.GetAsync("/api/v1/listings/987654321");
+
+        await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1.5")]
+    [InlineData("99999999999999999999999")]
+    public async Task IdThatIsNotAnIdIsBadRequestProblem(string id)
+    {
+        var response = await _client.GetAsync($"/api/v1/listings/{id}");
+
+        await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("page=0", "page")]
+    [InlineData("page=-1", "page")]
+    [InlineData("page=abc", "page")]
+    [InlineData("page=", "page")]
+    [InlineData("page=1&page=2", "page")]
+    [InlineData("page=99999999999999999999", "page")]
+    [InlineData("pageSize=0", "pageSize")]
+    [InlineData("pageSize=101", "pageSize")]
+    [InlineData("pageSize=ten", "pageSize")]
+    [InlineData("minPrice=-1", "minPrice")]
+    [InlineData("minPrice=cheap", "minPrice")]
+    [InlineData("minPrice=900&maxPrice=100", "minPrice")]
+    public async Task BadPagingOrFilterIsValidationProblemNamingTheParameter(string query, string parameter)
+    {
+        var response = await _client.GetAsync($"/api/v1/listings?{query}");
+
+        var problem = await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.NotNull(problem.Errors);
+        Assert.Contains(parameter, problem.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task TwentyParallelRequestsForTheFirstPageAllSucceed()
+    {
+        // The original system's own acceptance check: 20 parallel 'curl .../api/v1/listings?page=1'.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.GetAsync("/api/v1/listings?page=1")));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentDescribesTheListingsEndpoints()
+    {
+        var document = await _client.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("\"/api/v1/listings\"", document);
+        Assert.Contains("\"/api/v1/listings/{id}\"", document);
+    }
+
+    [Fact]
+    public async Task HealthIsHealthyAndLivenessAnswers()
+    {
+        var health = await _client.GetAsync("/health");
+        var alive = await _client.GetAsync("/alive");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Contains("\"status\":\"Healthy\"", await health.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+}

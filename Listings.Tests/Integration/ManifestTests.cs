@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Listings.Tests.Infrastructure;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>Runs the README's publish command for real and reads the manifest it writes.</summary>
+public sealed partial class ManifestTests
+{
+    private const string SupabasePassword = "Sup3r-Secret-Pa55word";
+
+    [Fact]
+    public async Task ExternalConnectionStringBecomesASecretParameterAndItsPasswordStaysOut()
+    {
+        var (manifest, text) = await PublishAsync(
+            $"Host=aws-0-eu-west-1.pooler.supabase.com;Port=6543;Username=postgres.abcdefghijklmnop;Password={SupabasePassword};Database=postgres");
+
+        var database = manifest["resources"]!["listingsdb"]!;
+        Assert.Equal("parameter.v0", database["type"]!.GetValue<string>());
+        Assert.True(database["inputs"]!["value"]!["secret"]!.GetValue<bool>());
+        Assert.DoesNotContain(SupabasePassword, text);
+        Assert.DoesNotContain("supabase.com", text);
+        AssertNoLocalServerAndNoLiteralPassword(manifest, text);
+    }
+
+    [Fact]
+    public async Task WithoutAConnectionStringTheDatabaseIsTheContainerWithAGeneratedSecretPassword()
+    {
+        var (manifest, text) = await PublishAsync(connectionString: null);
+
+        var server = manifest["resources"]!["postgres"]!;
+        Assert.Equal("container.v0", server["type"]!.GetValue<string>());
+        Assert.Equal("value.v0", manifest["resources"]!["listingsdb"]!["type"]!.GetValue<string>());
+        Assert.True(manifest["resources"]!["postgres-password"]!["inputs"]!["value"]!["secret"]!.GetValue<bool>());
+        Assert.Null(manifest["resources"]!["pgadmin"]);
+        AssertNoLocalServerAndNoLiteralPassword(manifest, text);
+    }
+
+    private static void AssertNoLocalServerAndNoLiteralPassword(JsonNode manifest, string text)
+    {
+        var types = manifest["resources"]!.AsObject().Select(resource => resource.Value!["type"]!.GetValue<string>());
+        Assert.DoesNotContain(types, type => type.StartsWith("executable", StringComparison.Ordinal));
+        Assert.DoesNotContain("run-postgres.sh", text);
+        // Every password in the manifest is a placeholder such as {postgres-password.value}, never a value.
+        Assert.Empty(LiteralPasswordRegex().Matches(text));
+        Assert.Equal("project.v0", manifest["resources"]!["api"]!["type"]!.GetValue<string>());
+    }
+
+    private static async Task<(JsonNode Manifest, string Text)> PublishAsync(string? connectionString)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"listings-manifest-{Guid.NewGuid():N}.json");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "run", "--project", "AppHost", "--no-build", "--configuration", RepositoryPaths.Configuration,
+            "--", "--publisher", "manifest", "--output-path", output,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("ConnectionStrings__listingsdb");
+        start.Environment.Remove("Database__Mode");
+        if (connectionString is not null)
+        {
+            start.Environment["ConnectionStrings__listingsdb"] = connectionString;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token);
+
+        var log = await stdout + await stderr;
+        Assert.True(process.ExitCode == 0, $"publish failed ({process.ExitCode}): {log}");
+        if (connectionString is not null)
+        {
+            Assert.DoesNotContain(SupabasePassword, log);
+        }
+
+        try
+        {
+            var text = await File.ReadAllTextAsync(output);
+            return (JsonNode.Parse(text)!, text);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [GeneratedRegex(@"(?i)password=(?!\{)")]
+    private static partial Regex LiteralPasswordRegex();
+}

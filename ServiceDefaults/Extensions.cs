@@ -1,0 +1,121 @@
+using Listings.ServiceDefaults.Health;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+// The template puts these extensions in this namespace so every service finds them without a using.
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Adds the common Aspire services: service discovery, resilience, health checks and OpenTelemetry.
+/// Every service project in the solution references this project and calls <see cref="AddServiceDefaults{TBuilder}"/>.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>The path of the readiness probe: every registered health check.</summary>
+    public const string HealthEndpointPath = "/health";
+
+    /// <summary>The path of the liveness probe: only checks tagged <c>live</c>, never the database.</summary>
+    public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>The tag that puts a health check into the liveness probe.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>The meter Npgsql publishes its pool and command metrics on.</summary>
+    public const string NpgsqlMeterName = "Npgsql";
+
+    /// <summary>Adds service discovery, HTTP resilience, the default health checks and OpenTelemetry.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    /// <summary>Configures logs, metrics (ASP.NET Core, HTTP client, runtime, Npgsql) and traces.</summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(NpgsqlMeterName))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(options =>
+                    // Probes run every few seconds; tracing them would bury the requests that matter.
+                    options.Filter = context =>
+                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                .AddHttpClientInstrumentation());
+
+        builder.AddOpenTelemetryExporters();
+
+        return builder;
+    }
+
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        // The AppHost sets this variable for every resource it starts; elsewhere nothing is exported.
+        var useOtlpExporter = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+        if (useOtlpExporter)
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds a liveness check that only proves the process answers.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health</c> (all checks, with their status and data as JSON) and <c>/alive</c> (liveness only).
+    /// Unlike the Aspire template they are mapped in every environment: a deployed service needs its probes,
+    /// and the responses carry no secrets.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
+        {
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(LiveTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+
+        return app;
+    }
+}
