@@ -1,11 +1,14 @@
 using Listings.AppHost;
 using Listings.AppHost.Database;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 var database = builder.AddListingsDatabase();
 
 builder.AddProject<Projects.Listings_Api>("api")
+    .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 1))
+    .WithConnectionPoolPolicy()
     .WithReference(database)
     .WaitFor(database)
     .WithSeedData()

@@ -1,6 +1,12 @@
 using Listings.Api.Data;
 using Listings.Api.Errors;
 using Listings.Api.Listings;
+using Listings.ServiceDefaults.ConnectionPool;
+
+if (DbInfoCommand.IsInvocation(args))
+{
+    return await DbInfoCommand.RunAsync(args, ListingsDataExtensions.ConnectionName, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,3 +27,4 @@ app.MapListingsApi();
 app.MapDefaultEndpoints();
 
 app.Run();
+return 0;

@@ -10,13 +10,14 @@ public static class ListingsDataExtensions
     public const string ConnectionName = "listingsdb";
 
     /// <summary>
-    /// Adds <see cref="ListingsDbContext"/> through Aspire (pooling, retries, health check, telemetry) and the
-    /// background <see cref="DatabaseInitializer"/> with its <c>database-initialization</c> health check.
+    /// Adds <see cref="ListingsDbContext"/> through Aspire (context pooling, health check, telemetry) on a connection
+    /// planned by the connection-pool policy (see ServiceDefaults' <c>ConnectionPool</c>), and the background
+    /// <see cref="DatabaseInitializer"/> with its <c>database-initialization</c> health check.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     public static TBuilder AddListingsData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddNpgsqlDbContext<ListingsDbContext>(
+        builder.AddNpgsqlDbContextWithPoolPolicy<ListingsDbContext>(
             ConnectionName,
             // Aspire's default of six retries with back-off holds a request for about a minute while the
             // database is down. Two quick retries ride out a blip; past that the client gets a 503 with

@@ -1,0 +1,31 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Listings.AppHost;
+
+/// <summary>Hands the AppHost's connection-pool settings and the replica count to a service.</summary>
+public static class ConnectionPoolPolicyExtensions
+{
+    /// <summary>The AppHost configuration section forwarded to the service, as the service's own <c>ConnectionPool</c> section.</summary>
+    public const string SectionName = "ConnectionPool";
+
+    /// <summary>
+    /// Forwards every <c>ConnectionPool:*</c> setting of the AppHost (appsettings, user-secrets, environment, command
+    /// line) to <paramref name="service"/>, so the pool policy is configured where the connection string is; and sets
+    /// <c>ConnectionPool:Replicas</c> to the service's replica count, because every replica has a pool of its own.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConnectionPoolPolicy(this IResourceBuilder<ProjectResource> service)
+    {
+        var settings = service.ApplicationBuilder.Configuration.GetSection(SectionName)
+            .AsEnumerable(makePathsRelative: true)
+            .Where(setting => setting.Value is not null && !string.Equals(setting.Key, "Replicas", StringComparison.OrdinalIgnoreCase));
+
+        foreach (var (key, value) in settings)
+        {
+            service.WithEnvironment($"{SectionName}__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
+        }
+
+        var replicas = service.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var annotation) ? annotation.Replicas : 1;
+        return service.WithEnvironment($"{SectionName}__Replicas", replicas.ToString(CultureInfo.InvariantCulture));
+    }
+}

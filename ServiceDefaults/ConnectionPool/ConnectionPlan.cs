@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// The effective connection and pool settings of a service, with the reasons behind them. Everything here is safe
+/// to print except <see cref="ConnectionString"/>, which carries the password and is never serialized.
+/// </summary>
+public sealed record ConnectionPlan
+{
+    /// <summary>Where the connection string came from, e.g. <c>ConnectionStrings:listingsdb</c> or <c>DATABASE_URL</c>.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The connection mode, or null when the connection string could not be read.</summary>
+    [JsonIgnore]
+    public ConnectionMode? Mode { get; init; }
+
+    /// <summary>The connection mode's name: <c>direct</c>, <c>session-pooler</c> or <c>transaction-pooler</c>.</summary>
+    [JsonPropertyName("mode")]
+    public string? ModeName => Mode?.ToName();
+
+    /// <summary>True when <c>ConnectionPool:Mode</c> set the mode rather than detection.</summary>
+    public bool ModeConfigured { get; init; }
+
+    /// <summary>The server or pooler host.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The server or pooler port.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>The database name.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>The user name (never the password).</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The TLS mode, e.g. <c>Require</c>.</summary>
+    public string? SslMode { get; init; }
+
+    /// <summary><c>Maximum Pool Size</c> of each replica.</summary>
+    public int MaxPoolSize { get; init; }
+
+    /// <summary><c>Minimum Pool Size</c> of each replica.</summary>
+    public int MinPoolSize { get; init; }
+
+    /// <summary><c>Timeout</c>: the most seconds to open a connection or wait for a free one.</summary>
+    public int TimeoutSeconds { get; init; }
+
+    /// <summary><c>Max Auto Prepare</c>; always 0 behind a transaction pooler.</summary>
+    public int MaxAutoPrepare { get; init; }
+
+    /// <summary><c>No Reset On Close</c>; true behind a transaction pooler.</summary>
+    public bool NoResetOnClose { get; init; }
+
+    /// <summary><c>Connection Idle Lifetime</c> in seconds.</summary>
+    public int ConnectionIdleLifetimeSeconds { get; init; }
+
+    /// <summary><c>Connection Lifetime</c> in seconds (0: forever).</summary>
+    public int ConnectionLifetimeSeconds { get; init; }
+
+    /// <summary><c>Keepalive</c> in seconds (0: off).</summary>
+    public int KeepAliveSeconds { get; init; }
+
+    /// <summary>The replicas that share the budget.</summary>
+    public int Replicas { get; init; }
+
+    /// <summary>The connection budget this plan is measured against.</summary>
+    public ConnectionBudget? Budget { get; init; }
+
+    /// <summary>True when the pool would hold more than its budget.</summary>
+    public bool OverBudget => Budget?.IsExceededBy(MaxPoolSize) == true;
+
+    /// <summary>What a human should know: defaults raised, settings kept, the budget overrun (when not strict).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Why the plan is refused; the service does not start while there is any.</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>The advice for this mode, as the original system printed it at start.</summary>
+    public string? Advice { get; init; }
+
+    /// <summary>The connection before and after <c>ConnectionPool:PreferredMode</c> rewrote it (passwords redacted), if it did.</summary>
+    public string? Rewrite { get; init; }
+
+    /// <summary>True when the service may start with this plan and it stays within its budget.</summary>
+    public bool Safe => Errors.Count == 0 && !OverBudget;
+
+    /// <summary>The connection string to use, password included. Never log or print it.</summary>
+    [JsonIgnore]
+    public string? ConnectionString { get; init; }
+}

@@ -1,0 +1,271 @@
+using Npgsql;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// Turns a connection string and the <see cref="ConnectionPoolOptions"/> into a <see cref="ConnectionPlan"/>: the mode,
+/// a pool sized and bounded for it and for the server's budget, and the settings that mode needs. Pure: the same
+/// inputs give the same plan, which the service, <c>db-info</c> and the tests all use.
+/// </summary>
+public static class ConnectionPlanner
+{
+    // Canonical keyword names, as NpgsqlConnectionStringBuilder.Keys reports what a connection string set.
+    private const string MaxPoolSizeKeyword = "Maximum Pool Size";
+    private const string MinPoolSizeKeyword = "Minimum Pool Size";
+    private const string TimeoutKeyword = "Timeout";
+    private const string IdleLifetimeKeyword = "Connection Idle Lifetime";
+    private const string LifetimeKeyword = "Connection Lifetime";
+    private const string KeepAliveKeyword = "Keepalive";
+    private const string MaxAutoPrepareKeyword = "Max Auto Prepare";
+    private const string NoResetOnCloseKeyword = "No Reset On Close";
+    private const string SslModeKeyword = "SSL Mode";
+    private const string ApplicationNameKeyword = "Application Name";
+
+    /// <summary>Plans the connection.</summary>
+    /// <param name="connectionString">The connection string or URL as configured, or null when none is.</param>
+    /// <param name="source">The setting it came from, named in messages (e.g. <c>ConnectionStrings:listingsdb</c>).</param>
+    /// <param name="options">The pool policy.</param>
+    /// <param name="serverMaxConnections">The server's <c>max_connections</c> when it was read, used unless configured.</param>
+    /// <param name="applicationName">Set as <c>Application Name</c> unless the connection string names one, so the
+    /// service's connections are recognizable in <c>pg_stat_activity</c>.</param>
+    public static ConnectionPlan Plan(
+        string? connectionString, string source, ConnectionPoolOptions options, int? serverMaxConnections = null, string? applicationName = null)
+    {
+        var optionErrors = ConnectionPoolOptionsValidator.Check(options);
+        if (optionErrors.Count > 0)
+        {
+            return new ConnectionPlan { Source = source, Errors = optionErrors };
+        }
+
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return new ConnectionPlan
+            {
+                Source = source,
+                Errors = [$"No database connection is configured: set {source} (an Npgsql connection string or a postgresql:// URL)."],
+            };
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = DatabaseConnectionString.Parse(connectionString, source);
+        }
+        catch (ConnectionStringFormatException error)
+        {
+            return new ConnectionPlan { Source = source, Errors = [error.Message] };
+        }
+
+        var errors = new List<string>();
+        var warnings = new List<string>();
+        var written = builder.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var modeConfigured = ConnectionModeNames.TryParse(options.Mode, out var configuredMode);
+        var mode = modeConfigured ? configuredMode : ConnectionModeDetector.Detect(builder.Host, builder.Port, builder.Username);
+
+        var rewrite = SwitchMode(builder, options, ref mode, modeConfigured, errors, warnings);
+
+        RequireTls(builder, written, warnings);
+
+        var maxPoolSize = PlanMaxPoolSize(builder, written, options, mode, errors);
+        var minPoolSize = written.Contains(MinPoolSizeKeyword) ? builder.MinPoolSize : options.MinPoolSize;
+        if (minPoolSize > maxPoolSize)
+        {
+            errors.Add($"Minimum Pool Size ({minPoolSize}) is above Maximum Pool Size ({maxPoolSize}): lower ConnectionPool:MinPoolSize or 'Minimum Pool Size'.");
+        }
+
+        var (maxAutoPrepare, noResetOnClose) = PlanStatementSettings(builder, written, options, mode, errors, warnings);
+
+        builder.MaxPoolSize = maxPoolSize;
+        builder.MinPoolSize = Math.Min(minPoolSize, maxPoolSize);
+        builder.Timeout = written.Contains(TimeoutKeyword) ? builder.Timeout : options.TimeoutSeconds;
+        builder.ConnectionIdleLifetime = written.Contains(IdleLifetimeKeyword) ? builder.ConnectionIdleLifetime : options.ConnectionIdleLifetimeSeconds;
+        builder.ConnectionLifetime = written.Contains(LifetimeKeyword) ? builder.ConnectionLifetime : options.ConnectionLifetimeSeconds;
+        builder.KeepAlive = written.Contains(KeepAliveKeyword) ? builder.KeepAlive : options.KeepAliveSeconds;
+        builder.MaxAutoPrepare = maxAutoPrepare;
+        builder.NoResetOnClose = noResetOnClose;
+        if (!written.Contains(ApplicationNameKeyword) && !string.IsNullOrEmpty(applicationName))
+        {
+            builder.ApplicationName = applicationName;
+        }
+
+        var budget = PlanBudget(options, mode, serverMaxConnections);
+        CheckBudget(budget, maxPoolSize, options, errors, warnings);
+
+        return new ConnectionPlan
+        {
+            Source = source,
+            Mode = mode,
+            ModeConfigured = modeConfigured,
+            Host = builder.Host,
+            Port = builder.Port,
+            Database = builder.Database,
+            Username = builder.Username,
+            SslMode = builder.SslMode.ToString(),
+            MaxPoolSize = maxPoolSize,
+            MinPoolSize = builder.MinPoolSize,
+            TimeoutSeconds = builder.Timeout,
+            MaxAutoPrepare = maxAutoPrepare,
+            NoResetOnClose = noResetOnClose,
+            ConnectionIdleLifetimeSeconds = builder.ConnectionIdleLifetime,
+            ConnectionLifetimeSeconds = builder.ConnectionLifetime,
+            KeepAliveSeconds = builder.KeepAlive,
+            Replicas = options.Replicas,
+            Budget = budget,
+            Warnings = warnings,
+            Errors = errors,
+            Advice = Advice(mode, options),
+            Rewrite = rewrite,
+            ConnectionString = builder.ConnectionString,
+        };
+    }
+
+    private static string? SwitchMode(
+        NpgsqlConnectionStringBuilder builder, ConnectionPoolOptions options, ref ConnectionMode mode, bool modeConfigured,
+        List<string> errors, List<string> warnings)
+    {
+        var before = DatabaseConnectionString.Redact(builder);
+        try
+        {
+            if (SupabaseModeSwitch.Apply(builder, options.PreferredMode, mode) is not { } note)
+            {
+                return null;
+            }
+
+            warnings.Add(note);
+            if (!modeConfigured)
+            {
+                mode = ConnectionModeDetector.Detect(builder.Host, builder.Port, builder.Username);
+            }
+
+            return $"{before} => {DatabaseConnectionString.Redact(builder)}";
+        }
+        catch (InvalidOperationException error)
+        {
+            errors.Add(error.Message);
+            return null;
+        }
+    }
+
+    private static void RequireTls(NpgsqlConnectionStringBuilder builder, HashSet<string> written, List<string> warnings)
+    {
+        // Supabase does not enforce TLS by default; Npgsql's default (Prefer) would fall back to plain text.
+        if (!SupabaseEndpoints.IsSupabaseHost(builder.Host) || builder.SslMode >= SslMode.Require)
+        {
+            return;
+        }
+
+        if (written.Contains(SslModeKeyword))
+        {
+            warnings.Add($"SSL Mode={builder.SslMode} was raised to Require: Supabase connections carry the password and the data over the internet.");
+        }
+
+        builder.SslMode = SslMode.Require;
+    }
+
+    private static int PlanMaxPoolSize(
+        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionPoolOptions options, ConnectionMode mode, List<string> errors)
+    {
+        var cap = options.SessionPoolerClientCap;
+        var maxPoolSize = written.Contains(MaxPoolSizeKeyword)
+            ? builder.MaxPoolSize
+            : options.MaxPoolSize ?? mode switch
+            {
+                ConnectionMode.Direct => ConnectionPoolOptions.DefaultDirectMaxPoolSize,
+                ConnectionMode.TransactionPooler => ConnectionPoolOptions.DefaultTransactionPoolerMaxPoolSize,
+                _ => Math.Max(1, cap / options.Replicas),
+            };
+
+        if (mode == ConnectionMode.SessionPooler && maxPoolSize * options.Replicas > cap)
+        {
+            // Supavisor answers the 16th client with 'max clients reached in session mode'.
+            errors.Add(
+                $"Maximum Pool Size {maxPoolSize} × {options.Replicas} {Replicas(options.Replicas)} = {maxPoolSize * options.Replicas}"
+                + $" exceeds the session pooler's client cap of {cap} (ConnectionPool:SessionPoolerClientCap): Supavisor would refuse"
+                + $" clients with 'max clients reached in session mode'. Lower ConnectionPool:MaxPoolSize to {Math.Max(1, cap / options.Replicas)},"
+                + " or use the transaction pooler (port 6543).");
+        }
+
+        return maxPoolSize;
+    }
+
+    private static (int MaxAutoPrepare, bool NoResetOnClose) PlanStatementSettings(
+        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionPoolOptions options, ConnectionMode mode,
+        List<string> errors, List<string> warnings)
+    {
+        if (mode != ConnectionMode.TransactionPooler)
+        {
+            return (
+                written.Contains(MaxAutoPrepareKeyword) ? builder.MaxAutoPrepare : options.MaxAutoPrepare ?? ConnectionPoolOptions.DefaultMaxAutoPrepare,
+                written.Contains(NoResetOnCloseKeyword) && builder.NoResetOnClose);
+        }
+
+        // A transaction pooler hands each transaction to any server connection: a statement prepared on one is
+        // unknown on the next ('prepared statement "_p1" does not exist').
+        var askedFor = written.Contains(MaxAutoPrepareKeyword) ? builder.MaxAutoPrepare : options.MaxAutoPrepare ?? 0;
+        if (askedFor > 0)
+        {
+            errors.Add(
+                $"Max Auto Prepare={askedFor} is unsafe behind a transaction pooler: prepared statements do not survive between"
+                + " transactions there. Remove 'Max Auto Prepare' from the connection string and ConnectionPool:MaxAutoPrepare,"
+                + " or connect directly or through the session pooler (port 5432).");
+        }
+
+        if (written.Contains(NoResetOnCloseKeyword) && !builder.NoResetOnClose)
+        {
+            warnings.Add("No Reset On Close=false is kept: every connection return sends DISCARD ALL through the transaction pooler, which resets nothing useful there.");
+            return (0, false);
+        }
+
+        return (0, true);
+    }
+
+    private static ConnectionBudget PlanBudget(ConnectionPoolOptions options, ConnectionMode mode, int? serverMaxConnections)
+    {
+        if (mode == ConnectionMode.SessionPooler)
+        {
+            return ConnectionBudget.FromSessionPoolerCap(options.SessionPoolerClientCap, options.Replicas);
+        }
+
+        var fraction = options.BudgetFraction ?? (mode == ConnectionMode.Direct
+            ? ConnectionPoolOptions.DefaultDirectBudgetFraction
+            : ConnectionPoolOptions.DefaultPoolerBudgetFraction);
+
+        return options.ServerMaxConnections is { } configured
+            ? ConnectionBudget.FromServer(configured, fraction, options.Replicas, "configured")
+            : ConnectionBudget.FromServer(serverMaxConnections, fraction, options.Replicas, "server");
+    }
+
+    private static void CheckBudget(ConnectionBudget budget, int maxPoolSize, ConnectionPoolOptions options, List<string> errors, List<string> warnings)
+    {
+        if (budget.PerReplicaAllowance is not { } allowance)
+        {
+            warnings.Add("The server's max_connections is unknown, so the pool cannot be checked against it: set ConnectionPool:ServerMaxConnections (60 on Supabase Nano and Micro).");
+            return;
+        }
+
+        if (budget.Source == "session-pooler-cap" || maxPoolSize <= allowance)
+        {
+            return;
+        }
+
+        var message =
+            $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Replicas(budget.Replicas)} = {maxPoolSize * budget.Replicas} exceeds the budget of"
+            + $" {allowance * budget.Replicas} ({budget.Fraction:P0} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
+            + $" to {allowance}, or raise ConnectionPool:BudgetFraction or ConnectionPool:ServerMaxConnections if the server has room.";
+
+        (options.Strict ? errors : warnings).Add(options.Strict ? message + " (ConnectionPool:Strict is true.)" : message);
+    }
+
+    private static string Advice(ConnectionMode mode, ConnectionPoolOptions options) => mode switch
+    {
+        ConnectionMode.Direct => "direct connection: optimal for a long-running service (prepared statements and session state work).",
+        ConnectionMode.SessionPooler =>
+            $"session pooler: every pooled connection holds one of its {options.SessionPoolerClientCap} client slots for as long as it is open;"
+            + " consider a direct connection for a long-running service, or the transaction pooler (port 6543) for many replicas.",
+        _ => "transaction pooler: no prepared statements and no session state between transactions;"
+            + " consider a direct connection (or the session pooler on port 5432) for a long-running service.",
+    };
+
+    private static string Replicas(int count) => count == 1 ? "replica" : "replicas";
+}

@@ -1,0 +1,58 @@
+using Listings.ServiceDefaults.ConnectionPool;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Registers an EF Core context on PostgreSQL with the connection-pool policy applied.</summary>
+public static class ConnectionPoolExtensions
+{
+    /// <summary>
+    /// Adds <typeparamref name="TContext"/> through Aspire's Npgsql EF Core integration (context pooling, health check,
+    /// tracing, the <c>Npgsql</c> meter) on a connection planned by <see cref="ConnectionPlanner"/>: the mode detected,
+    /// the pool sized and bounded for it and for the server's budget, unsafe settings refused. The connection string is
+    /// read from <c>ConnectionStrings:&lt;name&gt;</c> or <c>DATABASE_URL</c>; the policy from <c>ConnectionPool</c>.
+    /// </summary>
+    /// <exception cref="ConnectionPlanException">The plan is refused; the message lists every reason and its fix.</exception>
+    public static ConnectionPlan AddNpgsqlDbContextWithPoolPolicy<TContext>(
+        this IHostApplicationBuilder builder,
+        string connectionName,
+        Action<Aspire.Npgsql.EntityFrameworkCore.PostgreSQL.NpgsqlEntityFrameworkCorePostgreSQLSettings>? configureSettings = null,
+        Action<DbContextOptionsBuilder>? configureDbContextOptions = null)
+        where TContext : DbContext
+    {
+        builder.Services.AddOptions<ConnectionPoolOptions>()
+            .BindConfiguration(ConnectionPoolOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ConnectionPoolOptions>, ConnectionPoolOptionsValidator>();
+
+        var options = builder.Configuration.GetSection(ConnectionPoolOptions.SectionName).Get<ConnectionPoolOptions>() ?? new();
+        var (connectionString, source) = ConnectionSource.Read(builder.Configuration, connectionName);
+        var plan = ConnectionPlanner.Plan(connectionString, source, options, applicationName: builder.Environment.ApplicationName);
+        if (plan.Errors.Count > 0)
+        {
+            throw new ConnectionPlanException(plan);
+        }
+
+        builder.AddNpgsqlDbContext<TContext>(
+            connectionName,
+            settings =>
+            {
+                settings.ConnectionString = plan.ConnectionString;
+                configureSettings?.Invoke(settings);
+            },
+            dbContextOptions =>
+            {
+                // The pool's name tags the Npgsql metrics; by default it is the connection string, password included.
+                dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource => dataSource.Name = connectionName));
+                configureDbContextOptions?.Invoke(dbContextOptions);
+            });
+
+        builder.Services.AddSingleton(plan);
+        builder.Services.AddHostedService<ConnectionPlanReporter>();
+
+        return plan;
+    }
+}

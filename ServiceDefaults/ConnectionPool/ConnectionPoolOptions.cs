@@ -1,0 +1,111 @@
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// The connection-pool policy, bound from the <c>ConnectionPool</c> configuration section and validated at start.
+/// Keywords written in the connection string itself win over these settings, unless they are unsafe for the
+/// connection mode, in which case the service refuses to start and says why.
+/// </summary>
+public sealed class ConnectionPoolOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "ConnectionPool";
+
+    /// <summary>The default <see cref="TimeoutSeconds"/>: the original fix's 60 s wait for a pooled connection.</summary>
+    public const int DefaultTimeoutSeconds = 60;
+
+    /// <summary>The default maximum pool size for direct connections: the original fix's 10 + 10 overflow.</summary>
+    public const int DefaultDirectMaxPoolSize = 20;
+
+    /// <summary>The default maximum pool size behind a transaction pooler: the original fix's 5 + 5 overflow.</summary>
+    public const int DefaultTransactionPoolerMaxPoolSize = 10;
+
+    /// <summary>The default client cap of a session pooler: Supavisor's pool size on Supabase plans up to Medium.</summary>
+    public const int DefaultSessionPoolerClientCap = 15;
+
+    /// <summary>The default share of the server's connections for direct connections: a third (the original's 20 of 60).</summary>
+    public const double DefaultDirectBudgetFraction = 1.0 / 3;
+
+    /// <summary>The default share of the server's connections behind a pooler: Supabase advises at most 40%.</summary>
+    public const double DefaultPoolerBudgetFraction = 0.4;
+
+    /// <summary>The default <see cref="MaxAutoPrepare"/> where prepared statements work.</summary>
+    public const int DefaultMaxAutoPrepare = 20;
+
+    /// <summary>
+    /// Overrides the detected connection mode: <c>direct</c>, <c>session-pooler</c> or <c>transaction-pooler</c>.
+    /// Set it for a self-hosted PgBouncer, whose host and port say nothing. The default value is null (detect).
+    /// </summary>
+    public string? Mode { get; set; }
+
+    /// <summary>
+    /// Switches a Supabase connection to another mode on purpose: <c>keep</c> (the default), <c>session-pooler</c> or
+    /// <c>direct</c>. The host, port and user name are rewritten together and both are logged (without the password).
+    /// </summary>
+    public string PreferredMode { get; set; } = "keep";
+
+    /// <summary>
+    /// <c>Maximum Pool Size</c> for each replica. The default value is null: 20 direct, 10 behind a transaction pooler,
+    /// and behind a session pooler its client cap divided by the replicas.
+    /// </summary>
+    public int? MaxPoolSize { get; set; }
+
+    /// <summary>
+    /// <c>Minimum Pool Size</c>: connections kept open when idle. The default value is 0, so an idle replica gives its
+    /// server (or pooler) slots back; on a 60-connection server every idle connection is one another service lacks.
+    /// </summary>
+    public int MinPoolSize { get; set; }
+
+    /// <summary>
+    /// <c>Timeout</c> in seconds: bounds both opening a connection and waiting for a free one in a full pool.
+    /// The default value is 60, the original fix's wait.
+    /// </summary>
+    public int TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
+
+    /// <summary>
+    /// <c>Connection Idle Lifetime</c> in seconds: an idle connection above the minimum is closed after this long.
+    /// The default value is 60 (Npgsql's is 300): after a burst, server slots come back within a minute.
+    /// </summary>
+    public int ConnectionIdleLifetimeSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// <c>Connection Lifetime</c> in seconds: a connection older than this is closed when returned, so load spreads
+    /// again after a failover or pooler restart. The default value is 1800 (30 minutes); 0 means forever.
+    /// </summary>
+    public int ConnectionLifetimeSeconds { get; set; } = 1800;
+
+    /// <summary>
+    /// <c>Keepalive</c> in seconds: an idle connection sends a tiny query this often, so a connection silently dropped
+    /// by a NAT, load balancer or pooler is found before a request needs it. The default value is 30; 0 turns it off.
+    /// </summary>
+    public int KeepAliveSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// <c>Max Auto Prepare</c>: how many statements Npgsql prepares automatically per connection (prepared statements
+    /// are 1.2-1.8x faster for repeated queries). The default value is null: 20 direct and behind a session pooler,
+    /// 0 behind a transaction pooler, where a non-zero value is refused.
+    /// </summary>
+    public int? MaxAutoPrepare { get; set; }
+
+    /// <summary>The most clients a session pooler accepts (Supavisor's pool size: 15 on Nano to Medium). The default value is 15.</summary>
+    public int SessionPoolerClientCap { get; set; } = DefaultSessionPoolerClientCap;
+
+    /// <summary>
+    /// The server's <c>max_connections</c> (60 on Supabase Nano and Micro, 90 Small, 120 Medium). The default value is
+    /// null: the service reads <c>SHOW max_connections</c> when the server answers at start.
+    /// </summary>
+    public int? ServerMaxConnections { get; set; }
+
+    /// <summary>
+    /// The share of <see cref="ServerMaxConnections"/> this service may hold, all replicas together. The default value
+    /// is null: a third for direct connections, 40% behind a pooler.
+    /// </summary>
+    public double? BudgetFraction { get; set; }
+
+    /// <summary>How many replicas of this service run, each with its own pool. The AppHost sets it. The default value is 1.</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>
+    /// When true, a pool over its budget stops the service at start instead of logging a warning. The default value is false.
+    /// </summary>
+    public bool Strict { get; set; }
+}

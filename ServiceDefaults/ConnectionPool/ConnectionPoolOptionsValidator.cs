@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>Checks <see cref="ConnectionPoolOptions"/> at start; every message names the key and what would be right.</summary>
+public sealed class ConnectionPoolOptionsValidator : IValidateOptions<ConnectionPoolOptions>
+{
+    private const string Section = ConnectionPoolOptions.SectionName;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, ConnectionPoolOptions options)
+    {
+        var failures = Check(options);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The problems with <paramref name="options"/>, empty when there are none.</summary>
+    public static List<string> Check(ConnectionPoolOptions options)
+    {
+        var failures = new List<string>();
+
+        if (options.Mode is not null && !ConnectionModeNames.TryParse(options.Mode, out _))
+        {
+            failures.Add($"{Section}:Mode is '{options.Mode}': use direct, session-pooler or transaction-pooler, or leave it unset to detect the mode.");
+        }
+
+        if (!string.Equals(options.PreferredMode, SupabaseModeSwitch.Keep, StringComparison.OrdinalIgnoreCase)
+            && !(ConnectionModeNames.TryParse(options.PreferredMode, out var preferred) && preferred != ConnectionMode.TransactionPooler))
+        {
+            failures.Add($"{Section}:PreferredMode is '{options.PreferredMode}': use keep, session-pooler or direct.");
+        }
+
+        Range(failures, "MaxPoolSize", options.MaxPoolSize, 1, 1024);
+        Range(failures, "MinPoolSize", options.MinPoolSize, 0, 1024);
+        if (options.MaxPoolSize is { } max && options.MinPoolSize > max)
+        {
+            failures.Add($"{Section}:MinPoolSize ({options.MinPoolSize}) is above {Section}:MaxPoolSize ({max}): lower it.");
+        }
+
+        // Npgsql caps Timeout at 1024 seconds.
+        Range(failures, "TimeoutSeconds", options.TimeoutSeconds, 1, 1024);
+        Range(failures, "ConnectionIdleLifetimeSeconds", options.ConnectionIdleLifetimeSeconds, 1, 86_400);
+        Range(failures, "ConnectionLifetimeSeconds", options.ConnectionLifetimeSeconds, 0, 86_400);
+        Range(failures, "KeepAliveSeconds", options.KeepAliveSeconds, 0, 3_600);
+        Range(failures, "MaxAutoPrepare", options.MaxAutoPrepare, 0, 256);
+        Range(failures, "SessionPoolerClientCap", options.SessionPoolerClientCap, 1, 10_000);
+        Range(failures, "ServerMaxConnections", options.ServerMaxConnections, 1, 262_143);
+        Range(failures, "Replicas", options.Replicas, 1, 1_000);
+
+        if (options.BudgetFraction is { } fraction && (double.IsNaN(fraction) || fraction is <= 0 or > 1))
+        {
+            failures.Add($"{Section}:BudgetFraction is {fraction}: use a share above 0 and at most 1, e.g. 0.33 (a third) or 0.4.");
+        }
+
+        return failures;
+    }
+
+    private static void Range(List<string> failures, string key, int? value, int min, int max)
+    {
+        if (value is { } number && (number < min || number > max))
+        {
+            failures.Add($"{Section}:{key} is {number}: use a whole number from {min} to {max}.");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Npgsql;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>What the server says about itself: its version, <c>max_connections</c> and the client connections open now.</summary>
+/// <param name="Version">The server version, e.g. <c>15.18</c>.</param>
+/// <param name="MaxConnections">The server's <c>max_connections</c>.</param>
+/// <param name="ConnectionsInUse">Client connections open on the server now, from every service.</param>
+public sealed record ServerFacts(string Version, int MaxConnections, int ConnectionsInUse)
+{
+    /// <summary>How long to wait for the server before giving up: a diagnostic must not hang.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
+
+    /// <summary>Asks the server over one unpooled connection; returns the facts, or the reason it did not answer.</summary>
+    public static async Task<(ServerFacts? Facts, string? Failure)> TryReadAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false,
+            Timeout = (int)Patience.TotalSeconds,
+            CommandTimeout = (int)Patience.TotalSeconds,
+        };
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Patience + TimeSpan.FromSeconds(1));
+
+        try
+        {
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            await using var command = new NpgsqlCommand(
+                "SELECT current_setting('server_version'), current_setting('max_connections')::int,"
+                + " (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend')",
+                connection);
+            await using var reader = await command.ExecuteReaderAsync(timeout.Token);
+            await reader.ReadAsync(timeout.Token);
+            return (new ServerFacts(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)), null);
+        }
+        catch (Exception error) when (error is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return (null, Describe(error));
+        }
+    }
+
+    // The server's own text and Npgsql's socket messages name a host or a user at most, never the password.
+    private static string Describe(Exception error) => error switch
+    {
+        PostgresException postgres => $"{postgres.SqlState}: {postgres.MessageText}",
+        OperationCanceledException => $"no answer within {Patience.TotalSeconds:0} s",
+        _ => error.GetBaseException().Message,
+    };
+}
