@@ -29,6 +29,9 @@ public sealed record ConnectionBudget(int? ServerMaxConnections, double Fraction
     /// <summary>The session pooler's client cap, when that is the limit.</summary>
     public int? ClientCap { get; init; }
 
+    /// <summary>The share as a whole percentage, e.g. <c>33%</c>.</summary>
+    public string FractionPercent => (Fraction * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
     /// <summary>True when <paramref name="maxPoolSize"/> would take more than this replica's allowance.</summary>
     public bool IsExceededBy(int maxPoolSize) => PerReplicaAllowance is { } allowance && maxPoolSize > allowance;
 
@@ -37,7 +40,7 @@ public sealed record ConnectionBudget(int? ServerMaxConnections, double Fraction
     {
         "session-pooler-cap" => $"{maxPoolSize * Replicas} of {ClientCap} session-pooler clients ({Replicas} {ReplicaWord})",
         "unknown" => $"{maxPoolSize * Replicas} connections; server limit unknown ({Replicas} {ReplicaWord})",
-        _ => $"{maxPoolSize * Replicas} of {ServerMaxConnections} server connections (allowance {PerReplicaAllowance * Replicas} = {Fraction:P0}, {Replicas} {ReplicaWord})",
+        _ => $"{maxPoolSize * Replicas} of {ServerMaxConnections} server connections (allowance {PerReplicaAllowance * Replicas} = {FractionPercent}, {Replicas} {ReplicaWord})",
     };
 
     private string ReplicaWord => Replicas == 1 ? "replica" : "replicas";

@@ -251,7 +251,7 @@ public static class ConnectionPlanner
 
         var message =
             $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Replicas(budget.Replicas)} = {maxPoolSize * budget.Replicas} exceeds the budget of"
-            + $" {allowance * budget.Replicas} ({budget.Fraction:P0} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
+            + $" {allowance * budget.Replicas} ({budget.FractionPercent} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
             + $" to {allowance}, or raise ConnectionPool:BudgetFraction or ConnectionPool:ServerMaxConnections if the server has room.";
 
         (options.Strict ? errors : warnings).Add(options.Strict ? message + " (ConnectionPool:Strict is true.)" : message);

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace Listings.Tests.Infrastructure;
+
+/// <summary>
+/// Runs the built Listings.Api as its own process on a loopback port, configured through environment variables as a
+/// deployment would be: for tests that need the service in front of something the AppHost does not model (a
+/// PgBouncer), or need its exit code and console output.
+/// </summary>
+public static class ApiProcess
+{
+    /// <summary>The built API, in the configuration these tests were built in.</summary>
+    public static string AssemblyPath => Path.Combine(RepositoryPaths.Root, "Listings.Api", "bin", RepositoryPaths.Configuration, "net10.0", "Listings.Api.dll");
+
+    /// <summary>Starts the API with <paramref name="environment"/> and the given arguments; it listens on <paramref name="port"/> if it serves.</summary>
+    public static ProcessOutput Start(IReadOnlyDictionary<string, string> environment, int port, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(AssemblyPath)! };
+        start.ArgumentList.Add(AssemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Nothing from the test runner's environment may configure the database behind the test's back.
+        foreach (var inherited in start.Environment.Keys.Where(key =>
+            key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
+            || key.StartsWith("ConnectionPool__", StringComparison.OrdinalIgnoreCase)
+            || key.Equals("DATABASE_URL", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DatabaseInitialization__SeedCount"] = "0";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return ProcessOutput.Start(start);
+    }
+
+    /// <summary>Polls <c>/health</c> until it answers 200, or fails with the process output.</summary>
+    public static async Task WaitUntilHealthyAsync(ProcessOutput api, HttpClient client, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(api.Process.HasExited, $"The API exited with {(api.Process.HasExited ? api.Process.ExitCode : 0)}:\n{api.Text}");
+            try
+            {
+                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"The API was not healthy within {timeout}:\n{api.Text}");
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using Listings.AppHost.Database;
+using Listings.Tests.Infrastructure;
+using Npgsql;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>Runs <c>Listings.Api db-info</c> as a user would, against the real local server and against unreachable ones.</summary>
+[Collection(ListingsAppCollection.Name)]
+public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task AgainstTheRunningServerItReportsThePlanAndWhatTheServerSays()
+    {
+        var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+
+        var (exitCode, json, text) = await DbInfoJsonAsync(new() { ["ConnectionStrings__listingsdb"] = connectionString });
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("direct", json["mode"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", json["host"]!.GetValue<string>());
+        Assert.Equal(20, json["maxPoolSize"]!.GetValue<int>());
+        Assert.Equal(60, json["server"]!["maxConnections"]!.GetValue<int>());
+        Assert.StartsWith("15", json["server"]!["version"]!.GetValue<string>());
+        Assert.True(json["server"]!["connectionsInUse"]!.GetValue<int>() >= 1);
+        Assert.Equal("server", json["budget"]!["source"]!.GetValue<string>());
+        Assert.Equal(20, json["budget"]!["perReplicaAllowance"]!.GetValue<int>());
+        Assert.True(json["safe"]!.GetValue<bool>());
+        Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(connectionString).Password!, text);
+    }
+
+    [Fact]
+    public async Task SqlAlchemyUrlToAnUnreachableTransactionPoolerGivesASafePlanAndNoServer()
+    {
+        var (exitCode, json, text) = await DbInfoJsonAsync(new()
+        {
+            ["DATABASE_URL"] = $"postgresql+psycopg://app%2Buser:p%40ss-Word-42@127.0.0.1:{FreePort.Next()}/listings?sslmode=disable",
+            ["ConnectionPool__Mode"] = "transaction-pooler",
+            ["ConnectionPool__ServerMaxConnections"] = "60",
+        });
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("DATABASE_URL", json["source"]!.GetValue<string>());
+        Assert.Equal("transaction-pooler", json["mode"]!.GetValue<string>());
+        Assert.Equal("app+user", json["username"]!.GetValue<string>());
+        Assert.Equal("listings", json["database"]!.GetValue<string>());
+        Assert.Equal("Disable", json["sslMode"]!.GetValue<string>());
+        Assert.Equal(10, json["maxPoolSize"]!.GetValue<int>());
+        Assert.Equal(0, json["maxAutoPrepare"]!.GetValue<int>());
+        Assert.True(json["noResetOnClose"]!.GetValue<bool>());
+        Assert.Equal(24, json["budget"]!["perReplicaAllowance"]!.GetValue<int>());
+        Assert.Null(json["server"]);
+        Assert.DoesNotContain("p@ss-Word-42", text);
+        Assert.DoesNotContain("p%40ss-Word-42", text);
+    }
+
+    [Fact]
+    public async Task PoolOverItsBudgetIsNotSafeAndSaysTheNumbers()
+    {
+        var (exitCode, json, _) = await DbInfoJsonAsync(new()
+        {
+            ["ConnectionStrings__listingsdb"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=app;Password=pw;Database=listings",
+            ["ConnectionPool__MaxPoolSize"] = "30",
+            ["ConnectionPool__ServerMaxConnections"] = "60",
+            ["ConnectionPool__Replicas"] = "2",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.True(json["overBudget"]!.GetValue<bool>());
+        Assert.False(json["safe"]!.GetValue<bool>());
+        var warning = Assert.Single(json["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("exceeds the budget"))!.GetValue<string>();
+        Assert.Contains("30 × 2 replicas = 60", warning);
+        Assert.Contains("lower ConnectionPool:MaxPoolSize to 10", warning);
+    }
+
+    [Theory]
+    [InlineData("postgresql://admin:hunter2-Secret@@db.example.com:notaport/app", "is not a valid URL")]
+    [InlineData("Host=127.0.0.1;Username=app;Password=hunter2-Secret;Max Pool Size=20", "write 'Maximum Pool Size'")]
+    [InlineData("Host=127.0.0.1;Username=app;Password=hunter2-Secret;Max Auto Prepare=10;Port=6543", "unsafe behind a transaction pooler")]
+    public async Task UnusableConnectionIsNotSafeWithOneClearErrorAndNoPassword(string connectionString, string error)
+    {
+        var (exitCode, json, text) = await DbInfoJsonAsync(new()
+        {
+            ["ConnectionStrings__listingsdb"] = connectionString,
+            ["ConnectionPool__Mode"] = connectionString.Contains("6543", StringComparison.Ordinal) ? "transaction-pooler" : "direct",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(json["errors"]!.AsArray(), e => e!.GetValue<string>().Contains(error, StringComparison.Ordinal));
+        Assert.DoesNotContain("hunter2", text);
+    }
+
+    [Fact]
+    public async Task HumanOutputNamesTheModeThePoolAndTheVerdict()
+    {
+        await using var process = ApiProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__listingsdb"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=app;Password=hunter2-Secret;Database=listings",
+                ["ConnectionPool__ServerMaxConnections"] = "60",
+            },
+            FreePort.Next(),
+            "db-info");
+
+        Assert.Equal(0, await process.WaitForExitAsync(CommandTimeout));
+        Assert.Contains("mode         direct", process.Text);
+        Assert.Contains("Maximum Pool Size 20", process.Text);
+        Assert.Contains("20 of 60 server connections", process.Text);
+        Assert.Contains("verdict      safe", process.Text);
+        Assert.DoesNotContain("hunter2", process.Text);
+    }
+
+    [Fact]
+    public async Task StrictPolicyStopsTheServiceAtStartWhenThePoolIsOverBudget()
+    {
+        var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__listingsdb"] = connectionString,
+                ["ConnectionPool__MaxPoolSize"] = "40",
+                ["ConnectionPool__Strict"] = "true",
+            },
+            FreePort.Next());
+
+        Assert.NotEqual(0, await api.WaitForExitAsync(CommandTimeout));
+        Assert.True(api.Text.Contains("exceeds the budget of 20 (33% of 60 server connections)", StringComparison.Ordinal), api.Text);
+        Assert.Contains("ConnectionPool:Strict is true", api.Text);
+        Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(connectionString).Password!, api.Text);
+    }
+
+    private static async Task<(int ExitCode, JsonNode Json, string Text)> DbInfoJsonAsync(Dictionary<string, string> environment)
+    {
+        await using var process = ApiProcess.Start(environment, FreePort.Next(), "db-info", "--json");
+        var exitCode = await process.WaitForExitAsync(CommandTimeout);
+        var text = process.Text;
+        var start = text.IndexOf('{', StringComparison.Ordinal);
+        Assert.True(start >= 0, $"db-info printed no JSON (exit {exitCode}):\n{text}");
+        return (exitCode, JsonNode.Parse(text[start..])!, text);
+    }
+}

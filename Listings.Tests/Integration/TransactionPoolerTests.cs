@@ -1,0 +1,82 @@
+using Listings.AppHost.Database;
+using Listings.Tests.Infrastructure;
+using Npgsql;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>
+/// The API behind a real transaction pooler (PgBouncer, pool_mode=transaction, in front of the fixture's PostgreSQL),
+/// configured as a user would: <c>ConnectionPool:Mode=transaction-pooler</c> for a self-hosted PgBouncer.
+/// </summary>
+[Collection(ListingsAppCollection.Name)]
+public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task ApiBehindATransactionPoolerServesConcurrentReadsAndWritesWithinItsPool()
+    {
+        var serverConnectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        var password = new NpgsqlConnectionStringBuilder(serverConnectionString).Password!;
+        await using var bouncer = await PgBouncer.StartAsync(serverConnectionString);
+        var port = FreePort.Next();
+
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__listingsdb"] = bouncer.ClientConnectionString(serverConnectionString),
+                ["ConnectionPool__Mode"] = "transaction-pooler",
+                ["ConnectionPool__ServerMaxConnections"] = "60",
+            },
+            port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await ApiProcess.WaitUntilHealthyAsync(api, client, StartTimeout);
+
+        // Enough concurrency that every pooled connection is reused across transactions many times over: with
+        // prepared statements on, PgBouncer would hand a statement prepared on one server connection to another.
+        var reads = Enumerable.Range(0, 200).Select(i => client.GetAsync($"/api/v1/listings?page={(i % 3) + 1}"));
+        var writes = Enumerable.Range(0, 40).Select(i => client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Through the pooler #{i}")));
+        var responses = await Task.WhenAll(reads.Concat(writes));
+
+        var failures = responses.Where(response => !response.IsSuccessStatusCode).ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} failed, first: {(failures.Count > 0 ? await failures[0].Content.ReadAsStringAsync() : "")}\n{api.Text}");
+
+        var created = await Task.WhenAll(responses.Skip(200).Select(response => response.Content.ReadFromJsonAsync<ListingJson>()));
+        foreach (var listing in created)
+        {
+            Assert.Equal(listing, await client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{listing!.Id}"));
+        }
+
+        // The API's clients at PgBouncer never exceed its planned pool (10 behind a transaction pooler).
+        var clients = await bouncer.AdminAsync("SHOW CLIENTS", "postgres");
+        var apiClients = clients.Count(row => row.Length > 2 && row[2] == ListingsDatabase.DatabaseName);
+        Assert.InRange(apiClients, 1, 10);
+
+        // The start-up line names the mode and the pool, never the password.
+        Assert.Contains("Database connection: transaction-pooler to 127.0.0.1:", api.Text);
+        Assert.Contains("Maximum Pool Size 10", api.Text);
+        Assert.Contains("Max Auto Prepare 0", api.Text);
+        Assert.DoesNotContain(password, api.Text);
+    }
+
+    [Fact]
+    public async Task ApiAskingForAutoPrepareBehindATransactionPoolerRefusesToStart()
+    {
+        var serverConnectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        var password = new NpgsqlConnectionStringBuilder(serverConnectionString).Password!;
+
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__listingsdb"] = serverConnectionString + ";Max Auto Prepare=20",
+                ["ConnectionPool__Mode"] = "transaction-pooler",
+            },
+            FreePort.Next());
+
+        var exitCode = await api.WaitForExitAsync(StartTimeout);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Max Auto Prepare=20 is unsafe behind a transaction pooler", api.Text);
+        Assert.DoesNotContain(password, api.Text);
+    }
+}
