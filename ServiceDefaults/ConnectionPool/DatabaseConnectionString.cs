@@ -23,6 +23,9 @@ public static class DatabaseConnectionString
         ["false"] = SslMode.Disable,
     };
 
+    // Answers ContainsKey for every keyword Npgsql knows, set or not.
+    private static readonly NpgsqlConnectionStringBuilder KnownKeywords = new();
+
     /// <summary>Parses <paramref name="value"/> into a builder; <paramref name="source"/> names the setting in errors.</summary>
     /// <exception cref="ConnectionStringFormatException">The value cannot be read; the message names the problem, never the password.</exception>
     public static NpgsqlConnectionStringBuilder Parse(string value, string source)
@@ -66,11 +69,16 @@ public static class DatabaseConnectionString
             throw new ConnectionStringFormatException(
                 $"{source} uses the keyword 'Max Pool Size', which Npgsql does not support: write 'Maximum Pool Size' (or MaxPoolSize).");
         }
-        catch (ArgumentException error) when (error.ParamName is { Length: > 0 } keyword && !keyword.Contains("password", StringComparison.OrdinalIgnoreCase))
+        catch (ArgumentException error) when (error.ParamName is { Length: > 0 } keyword && KnownKeywords.ContainsKey(keyword))
         {
-            // The parameter name is the keyword as written, never its value.
+            throw new ConnectionStringFormatException($"{source} has a value for '{keyword}' that Npgsql cannot use.");
+        }
+        catch (ArgumentException)
+        {
+            // An unknown "keyword" may be the tail of a password that holds an unquoted ';': never echo it.
             throw new ConnectionStringFormatException(
-                $"{source} has the keyword '{keyword}', which Npgsql does not support or whose value does not fit it.");
+                $"{source} has a keyword Npgsql does not support. Check the spelling of each keyword, and put a password"
+                + " that contains ';' in double quotes (Password=\"a;b\").");
         }
         catch (Exception error) when (error is ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
@@ -89,7 +97,12 @@ public static class DatabaseConnectionString
         }
 
         // Uri would reject SQLAlchemy's driver suffix in some forms and lowercase nothing we need: parse a plain scheme.
-        if (!Uri.TryCreate("postgresql" + value[scheme.Length..], UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        // A fragment means an unencoded '#', most likely inside the password: Uri would cut the URL there and read
+        // part of the password as the host or port.
+        if (!Uri.TryCreate("postgresql" + value[scheme.Length..], UriKind.Absolute, out var uri)
+            || string.IsNullOrEmpty(uri.Host)
+            || uri.Fragment.Length > 0
+            || value.Contains('#', StringComparison.Ordinal))
         {
             throw new ConnectionStringFormatException(
                 $"{source} is not a valid URL: expect postgresql://user:password@host:port/database, and percent-encode"
@@ -160,6 +173,9 @@ public static class DatabaseConnectionString
             case "options":
                 builder.Options = value;
                 break;
+            case "max pool size":
+                throw new ConnectionStringFormatException(
+                    $"{source} uses the parameter 'Max Pool Size', which Npgsql does not support: write 'Maximum Pool Size' (or MaxPoolSize).");
             default:
                 // An Npgsql keyword given as a query parameter (?Maximum Pool Size=10) is taken as written.
                 try

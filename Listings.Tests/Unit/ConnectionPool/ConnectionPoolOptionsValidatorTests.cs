@@ -1,0 +1,98 @@
+using Listings.ServiceDefaults.ConnectionPool;
+using Microsoft.Extensions.Configuration;
+
+namespace Listings.Tests.Unit.ConnectionPool;
+
+public sealed class ConnectionPoolOptionsValidatorTests
+{
+    [Theory]
+    // key, configured value => the message
+    [InlineData("Mode", "pgbouncer", "ConnectionPool:Mode is 'pgbouncer': use direct, session-pooler or transaction-pooler, or leave it unset to detect the mode.")]
+    [InlineData("PreferredMode", "transaction-pooler", "ConnectionPool:PreferredMode is 'transaction-pooler': use keep, session-pooler or direct.")]
+    [InlineData("PreferredMode", "fastest", "ConnectionPool:PreferredMode is 'fastest': use keep, session-pooler or direct.")]
+    [InlineData("MaxPoolSize", "0", "ConnectionPool:MaxPoolSize is 0: use a whole number from 1 to 1024.")]
+    [InlineData("MaxPoolSize", "2000", "ConnectionPool:MaxPoolSize is 2000: use a whole number from 1 to 1024.")]
+    [InlineData("MinPoolSize", "-1", "ConnectionPool:MinPoolSize is -1: use a whole number from 0 to 1024.")]
+    [InlineData("TimeoutSeconds", "2000", "ConnectionPool:TimeoutSeconds is 2000: use a whole number from 1 to 1024.")]
+    [InlineData("TimeoutSeconds", "0", "ConnectionPool:TimeoutSeconds is 0: use a whole number from 1 to 1024.")]
+    [InlineData("ConnectionIdleLifetimeSeconds", "0", "ConnectionPool:ConnectionIdleLifetimeSeconds is 0: use a whole number from 1 to 86400.")]
+    [InlineData("ConnectionLifetimeSeconds", "-1", "ConnectionPool:ConnectionLifetimeSeconds is -1: use a whole number from 0 to 86400.")]
+    [InlineData("KeepAliveSeconds", "4000", "ConnectionPool:KeepAliveSeconds is 4000: use a whole number from 0 to 3600.")]
+    [InlineData("MaxAutoPrepare", "300", "ConnectionPool:MaxAutoPrepare is 300: use a whole number from 0 to 256.")]
+    [InlineData("SessionPoolerClientCap", "0", "ConnectionPool:SessionPoolerClientCap is 0: use a whole number from 1 to 10000.")]
+    [InlineData("ServerMaxConnections", "0", "ConnectionPool:ServerMaxConnections is 0: use a whole number from 1 to 262143.")]
+    [InlineData("Replicas", "0", "ConnectionPool:Replicas is 0: use a whole number from 1 to 1000.")]
+    [InlineData("BudgetFraction", "1.5", "ConnectionPool:BudgetFraction is 1.5: use a share above 0 and at most 1, e.g. 0.33 (a third) or 0.4.")]
+    [InlineData("BudgetFraction", "0", "ConnectionPool:BudgetFraction is 0: use a share above 0 and at most 1, e.g. 0.33 (a third) or 0.4.")]
+    [InlineData("BudgetFraction", "NaN", "ConnectionPool:BudgetFraction is NaN: use a share above 0 and at most 1, e.g. 0.33 (a third) or 0.4.")]
+    public void EachBadSettingIsNamedByItsConfigurationKeyWithWhatWouldBeRight(string key, string value, string expected)
+    {
+        var options = Bind(key, value);
+
+        Assert.Equal([expected], ConnectionPoolOptionsValidator.Check(options));
+    }
+
+    [Theory]
+    [InlineData("Mode", "Session-Pooler")]
+    [InlineData("Mode", " direct ")]
+    [InlineData("PreferredMode", "DIRECT")]
+    [InlineData("PreferredMode", "Keep")]
+    [InlineData("ConnectionLifetimeSeconds", "0")]
+    [InlineData("KeepAliveSeconds", "0")]
+    [InlineData("BudgetFraction", "1")]
+    [InlineData("TimeoutSeconds", "1024")]
+    public void ValidSettingsPassInAnyCase(string key, string value) =>
+        Assert.Empty(ConnectionPoolOptionsValidator.Check(Bind(key, value)));
+
+    [Fact]
+    public void TheDefaultsAreValid() =>
+        Assert.Empty(ConnectionPoolOptionsValidator.Check(new ConnectionPoolOptions()));
+
+    [Fact]
+    public void AMinimumAboveTheConfiguredMaximumIsRefused() =>
+        Assert.Equal(
+            ["ConnectionPool:MinPoolSize (5) is above ConnectionPool:MaxPoolSize (3): lower it."],
+            ConnectionPoolOptionsValidator.Check(new ConnectionPoolOptions { MinPoolSize = 5, MaxPoolSize = 3 }));
+
+    [Fact]
+    public void EveryProblemIsReportedAtOnce()
+    {
+        var failures = ConnectionPoolOptionsValidator.Check(new ConnectionPoolOptions { Mode = "x", MaxPoolSize = 0, Replicas = 0 });
+
+        Assert.Equal(3, failures.Count);
+    }
+
+    [Fact]
+    public void ValidateFailsWithTheSameMessagesForValidateOnStart()
+    {
+        var result = new ConnectionPoolOptionsValidator().Validate(null, new ConnectionPoolOptions { TimeoutSeconds = 2000 });
+
+        Assert.True(result.Failed);
+        Assert.Equal(["ConnectionPool:TimeoutSeconds is 2000: use a whole number from 1 to 1024."], result.Failures);
+    }
+
+    [Fact]
+    public void ThePlannerRefusesBadOptionsWithTheValidatorsMessages()
+    {
+        var options = new ConnectionPoolOptions { Mode = "pgbouncer", BudgetFraction = 1.5 };
+
+        var plan = ConnectionPlanner.Plan(SupabaseConnections.Direct, SupabaseConnections.Source, options);
+
+        Assert.Equal(ConnectionPoolOptionsValidator.Check(options), plan.Errors);
+        Assert.Contains(plan.Errors, error => error.StartsWith("ConnectionPool:Mode is 'pgbouncer'", StringComparison.Ordinal));
+        Assert.Contains(plan.Errors, error => error.StartsWith("ConnectionPool:BudgetFraction is 1.5", StringComparison.Ordinal));
+        Assert.Null(plan.Mode);
+        Assert.Null(plan.ConnectionString);
+        Assert.False(plan.Safe);
+    }
+
+    private static ConnectionPoolOptions Bind(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"{ConnectionPoolOptions.SectionName}:{key}"] = value })
+            .Build();
+
+        return configuration.GetSection(ConnectionPoolOptions.SectionName).Get<ConnectionPoolOptions>()
+            ?? throw new InvalidOperationException("the section did not bind");
+    }
+}
