@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddListingsData();
+builder.AddDatabaseAdmission();
 builder.AddListingsApi();
 
 builder.Services.AddErrorHandling();

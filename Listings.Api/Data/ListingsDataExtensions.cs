@@ -17,14 +17,23 @@ public static class ListingsDataExtensions
     /// <param name="builder">The application builder.</param>
     public static TBuilder AddListingsData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        var retry = builder.Configuration.GetSection(DatabaseRetryOptions.SectionName).Get<DatabaseRetryOptions>() ?? new();
+        if (retry.Check() is { Count: > 0 } failures)
+        {
+            throw new OptionsValidationException(DatabaseRetryOptions.SectionName, typeof(DatabaseRetryOptions), failures);
+        }
+
         builder.AddNpgsqlDbContextWithPoolPolicy<ListingsDbContext>(
             ConnectionName,
-            // Aspire's default of six retries with back-off holds a request for about a minute while the
-            // database is down. Two quick retries ride out a blip; past that the client gets a 503 with
-            // Retry-After at once, and DatabaseInitializer keeps its own retry loop.
+            // Retries are configured here (DatabaseRetry), not by Aspire's stock policy of six retries up to 30 s apart.
             settings => settings.DisableRetry = true,
-            options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(
-                maxRetryCount: 2, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
+            options => options.UseNpgsql(npgsql =>
+            {
+                if (retry.MaxRetryCount > 0)
+                {
+                    npgsql.EnableRetryOnFailure(retry.MaxRetryCount, TimeSpan.FromSeconds(retry.MaxRetryDelaySeconds), errorCodesToAdd: null);
+                }
+            }));
 
         builder.Services.AddOptions<DatabaseInitializationOptions>()
             .BindConfiguration(DatabaseInitializationOptions.SectionName)

@@ -1,4 +1,5 @@
 using Listings.Api.Data;
+using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -10,7 +11,7 @@ namespace Listings.Api.Errors;
 /// a malformed request keeps its 4xx status, an unreachable or saturated database becomes 503 with
 /// <c>Retry-After</c>, anything else 500.
 /// </summary>
-internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger, PoolUsage? pool = null) : IExceptionHandler
 {
     // Long enough for a pool connection to free up or a failover to finish, short enough to keep clients responsive.
     private const string RetryAfterSeconds = "1";
@@ -43,7 +44,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
 
     private ProblemDetails DatabaseUnavailable(HttpContext httpContext, Exception transient)
     {
-        LogDatabaseUnavailable(httpContext.Request.Method, httpContext.Request.Path, transient.GetType().Name, transient.Message);
+        LogDatabaseUnavailable(
+            httpContext.Request.Method, httpContext.Request.Path, transient.GetType().Name, transient.Message,
+            pool?.InUse ?? -1, pool?.MaxPoolSize ?? -1, pool?.Waiting ?? -1);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         return new ProblemDetails
         {
@@ -68,8 +71,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
     private partial void LogBadRequest(string method, PathString path, int statusCode, string reason);
 
     // The exception itself is left out: the message names the host at most, and one line per failed request is enough.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable during {Method} {Path}: {ExceptionType}: {Reason}")]
-    private partial void LogDatabaseUnavailable(string method, PathString path, string exceptionType, string reason);
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Database unavailable during {Method} {Path}: {ExceptionType}: {Reason} (pool: {InUse} of {MaxPoolSize} in use, {Waiting} waiting)")]
+    private partial void LogDatabaseUnavailable(string method, PathString path, string exceptionType, string reason, int inUse, int maxPoolSize, int waiting);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception during {Method} {Path}")]
     private partial void LogUnexpected(Exception exception, string method, PathString path);

@@ -19,6 +19,7 @@ public static class ListingsApi
     public static IEndpointRouteBuilder MapListingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(RoutePrefix)
+            .RequireDatabaseAdmission()
             .WithTags("Listings")
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -27,6 +27,9 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
                 ["ConnectionStrings__listingsdb"] = bouncer.ClientConnectionString(serverConnectionString),
                 ["ConnectionPool__Mode"] = "transaction-pooler",
                 ["ConnectionPool__ServerMaxConnections"] = "60",
+                // This test is about the pooler, not about shedding load: let every request wait its turn.
+                ["Admission__QueueLimit"] = "1000",
+                ["Admission__QueueTimeoutMilliseconds"] = "60000",
             },
             port);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

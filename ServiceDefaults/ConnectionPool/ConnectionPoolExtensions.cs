@@ -36,22 +36,32 @@ public static class ConnectionPoolExtensions
             throw new ConnectionPlanException(plan);
         }
 
+        var usage = new PoolUsage(plan.MaxPoolSize);
+        var interceptor = new PoolUsageInterceptor(usage, connectionName);
+
         builder.AddNpgsqlDbContext<TContext>(
             connectionName,
             settings =>
             {
                 settings.ConnectionString = plan.ConnectionString;
+                // Replaced by DatabaseHealthCheck, which does not wait in a saturated pool for the whole Timeout.
+                settings.DisableHealthChecks = true;
                 configureSettings?.Invoke(settings);
             },
             dbContextOptions =>
             {
                 // The pool's name tags the Npgsql metrics; by default it is the connection string, password included.
                 dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource => dataSource.Name = connectionName));
+                dbContextOptions.AddInterceptors(interceptor);
                 configureDbContextOptions?.Invoke(dbContextOptions);
             });
 
         builder.Services.AddSingleton(plan);
+        builder.Services.AddSingleton(usage);
+        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<Listings.ServiceDefaults.Admission.AdmissionGate>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
         builder.Services.AddHostedService<ConnectionPlanReporter>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);
 
         return plan;
     }

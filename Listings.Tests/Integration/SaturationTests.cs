@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Listings.AppHost.Database;
+using Listings.Tests.Infrastructure;
+using Npgsql;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>
+/// Holds the pool busy for real: a transaction of the test locks a listing, so the API's updates of it block in the
+/// database while holding their connections. Asserts what a client sees while the pool is saturated, and after.
+/// </summary>
+[Collection(ListingsAppCollection.Name)]
+public sealed class SaturationTests(ListingsAppFixture fixture)
+{
+    private const int PoolSize = 3;
+    private const int QueueLimit = 2;
+    private const int QueueTimeoutMilliseconds = 300;
+
+    // Generous on purpose: the point is "answered promptly" (not after the pool's 60 s Timeout), and machines are noisy.
+    private static readonly TimeSpan PromptAnswer = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task ExcessRequestsAreRefusedQuicklyWhileThePoolIsHeldAndEverythingRecoversWithoutLosingWrites()
+    {
+        var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        var port = FreePort.Next();
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__listingsdb"] = connectionString,
+                ["ConnectionPool__MaxPoolSize"] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Admission__QueueLimit"] = QueueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Admission__QueueTimeoutMilliseconds"] = QueueTimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+        await ApiProcess.WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
+        var target = await CreateAsync(client, "Locked by the test");
+
+        // Lock the listing: every update of it now waits in the database, holding one of the API's connections.
+        await using var locker = new NpgsqlConnection(connectionString);
+        await locker.OpenAsync();
+        var lockTransaction = await locker.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT id FROM listings WHERE id = $1 FOR UPDATE", locker, lockTransaction))
+        {
+            lockRow.Parameters.AddWithValue(target.Id);
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var blockedUpdates = Enumerable.Range(0, PoolSize)
+            .Select(i => client.PutAsJsonAsync($"/api/v1/listings/{target.Id}", ListingBodies.Valid($"Update {i} that waited for the lock")))
+            .ToList();
+        await WaitUntilAsync(async () => await BlockedBackendsAsync(connectionString) >= PoolSize, "the updates to block on the lock");
+
+        // Every slot is held: further requests wait at most the queue bound, then get 503 with Retry-After.
+        var extraWrites = Enumerable.Range(0, 8)
+            .Select(i => TimedAsync(() => client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Written during saturation {i} {Guid.NewGuid():N}"))))
+            .ToList();
+        var extraReads = Enumerable.Range(0, 8).Select(_ => TimedAsync(() => client.GetAsync("/api/v1/listings?page=1"))).ToList();
+        var refused = await Task.WhenAll(extraWrites.Concat(extraReads));
+
+        Assert.All(refused, result =>
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, result.Response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), result.Response.Headers.RetryAfter?.Delta);
+            Assert.Equal("application/problem+json", result.Response.Content.Headers.ContentType?.MediaType);
+            Assert.True(result.Elapsed < PromptAnswer, $"answered after {result.Elapsed}");
+        });
+
+        var alive = await TimedAsync(() => client.GetAsync("/alive"));
+        Assert.Equal(HttpStatusCode.OK, alive.Response.StatusCode);
+        Assert.True(alive.Elapsed < PromptAnswer, $"/alive answered after {alive.Elapsed}");
+
+        string degraded = string.Empty;
+        await WaitUntilAsync(async () => (degraded = await client.GetStringAsync("/health")).Contains("\"status\":\"Degraded\""), "/health to say Degraded");
+        Assert.Contains("connection pool saturated", degraded);
+        Assert.Contains("\"inUse\":3", degraded);
+
+        // Release the lock: the blocked updates finish, the service heals, and every acknowledged write is there.
+        await lockTransaction.RollbackAsync();
+        var updates = await Task.WhenAll(blockedUpdates);
+        Assert.All(updates, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+
+        await WaitUntilAsync(async () => (await client.GetStringAsync("/health")).Contains("\"status\":\"Healthy\""), "/health to be Healthy again");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/listings?page=1")).StatusCode);
+
+        var final = await client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{target.Id}");
+        Assert.StartsWith("Update ", final!.Title);
+        var recovered = await CreateAsync(client, "Written after recovery");
+        Assert.Equal(recovered, await client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{recovered.Id}"));
+        Assert.Equal(0, await CountTitlesAsync(connectionString, "Written during saturation %"));
+    }
+
+    private static async Task<ListingJson> CreateAsync(HttpClient client, string title)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid(title));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ListingJson>())!;
+    }
+
+    private static async Task<(HttpResponseMessage Response, TimeSpan Elapsed)> TimedAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var response = await send();
+        return (response, stopwatch.Elapsed);
+    }
+
+    private static async Task<long> BlockedBackendsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'Listings.Api'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<long> CountTitlesAsync(string connectionString, string pattern)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM listings WHERE title LIKE $1", connection);
+        command.Parameters.AddWithValue(pattern);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Timed out waiting for {what}.");
+    }
+}

@@ -1,0 +1,51 @@
+using Listings.ServiceDefaults.Admission;
+using Listings.ServiceDefaults.ConnectionPool;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Registers and applies admission control in front of database work.</summary>
+public static class AdmissionExtensions
+{
+    /// <summary>
+    /// Adds the <see cref="AdmissionGate"/>, sized from the connection plan unless <c>Admission:*</c> says otherwise.
+    /// Call after <see cref="ConnectionPoolExtensions.AddNpgsqlDbContextWithPoolPolicy{TContext}"/>.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">An <c>Admission:*</c> setting is out of range; the message names it.</exception>
+    public static TBuilder AddDatabaseAdmission<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var options = builder.Configuration.GetSection(AdmissionOptions.SectionName).Get<AdmissionOptions>() ?? new();
+        if (options.Check() is { Count: > 0 } failures)
+        {
+            throw new OptionsValidationException(AdmissionOptions.SectionName, typeof(AdmissionOptions), failures);
+        }
+
+        if (options.Enabled)
+        {
+            builder.Services.AddSingleton(services =>
+            {
+                var concurrency = options.MaxConcurrency ?? services.GetRequiredService<ConnectionPlan>().MaxPoolSize;
+                return new AdmissionGate(
+                    concurrency,
+                    options.QueueLimit ?? concurrency * 10,
+                    TimeSpan.FromMilliseconds(options.QueueTimeoutMilliseconds),
+                    options.RetryAfterSeconds);
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>Puts the endpoints of <paramref name="group"/> behind admission control (a no-op when it is disabled).</summary>
+    public static RouteGroupBuilder RequireDatabaseAdmission(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<AdmissionFilter>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+}

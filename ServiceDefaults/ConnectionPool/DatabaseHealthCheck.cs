@@ -1,0 +1,78 @@
+using Listings.ServiceDefaults.Admission;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// The database part of <c>/health</c>: Degraded while the pool stays saturated (every connection in use and callers
+/// queued for most of the last two seconds), Unhealthy when the database does not answer, Healthy otherwise. Its data
+/// carry the pool's numbers and the measured demand with a recommended <c>Maximum Pool Size</c>. It replaces Aspire's
+/// DbContext check, which would wait in a saturated pool for the whole connection <c>Timeout</c>.
+/// </summary>
+public sealed class DatabaseHealthCheck<TContext>(
+    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, AdmissionGate? admission = null) : IHealthCheck
+    where TContext : DbContext
+{
+    /// <summary>The check's name in <c>/health</c>.</summary>
+    public const string Name = "database";
+
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    /// <inheritdoc />
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var demand = sampler.Demand();
+        var data = Data(demand);
+        var saturation = $"connection pool saturated: {usage.InUse} of {usage.MaxPoolSize} connections in use,"
+            + $" {usage.Waiting + (admission?.QueueLength ?? 0)} requests waiting";
+
+        if (demand is { SaturatedShare: >= 0.5 })
+        {
+            return HealthCheckResult.Degraded(saturation, data: data);
+        }
+
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(ProbeTimeout);
+        try
+        {
+            return await db.Database.CanConnectAsync(probe.Token)
+                ? HealthCheckResult.Healthy($"{plan.ModeName} connection answers; {usage.InUse} of {usage.MaxPoolSize} connections in use", data)
+                : HealthCheckResult.Unhealthy("The database does not answer.", data: data);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No connection came free within the probe's patience: busy if the pool is full, otherwise unreachable.
+            return usage.InUse >= usage.MaxPoolSize
+                ? HealthCheckResult.Degraded(saturation, data: data)
+                : HealthCheckResult.Unhealthy($"The database did not answer within {ProbeTimeout.TotalSeconds:0} s.", data: data);
+        }
+    }
+
+    private Dictionary<string, object> Data(PoolDemand? demand)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["mode"] = plan.ModeName ?? "unknown",
+            ["maxPoolSize"] = usage.MaxPoolSize,
+            ["inUse"] = usage.InUse,
+            ["waitingForConnection"] = usage.Waiting,
+            ["connectionTimeouts"] = usage.Timeouts,
+        };
+
+        if (admission is not null)
+        {
+            data["admissionInFlight"] = admission.InFlight;
+            data["admissionQueued"] = admission.QueueLength;
+            data["admissionMaxConcurrency"] = admission.MaxConcurrency;
+        }
+
+        if (demand is not null)
+        {
+            data["demand"] = demand;
+            data["recommendedMaxPoolSize"] = demand.RecommendedMaxPoolSize;
+        }
+
+        return data;
+    }
+}

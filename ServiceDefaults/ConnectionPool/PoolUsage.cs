@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// Live counts of the service's database connections, kept by <see cref="PoolUsageInterceptor"/>: how many are in
+/// use, how many callers wait to open one, and running totals for Little's law. Npgsql publishes pool gauges on its
+/// meter but no wait or use times, and nothing the service can read back, so the service counts for itself.
+/// </summary>
+public sealed class PoolUsage(int maxPoolSize)
+{
+    private long _inUse;
+    private long _opening;
+    private long _opened;
+    private long _heldTicks;
+    private long _timeouts;
+
+    /// <summary>The pool's <c>Maximum Pool Size</c>.</summary>
+    public int MaxPoolSize { get; } = maxPoolSize;
+
+    /// <summary>Connections open right now (taken from the pool, not yet returned).</summary>
+    public int InUse => (int)Interlocked.Read(ref _inUse);
+
+    /// <summary>Callers waiting for a connection right now (in the pool's queue or connecting).</summary>
+    public int Waiting => (int)Interlocked.Read(ref _opening);
+
+    /// <summary>Connections opened since start.</summary>
+    public long TotalOpened => Interlocked.Read(ref _opened);
+
+    /// <summary>Total time connections were held since start, the sum of every use.</summary>
+    public TimeSpan TotalHeld => TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks));
+
+    /// <summary>Times a caller gave up waiting for a connection (pool exhausted or connect timed out).</summary>
+    public long Timeouts => Interlocked.Read(ref _timeouts);
+
+    /// <summary>True when every connection is in use and callers wait for one.</summary>
+    public bool Saturated => InUse >= MaxPoolSize && Waiting > 0;
+
+    internal long OpeningStarted()
+    {
+        Interlocked.Increment(ref _opening);
+        return Stopwatch.GetTimestamp();
+    }
+
+    internal TimeSpan OpeningEnded(long startedAt, bool opened)
+    {
+        Interlocked.Decrement(ref _opening);
+        if (opened)
+        {
+            Interlocked.Increment(ref _inUse);
+            Interlocked.Increment(ref _opened);
+        }
+        else
+        {
+            Interlocked.Increment(ref _timeouts);
+        }
+
+        return Stopwatch.GetElapsedTime(startedAt);
+    }
+
+    internal void Released(TimeSpan held)
+    {
+        Interlocked.Decrement(ref _inUse);
+        Interlocked.Add(ref _heldTicks, held.Ticks);
+    }
+}
