@@ -6,8 +6,12 @@ namespace Listings.Api.Listings;
 /// <param name="City">Only listings in exactly this city, or every city when <c>null</c>.</param>
 /// <param name="MinPrice">Only listings priced at least this much, when given.</param>
 /// <param name="MaxPrice">Only listings priced at most this much, when given.</param>
-public sealed record ListingQuery(int Page, int PageSize, string? City, decimal? MinPrice, decimal? MaxPrice)
+/// <param name="After">When given, the page starts after this position (keyset pagination) and <see cref="Page"/> is unused.</param>
+public sealed record ListingQuery(int Page, int PageSize, string? City, decimal? MinPrice, decimal? MaxPrice, ListingCursor? After = null)
 {
+    /// <summary>The name of the keyset cursor parameter.</summary>
+    public const string CursorParameter = "cursor";
+
     /// <summary>The name of the page number parameter.</summary>
     public const string PageParameter = "page";
 

@@ -25,6 +25,11 @@ internal static class ListingQueryOpenApi
             new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Listing.MaxCityLength }));
         operation.Parameters.Add(Price(ListingQuery.MinPriceParameter, "Only listings priced at least this much."));
         operation.Parameters.Add(Price(ListingQuery.MaxPriceParameter, "Only listings priced at most this much."));
+        operation.Parameters.Add(Parameter(
+            ListingQuery.CursorParameter,
+            "Keyset pagination: the nextCursor of the previous page. The page starts right after it, as fast deep in the"
+                + " list as at its start; page, totalCount and totalPages are then omitted. Not together with page.",
+            new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 }));
         return Task.CompletedTask;
     }
 

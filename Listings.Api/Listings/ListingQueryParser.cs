@@ -23,6 +23,10 @@ public static class ListingQueryParser
 
     private const string MaxPriceError = "The maximum price must be a single number greater than or equal to 0.";
 
+    private const string CursorError = "The cursor must be a single nextCursor value from a previous page, unchanged.";
+
+    private const string PageOrCursorError = "Give either page or cursor, not both: a cursor already says where the page starts.";
+
     private const string PriceRangeError = "The minimum price must be less than or equal to the maximum price.";
 
     /// <summary>Parses and validates the listing query.</summary>
@@ -46,7 +50,13 @@ public static class ListingQueryParser
             errors[ListingQuery.MaxPriceParameter] = [PriceRangeError];
         }
 
-        listingQuery = errors.Count == 0 ? new ListingQuery(page, pageSize, city, minPrice, maxPrice) : null;
+        var after = ParseCursor(query, errors);
+        if (after is not null && query.ContainsKey(ListingQuery.PageParameter))
+        {
+            errors[ListingQuery.CursorParameter] = [PageOrCursorError];
+        }
+
+        listingQuery = errors.Count == 0 ? new ListingQuery(page, pageSize, city, minPrice, maxPrice, after) : null;
         return errors;
     }
 
@@ -109,6 +119,22 @@ public static class ListingQueryParser
         }
 
         errors[name] = [error];
+        return null;
+    }
+
+    private static ListingCursor? ParseCursor(IQueryCollection query, Dictionary<string, string[]> errors)
+    {
+        if (!query.TryGetValue(ListingQuery.CursorParameter, out var values))
+        {
+            return null;
+        }
+
+        if (TrySingle(values, out var text) && ListingCursor.TryDecode(text, out var cursor))
+        {
+            return cursor;
+        }
+
+        errors[ListingQuery.CursorParameter] = [CursorError];
         return null;
     }
 

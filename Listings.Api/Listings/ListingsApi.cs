@@ -68,7 +68,7 @@ public static class ListingsApi
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<Results<Ok<ListingPage>, ValidationProblem>> GetListings(
-        HttpRequest request, ListingsDbContext db, CancellationToken cancellationToken)
+        HttpRequest request, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)
     {
         var errors = ListingQueryParser.Parse(request.Query, out var query);
         if (query is null)
@@ -92,27 +92,41 @@ public static class ListingsApi
             listings = listings.Where(l => l.Price <= query.MaxPrice);
         }
 
-        var totalCount = await listings.CountAsync(cancellationToken);
-        var items = await listings
-            .OrderByDescending(l => l.CreatedAt)
-            .ThenByDescending(l => l.Id)
-            .Skip(query.Offset)
-            .Take(query.PageSize)
+        // Walking the list by cursor skips the count: it would cost more than the page, on every step.
+        int? totalCount = query.After is null
+            ? await counts.GetOrCountAsync(query, listings.CountAsync, cancellationToken)
+            : null;
+
+        var ordered = listings.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id);
+        var page = query.After is { } after
+            // A row-value comparison, (created_at, id) < (@createdAt, @id), which the (created_at DESC, id DESC) index serves as a seek.
+            ? ordered.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(after.CreatedAt, after.Id)))
+            : ordered.Skip(query.Offset);
+
+        // One more than the page tells whether a next page exists without counting.
+        var items = await page
+            .Take(query.PageSize + 1)
             .Select(l => ListingResponse.From(l))
             .ToListAsync(cancellationToken);
 
-        return TypedResults.Ok(ListingPage.Create(items, query, totalCount));
+        var hasMore = items.Count > query.PageSize;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        return TypedResults.Ok(ListingPage.Create(items, query, totalCount, hasMore));
     }
 
     private static async Task<Results<Ok<ListingResponse>, ProblemHttpResult>> GetListing(
         long id, ListingsDbContext db, CancellationToken cancellationToken)
     {
-        var listing = await db.Listings.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+        var listing = await ListingsDbContext.FindListingAsync(db, id, cancellationToken);
         return listing is null ? NotFound(id) : TypedResults.Ok(ListingResponse.From(listing));
     }
 
     private static async Task<Results<Created<ListingResponse>, ValidationProblem>> CreateListing(
-        ListingRequest request, ListingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        ListingRequest request, ListingsDbContext db, TimeProvider clock, ListingCountCache counts, CancellationToken cancellationToken)
     {
         var errors = ListingRequestValidator.Validate(request);
         if (errors.Count > 0)
@@ -125,12 +139,13 @@ public static class ListingsApi
         request.ApplyTo(listing, now);
         db.Listings.Add(listing);
         await db.SaveChangesAsync(cancellationToken);
+        counts.Invalidate();
 
         return TypedResults.Created($"{RoutePrefix}/{listing.Id}", ListingResponse.From(listing));
     }
 
     private static async Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
-        long id, ListingRequest request, ListingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, ListingRequest request, ListingsDbContext db, TimeProvider clock, ListingCountCache counts, CancellationToken cancellationToken)
     {
         var errors = ListingRequestValidator.Validate(request);
         if (errors.Count > 0)
@@ -146,15 +161,22 @@ public static class ListingsApi
 
         request.ApplyTo(listing, Now(clock));
         await db.SaveChangesAsync(cancellationToken);
+        counts.Invalidate();
 
         return TypedResults.Ok(ListingResponse.From(listing));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
-        long id, ListingsDbContext db, CancellationToken cancellationToken)
+        long id, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)
     {
         var deleted = await db.Listings.Where(l => l.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 0 ? NotFound(id) : TypedResults.NoContent();
+        if (deleted == 0)
+        {
+            return NotFound(id);
+        }
+
+        counts.Invalidate();
+        return TypedResults.NoContent();
     }
 
     private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(

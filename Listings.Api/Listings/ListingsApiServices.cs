@@ -27,6 +27,7 @@ public static class ListingsApiServices
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ListingCountCache>();
 
         return builder;
     }

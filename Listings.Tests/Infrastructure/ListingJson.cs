@@ -15,7 +15,7 @@ public sealed record ListingJson(
     DateTimeOffset UpdatedAt);
 
 /// <summary>A page of listings as the tests read it.</summary>
-public sealed record ListingPageJson(IReadOnlyList<ListingJson> Items, int Page, int PageSize, long TotalCount, int TotalPages);
+public sealed record ListingPageJson(IReadOnlyList<ListingJson> Items, int? Page, int PageSize, long? TotalCount, int? TotalPages, string? NextCursor);
 
 /// <summary>Problem details as the tests read them; <see cref="Errors"/> is set on validation problems.</summary>
 public sealed record ProblemJson(string? Type, string? Title, int? Status, string? Detail, Dictionary<string, string[]>? Errors);

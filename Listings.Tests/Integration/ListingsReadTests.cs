@@ -17,7 +17,8 @@ public sealed class ListingsReadTests(ListingsAppFixture fixture)
         Assert.Equal(20, page.PageSize);
         Assert.Equal(20, page.Items.Count);
         Assert.True(page.TotalCount >= ListingsAppFixture.SeedCount - 10, $"totalCount {page.TotalCount}");
-        Assert.Equal((int)Math.Ceiling(page.TotalCount / 20.0), page.TotalPages);
+        Assert.Equal((int)Math.Ceiling(page.TotalCount!.Value / 20.0), page.TotalPages);
+        Assert.NotNull(page.NextCursor);
         Assert.Equal(
             page.Items.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Select(l => l.Id),
             page.Items.Select(l => l.Id));
@@ -105,6 +106,52 @@ public sealed class ListingsReadTests(ListingsAppFixture fixture)
         var problem = await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.NotNull(problem.Errors);
         Assert.Contains(parameter, problem.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task CursorPageContinuesExactlyWhereTheOffsetPageEnded()
+    {
+        var first = await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?page=1&pageSize=10");
+        var byOffset = await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?page=2&pageSize=10");
+
+        var byCursor = await _client.GetFromJsonAsync<ListingPageJson>($"/api/v1/listings?pageSize=10&cursor={first!.NextCursor}");
+
+        Assert.Equal(byOffset!.Items.Select(l => l.Id), byCursor!.Items.Select(l => l.Id));
+        Assert.Null(byCursor.Page);
+        Assert.Null(byCursor.TotalCount);
+        Assert.Null(byCursor.TotalPages);
+    }
+
+    [Fact]
+    public async Task WalkingTheListByCursorVisitsEveryListingOnceAndEndsWithoutACursor()
+    {
+        var total = (await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?pageSize=1"))!.TotalCount;
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var query = cursor is null ? "pageSize=7" : $"pageSize=7&cursor={cursor}";
+            var page = await _client.GetFromJsonAsync<ListingPageJson>($"/api/v1/listings?{query}");
+            seen.AddRange(page!.Items.Select(l => l.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && seen.Count <= 10_000);
+
+        Assert.Equal(total, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("cursor=not-a-cursor")]
+    [InlineData("cursor=")]
+    [InlineData("cursor=MTIzLjQ1&cursor=MTIzLjQ1")]
+    [InlineData("cursor=MTIzLjQ1&page=2")]
+    public async Task CursorThatIsNotOneOrComesWithAPageIsValidationProblem(string query)
+    {
+        var response = await _client.GetAsync($"/api/v1/listings?{query}");
+
+        var problem = await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("cursor", problem.Errors!.Keys);
     }
 
     [Fact]

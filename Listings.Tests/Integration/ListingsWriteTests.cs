@@ -160,5 +160,5 @@ public sealed class ListingsWriteTests(ListingsAppFixture fixture)
     }
 
     private async Task<long> CountAsync() =>
-        (await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?pageSize=1"))!.TotalCount;
+        (await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?pageSize=1"))!.TotalCount!.Value;
 }

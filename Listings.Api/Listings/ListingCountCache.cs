@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace Listings.Api.Listings;
+
+/// <summary>
+/// Keeps the total count of each filter combination for two seconds. Under load every client asks for page 1; counting
+/// the table for each would double the database work for a number nobody needs to the millisecond. This replica's own
+/// writes clear the cache at once; another replica's writes show within <see cref="Lifetime"/>.
+/// </summary>
+public sealed class ListingCountCache(TimeProvider clock)
+{
+    /// <summary>How long a count is served from the cache.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
+
+    // Bounded by construction: filters are validated (city ≤ 100 characters) and the map is cleared on every write
+    // and whenever it grows past this size, so a client cycling through filters cannot grow it without limit.
+    private const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<(string? City, decimal? MinPrice, decimal? MaxPrice), (int Count, DateTimeOffset At)> _counts = new();
+
+    /// <summary>The cached count for the filters of <paramref name="query"/>, or counts it with <paramref name="count"/>.</summary>
+    public async Task<int> GetOrCountAsync(ListingQuery query, Func<CancellationToken, Task<int>> count, CancellationToken cancellationToken)
+    {
+        var key = (query.City, query.MinPrice, query.MaxPrice);
+        var now = clock.GetUtcNow();
+        if (_counts.TryGetValue(key, out var cached) && now - cached.At < Lifetime)
+        {
+            return cached.Count;
+        }
+
+        var total = await count(cancellationToken);
+        if (_counts.Count >= MaxEntries)
+        {
+            _counts.Clear();
+        }
+
+        _counts[key] = (total, now);
+        return total;
+    }
+
+    /// <summary>Forgets every count: called after this replica creates, changes or deletes a listing.</summary>
+    public void Invalidate() => _counts.Clear();
+}
