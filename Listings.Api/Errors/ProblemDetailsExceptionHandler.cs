@@ -48,11 +48,16 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             httpContext.Request.Method, httpContext.Request.Path, transient.GetType().Name, transient.Message,
             pool?.InUse ?? -1, pool?.MaxPoolSize ?? -1, pool?.Waiting ?? -1);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+
+        // Npgsql's exhaustion error: the database is up, every connection is busy (and the wait ran out).
+        var exhausted = transient.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal);
         return new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Service unavailable",
-            Detail = "The database is unavailable; retry shortly.",
+            Title = exhausted ? "Service busy" : "Service unavailable",
+            Detail = exhausted
+                ? "Every database connection is busy; retry shortly."
+                : "The database is unavailable; retry shortly.",
         };
     }
 

@@ -89,6 +89,66 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         var recovered = await CreateAsync(client, "Written after recovery");
         Assert.Equal(recovered, await client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{recovered.Id}"));
         Assert.Equal(0, await CountTitlesAsync(connectionString, "Written during saturation %"));
+
+        // The demand the service measured (saturated a moment ago) reaches db-info, with a recommendation.
+        var health = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/health"))!;
+        var demand = health["entries"]!["database"]!["data"]!["demand"]!;
+        Assert.True(demand["p99Concurrent"]!.GetValue<int>() >= PoolSize, demand.ToJsonString());
+        await using var dbInfo = ApiProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__listingsdb"] = connectionString, ["ConnectionPool__MaxPoolSize"] = "3" },
+            FreePort.Next(),
+            "db-info", "--json", "--service", $"http://127.0.0.1:{port}");
+        Assert.Equal(0, await dbInfo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var report = System.Text.Json.Nodes.JsonNode.Parse(dbInfo.Text[dbInfo.Text.IndexOf('{', StringComparison.Ordinal)..])!;
+        Assert.True(report["recommendedMaxPoolSize"]!.GetValue<int>() >= 2, report.ToJsonString());
+        Assert.True(report["demand"]!["p99Concurrent"]!.GetValue<int>() >= PoolSize);
+    }
+
+    [Fact]
+    public async Task PoolExhaustedWithoutAdmissionControlIsA503WithRetryAfterAndOneLogLineWithThePoolNumbers()
+    {
+        var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        var port = FreePort.Next();
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__listingsdb"] = connectionString,
+                ["ConnectionPool__MaxPoolSize"] = "1",
+                ["ConnectionPool__TimeoutSeconds"] = "1",
+                ["Admission__Enabled"] = "false",
+                ["DatabaseRetry__MaxRetryCount"] = "0",
+            },
+            port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+        await ApiProcess.WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
+        var target = await CreateAsync(client, "Holds the only connection");
+
+        await using var locker = new NpgsqlConnection(connectionString);
+        await locker.OpenAsync();
+        var lockTransaction = await locker.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT id FROM listings WHERE id = $1 FOR UPDATE", locker, lockTransaction))
+        {
+            lockRow.Parameters.AddWithValue(target.Id);
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var blocked = client.PutAsJsonAsync($"/api/v1/listings/{target.Id}", ListingBodies.Valid("Waited for the lock"));
+        await WaitUntilAsync(async () => await BlockedBackendsAsync(connectionString) >= 1, "the update to block on the lock");
+
+        var exhausted = await TimedAsync(() => client.GetAsync("/api/v1/listings?page=1"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, exhausted.Response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), exhausted.Response.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/problem+json", exhausted.Response.Content.Headers.ContentType?.MediaType);
+        Assert.True(exhausted.Elapsed < PromptAnswer, $"answered after {exhausted.Elapsed}");
+
+        await lockTransaction.RollbackAsync();
+        Assert.Equal(HttpStatusCode.OK, (await blocked).StatusCode);
+        await WaitUntilAsync(() => Task.FromResult(api.Text.Contains("Database unavailable during GET /api/v1/listings")), "the log line");
+        var logLines = api.Text.Split('\n').Where(line => line.Contains("Database unavailable during GET /api/v1/listings", StringComparison.Ordinal)).ToList();
+        Assert.Single(logLines);
+        Assert.Contains("pool: 1 of 1 in use", logLines[0]);
+        Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(connectionString).Password!, api.Text);
     }
 
     private static async Task<ListingJson> CreateAsync(HttpClient client, string title)

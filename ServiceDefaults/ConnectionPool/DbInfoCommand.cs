@@ -17,6 +17,7 @@ public static class DbInfoCommand
     public const string Name = "db-info";
 
     private const string JsonFlag = "--json";
+    private const string ServiceOption = "--service";
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -27,7 +28,8 @@ public static class DbInfoCommand
     public static async Task<int> RunAsync(string[] args, string connectionName, TextWriter output)
     {
         var json = args.Contains(JsonFlag);
-        var configurationArgs = args.Skip(1).Where(arg => arg != JsonFlag).ToArray();
+        var serviceUrl = OptionValue(args, ServiceOption);
+        var configurationArgs = ConfigurationArguments(args);
         var configuration = WebApplication.CreateBuilder(configurationArgs).Configuration;
         var applicationName = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
 
@@ -48,8 +50,47 @@ public static class DbInfoCommand
             }
         }
 
-        await output.WriteLineAsync(json ? ToJson(plan, server, serverFailure) : ToText(plan, server, serverFailure));
+        var demand = serviceUrl is null ? null : await ServiceDemand.TryReadAsync(serviceUrl);
+
+        await output.WriteLineAsync(json ? ToJson(plan, server, serverFailure, demand) : ToText(plan, server, serverFailure, demand));
         return plan.Safe ? 0 : 1;
+    }
+
+    // Everything after the command name but the command's own options is configuration, as for the service.
+    private static string[] ConfigurationArguments(string[] args)
+    {
+        var rest = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i] == ServiceOption)
+            {
+                i++;
+            }
+            else if (args[i] != JsonFlag && !args[i].StartsWith(ServiceOption + "=", StringComparison.Ordinal))
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return [.. rest];
+    }
+
+    private static string? OptionValue(string[] args, string name)
+    {
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i].StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                return args[i][(name.Length + 1)..];
+            }
+
+            if (args[i] == name && i + 1 < args.Length)
+            {
+                return args[i + 1];
+            }
+        }
+
+        return null;
     }
 
     private static (ConnectionPoolOptions Options, string? Error) BindOptions(IConfiguration configuration)
@@ -65,15 +106,22 @@ public static class DbInfoCommand
         }
     }
 
-    private static string ToJson(ConnectionPlan plan, ServerFacts? server, string? serverFailure)
+    private static string ToJson(ConnectionPlan plan, ServerFacts? server, string? serverFailure, ServiceDemand? demand)
     {
         var document = JsonSerializer.SerializeToNode(plan, JsonOptions)!.AsObject();
         document["server"] = server is null ? null : JsonSerializer.SerializeToNode(server, JsonOptions);
         document["serverError"] = serverFailure;
+        if (demand is not null)
+        {
+            document["demand"] = demand.Demand?.DeepClone();
+            document["recommendedMaxPoolSize"] = demand.RecommendedMaxPoolSize;
+            document["demandError"] = demand.Failure;
+        }
+
         return document.ToJsonString(JsonOptions);
     }
 
-    private static string ToText(ConnectionPlan plan, ServerFacts? server, string? serverFailure)
+    private static string ToText(ConnectionPlan plan, ServerFacts? server, string? serverFailure, ServiceDemand? demand)
     {
         var text = new System.Text.StringBuilder();
         void Line(string label, string? value) => text.AppendLine(CultureInfo.InvariantCulture, $"  {label,-12} {value}");
@@ -91,6 +139,10 @@ public static class DbInfoCommand
                 ? $"did not answer ({serverFailure})"
                 : $"PostgreSQL {server.Version}, max_connections {server.MaxConnections}, {server.ConnectionsInUse} client connections in use");
             Line("advice", plan.Advice);
+            if (demand is not null)
+            {
+                Line("demand", demand.Failure ?? $"{demand.Describe()}; recommended Maximum Pool Size {demand.RecommendedMaxPoolSize}");
+            }
         }
 
         if (plan.Rewrite is not null)
