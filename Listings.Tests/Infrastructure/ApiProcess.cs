@@ -42,6 +42,16 @@ public static class ApiProcess
         return ProcessOutput.Start(start);
     }
 
+    /// <summary>Starts the API on a free port and waits until it is healthy; returns it with a client for it.</summary>
+    public static async Task<(ProcessOutput Api, HttpClient Client)> StartHealthyAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var port = FreePort.Next();
+        var api = Start(environment, port);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+        await WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
+        return (api, client);
+    }
+
     /// <summary>Polls <c>/health</c> until it answers 200, or fails with the process output.</summary>
     public static async Task WaitUntilHealthyAsync(ProcessOutput api, HttpClient client, TimeSpan timeout)
     {

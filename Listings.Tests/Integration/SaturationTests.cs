@@ -23,29 +23,19 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
     public async Task ExcessRequestsAreRefusedQuicklyWhileThePoolIsHeldAndEverythingRecoversWithoutLosingWrites()
     {
         var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
-        var port = FreePort.Next();
-        await using var api = ApiProcess.Start(
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings__listingsdb"] = connectionString,
-                ["ConnectionPool__MaxPoolSize"] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Admission__QueueLimit"] = QueueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Admission__QueueTimeoutMilliseconds"] = QueueTimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-            port);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-        await ApiProcess.WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = connectionString,
+            ["ConnectionPool__MaxPoolSize"] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Admission__QueueLimit"] = QueueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Admission__QueueTimeoutMilliseconds"] = QueueTimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await using var _ = api;
+        using var __ = client;
         var target = await CreateAsync(client, "Locked by the test");
 
         // Lock the listing: every update of it now waits in the database, holding one of the API's connections.
-        await using var locker = new NpgsqlConnection(connectionString);
-        await locker.OpenAsync();
-        var lockTransaction = await locker.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT id FROM listings WHERE id = $1 FOR UPDATE", locker, lockTransaction))
-        {
-            lockRow.Parameters.AddWithValue(target.Id);
-            await lockRow.ExecuteScalarAsync();
-        }
+        await using var rowLock = await RowLock.TakeAsync(connectionString, target.Id);
 
         var blockedUpdates = Enumerable.Range(0, PoolSize)
             .Select(i => client.PutAsJsonAsync($"/api/v1/listings/{target.Id}", ListingBodies.Valid($"Update {i} that waited for the lock")))
@@ -77,7 +67,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         Assert.Contains("\"inUse\":3", degraded);
 
         // Release the lock: the blocked updates finish, the service heals, and every acknowledged write is there.
-        await lockTransaction.RollbackAsync();
+        await rowLock.ReleaseAsync();
         var updates = await Task.WhenAll(blockedUpdates);
         Assert.All(updates, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
 
@@ -97,7 +87,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         await using var dbInfo = ApiProcess.Start(
             new Dictionary<string, string> { ["ConnectionStrings__listingsdb"] = connectionString, ["ConnectionPool__MaxPoolSize"] = "3" },
             FreePort.Next(),
-            "db-info", "--json", "--service", $"http://127.0.0.1:{port}");
+            "db-info", "--json", "--service", client.BaseAddress!.ToString().TrimEnd('/'));
         Assert.Equal(0, await dbInfo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var report = System.Text.Json.Nodes.JsonNode.Parse(dbInfo.Text[dbInfo.Text.IndexOf('{', StringComparison.Ordinal)..])!;
         Assert.True(report["recommendedMaxPoolSize"]!.GetValue<int>() >= 2, report.ToJsonString());
@@ -108,29 +98,19 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
     public async Task PoolExhaustedWithoutAdmissionControlIsA503WithRetryAfterAndOneLogLineWithThePoolNumbers()
     {
         var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
-        var port = FreePort.Next();
-        await using var api = ApiProcess.Start(
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings__listingsdb"] = connectionString,
-                ["ConnectionPool__MaxPoolSize"] = "1",
-                ["ConnectionPool__TimeoutSeconds"] = "1",
-                ["Admission__Enabled"] = "false",
-                ["DatabaseRetry__MaxRetryCount"] = "0",
-            },
-            port);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-        await ApiProcess.WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = connectionString,
+            ["ConnectionPool__MaxPoolSize"] = "1",
+            ["ConnectionPool__TimeoutSeconds"] = "1",
+            ["Admission__Enabled"] = "false",
+            ["DatabaseRetry__MaxRetryCount"] = "0",
+        });
+        await using var _ = api;
+        using var __ = client;
         var target = await CreateAsync(client, "Holds the only connection");
 
-        await using var locker = new NpgsqlConnection(connectionString);
-        await locker.OpenAsync();
-        var lockTransaction = await locker.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT id FROM listings WHERE id = $1 FOR UPDATE", locker, lockTransaction))
-        {
-            lockRow.Parameters.AddWithValue(target.Id);
-            await lockRow.ExecuteScalarAsync();
-        }
+        await using var rowLock = await RowLock.TakeAsync(connectionString, target.Id);
 
         var blocked = client.PutAsJsonAsync($"/api/v1/listings/{target.Id}", ListingBodies.Valid("Waited for the lock"));
         await WaitUntilAsync(async () => await BlockedBackendsAsync(connectionString) >= 1, "the update to block on the lock");
@@ -142,7 +122,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         Assert.Equal("application/problem+json", exhausted.Response.Content.Headers.ContentType?.MediaType);
         Assert.True(exhausted.Elapsed < PromptAnswer, $"answered after {exhausted.Elapsed}");
 
-        await lockTransaction.RollbackAsync();
+        await rowLock.ReleaseAsync();
         Assert.Equal(HttpStatusCode.OK, (await blocked).StatusCode);
         await WaitUntilAsync(() => Task.FromResult(api.Text.Contains("Database unavailable during GET /api/v1/listings")), "the log line");
         var logLines = api.Text.Split('\n').Where(line => line.Contains("Database unavailable during GET /api/v1/listings", StringComparison.Ordinal)).ToList();

@@ -19,21 +19,17 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
         var serverConnectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
         var password = new NpgsqlConnectionStringBuilder(serverConnectionString).Password!;
         await using var bouncer = await PgBouncer.StartAsync(serverConnectionString);
-        var port = FreePort.Next();
-
-        await using var api = ApiProcess.Start(
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings__listingsdb"] = bouncer.ClientConnectionString(serverConnectionString),
-                ["ConnectionPool__Mode"] = "transaction-pooler",
-                ["ConnectionPool__ServerMaxConnections"] = "60",
-                // This test is about the pooler, not about shedding load: let every request wait its turn.
-                ["Admission__QueueLimit"] = "1000",
-                ["Admission__QueueTimeoutMilliseconds"] = "60000",
-            },
-            port);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await ApiProcess.WaitUntilHealthyAsync(api, client, StartTimeout);
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = bouncer.ClientConnectionString(serverConnectionString),
+            ["ConnectionPool__Mode"] = "transaction-pooler",
+            ["ConnectionPool__ServerMaxConnections"] = "60",
+            // This test is about the pooler, not about shedding load: let every request wait its turn.
+            ["Admission__QueueLimit"] = "1000",
+            ["Admission__QueueTimeoutMilliseconds"] = "60000",
+        });
+        await using var _ = api;
+        using var __ = client;
 
         // Enough concurrency that every pooled connection is reused across transactions many times over: with
         // prepared statements on, PgBouncer would hand a statement prepared on one server connection to another.
