@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using Listings.Benchmarks.Report;
+using Listings.Benchmarks.Scenarios;
+
+namespace Listings.Benchmarks;
+
+/// <summary>
+/// The whole benchmark in order: build the API, start PostgreSQL, seed, then the check, the storms, the efficiency
+/// run, the pool sweep and the page depths, saving <c>results.json</c> after each and the report at the end.
+/// </summary>
+public static class BenchmarkRun
+{
+    private static readonly Stopwatch Clock = new();
+
+    /// <summary>Runs everything; returns the process exit code (0 when every step ran, whatever the numbers).</summary>
+    /// <param name="args">The command line: <c>[--quick] [--out folder]</c>.</param>
+    /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        Clock.Start();
+        var root = RepositoryRoot();
+        BenchmarkOptions options;
+        try
+        {
+            options = BenchmarkOptions.Parse(args, root);
+        }
+        catch (ArgumentException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 2;
+        }
+
+        Directory.CreateDirectory(options.OutputDirectory);
+        // Logs of an earlier run would be mistaken for this run's.
+        if (Directory.Exists(options.LogDirectory))
+        {
+            Directory.Delete(options.LogDirectory, recursive: true);
+        }
+
+        Directory.CreateDirectory(options.LogDirectory);
+        var results = new BenchmarkResults { Machine = MachineFactsReader.Read(root) };
+        results.Parameters = new RunParameters
+        {
+            Quick = options.Quick,
+            SeedCount = options.SeedCount,
+            StormClients = options.StormClients,
+            StormSeconds = (int)options.StormDuration.TotalSeconds,
+            RequestTimeoutSeconds = (int)options.RequestTimeout.TotalSeconds,
+            SweepClients = options.SweepClients,
+            SweepSeconds = (int)options.SweepDuration.TotalSeconds,
+            DepthRequests = options.DepthRequests,
+            ServerMaxConnections = PostgresServer.MaxConnections,
+        };
+
+        var exitCode = 0;
+        try
+        {
+            Log("Building Listings.Api (Release)...");
+            var apiDll = await BuildApiAsync(root, cancellationToken);
+            Log("Starting PostgreSQL...");
+            await using var server = await PostgresServer.StartAsync(PostgresBinDirectory(), cancellationToken);
+            await using (var connection = await server.OpenAsync("postgres", cancellationToken))
+            {
+                results.Machine.PostgreSql = connection.PostgreSqlVersion.ToString();
+            }
+
+            await using var sampler = await ConnectionSampler.OpenAsync(server, cancellationToken);
+            var context = new BenchmarkContext(server, apiDll, options, results, sampler);
+            await RunStepsAsync(context, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            results.Failure = "cancelled";
+            exitCode = 130;
+        }
+        catch (Exception exception)
+        {
+            results.Failure = exception.Message;
+            exitCode = 1;
+        }
+        finally
+        {
+            results.Machine.RunSeconds = Math.Round(Clock.Elapsed.TotalSeconds);
+            await WriteReportAsync(results, options);
+        }
+
+        return exitCode;
+    }
+
+    private static async Task RunStepsAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var results = context.Results;
+
+        Log($"Seeding {options.SeedCount:N0} listings and running the original check...");
+        string seedLog;
+        await using (var api = await context.StartApiAsync(ApiSetting.Policy(), BenchmarkContext.MainDatabase, options.SeedCount,
+            new Dictionary<string, string> { [SqlCapture.LogLevelVariable] = "Information" }, cancellationToken))
+        {
+            results.OriginalCheck = await OriginalCheckScenario.RunAsync(api, cancellationToken);
+            seedLog = api.LogPath;
+        }
+
+        Log($"  original check: {results.OriginalCheck.Ok} of {results.OriginalCheck.Requests} answered 200");
+        var sql = SqlCapture.Find(await File.ReadAllLinesAsync(seedLog, cancellationToken), page: 1, options.PageSize);
+        await context.SaveAsync();
+
+        foreach (var setting in ApiSetting.StormSettings)
+        {
+            Log($"Storm '{setting.Name}': {options.StormClients} clients for {options.StormDuration.TotalSeconds:0} s...");
+            var storm = await StormScenario.RunAsync(context, setting, options.StormClients, options.StormDuration, cancellationToken);
+            results.Storms.Add(storm);
+            Log($"  200: {storm.Ok}, 503+Retry-After: {storm.ServiceUnavailableWithRetryAfter}, other: {storm.OtherStatuses}, errors: {storm.ConnectionErrors}, timeouts: {storm.Timeouts}, 200/s: {storm.OkPerSecond:0}, p99: {storm.P99Ms:0} ms, peak connections: {storm.PeakServerConnections}");
+            await context.SaveAsync();
+        }
+
+        Log($"Efficiency: pgbench with the API's SQL, {options.PgBenchClients} connections...");
+        results.Efficiency = await EfficiencyScenario.RunAsync(context, sql, cancellationToken);
+        Log($"  pgbench tps: {results.Efficiency.PgBenchTps?.ToString("0") ?? "n/a"}, ratio: {results.Efficiency.Ratio?.ToString("0.00") ?? results.Efficiency.Note}");
+        await context.SaveAsync();
+
+        foreach (var poolSize in options.SweepPoolSizes)
+        {
+            Log($"Pool sweep: Maximum Pool Size={poolSize}, {options.SweepClients} clients for {options.SweepDuration.TotalSeconds:0} s...");
+            var point = await PoolSweepScenario.RunAsync(context, poolSize, cancellationToken);
+            results.PoolSweep.Add(point);
+            Log($"  200/s: {point.OkPerSecond:0}, p99: {point.P99Ms:0} ms, peak connections: {point.PeakServerConnections}");
+            await context.SaveAsync();
+        }
+
+        foreach (var rows in options.TableSizes)
+        {
+            Log($"Page depth on {rows:N0} rows...");
+            results.PageDepth.AddRange(await PageDepthScenario.RunAsync(context, rows, cancellationToken));
+            await context.SaveAsync();
+        }
+    }
+
+    private static async Task WriteReportAsync(BenchmarkResults results, BenchmarkOptions options)
+    {
+        results.Targets.Clear();
+        results.Targets.AddRange(Targets.Evaluate(results));
+        IReadOnlyList<string> charts = [];
+        try
+        {
+            charts = Charts.Write(results, options.OutputDirectory);
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or TypeInitializationException or IOException)
+        {
+            // Charts need SkiaSharp's native library; the numbers matter more than their pictures.
+            Log($"Charts were not drawn: {exception.Message}");
+        }
+
+        var report = MarkdownReport.Render(results, charts);
+        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "report.md"), report);
+        await JsonResults.WriteAsync(results, Path.Combine(options.OutputDirectory, "results.json"));
+        Console.WriteLine();
+        Console.WriteLine(report);
+        Log($"Report: {Path.Combine(options.OutputDirectory, "report.md")}");
+    }
+
+    private static async Task<string> BuildApiAsync(string root, CancellationToken cancellationToken)
+    {
+        var project = Path.Combine(root, "Listings.Api");
+        var startInfo = new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-v", "quiet", "-nologo"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start dotnet build.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet build Listings.Api failed: {await output}{await error}");
+        }
+
+        var dll = Path.Combine(project, "bin", "Release", "net10.0", "Listings.Api.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("The API build produced no dll.", dll);
+    }
+
+    /// <summary>Finds the repository root (the folder holding <c>Listings.sln</c>) above the current folder or the build output.</summary>
+    public static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Listings.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Listings.sln not found above the current folder.");
+    }
+
+    // PostgreSQL 15 is what the measurements in the design were taken on; a newer one is used only if 15 is absent.
+    private static string PostgresBinDirectory()
+    {
+        const string preferred = "/usr/lib/postgresql/15/bin";
+        if (File.Exists(Path.Combine(preferred, "postgres")))
+        {
+            return preferred;
+        }
+
+        return Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "postgres"))).OrderDescending().FirstOrDefault()
+              ?? throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql.")
+            : throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql.");
+    }
+
+    private static void Log(string message) =>
+        Console.WriteLine($"[{Clock.Elapsed:mm\\:ss}] {message}");
+}

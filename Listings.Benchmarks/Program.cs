@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+using Listings.Benchmarks;
+
+// Usage: dotnet run -c Release --project Listings.Benchmarks -- [--quick] [--out benchmarks/results]
+using var cancellation = new CancellationTokenSource();
+
+// Ctrl+C and SIGTERM cancel the run instead of ending the process, so the API processes and the PostgreSQL server
+// are stopped by the run's own clean-up and no server is left behind.
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
+
+return await BenchmarkRun.RunAsync(args, cancellation.Token);

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+
+namespace Listings.Benchmarks;
+
+/// <summary>The two statements the API sends for one page of listings.</summary>
+/// <param name="CountSql">The total-count query.</param>
+/// <param name="PageSql">The page query, parameters replaced by literals.</param>
+public sealed record CapturedPageSql(string CountSql, string PageSql);
+
+/// <summary>
+/// Reads the SQL EF Core logged (category <c>Microsoft.EntityFrameworkCore.Database.Command</c> at Information) from
+/// the API's console log.
+/// </summary>
+public static partial class SqlCapture
+{
+    /// <summary>The environment variable that makes the API log every command it executes.</summary>
+    public const string LogLevelVariable = "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command";
+
+    /// <summary>Finds the count and page statements of a page request; null when the log holds neither.</summary>
+    /// <param name="logLines">The API's console log.</param>
+    /// <param name="page">The page that was requested.</param>
+    /// <param name="pageSize">The page size that was requested.</param>
+    public static CapturedPageSql? Find(IEnumerable<string> logLines, int page, int pageSize)
+    {
+        string? countSql = null, pageSql = null;
+        foreach (var statement in Statements(logLines))
+        {
+            if (!statement.Contains("FROM listings", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (countSql is null && statement.StartsWith("SELECT count(", StringComparison.Ordinal))
+            {
+                countSql = statement;
+            }
+            else if (pageSql is null && statement.Contains("LIMIT", StringComparison.Ordinal))
+            {
+                // The console logger prints parameter values as '?' (sensitive data logging is off), so the values
+                // are put back from what was requested: LIMIT takes the page size, OFFSET the rows skipped.
+                var literal = LimitParameter().Replace(statement, $"LIMIT {pageSize}");
+                literal = OffsetParameter().Replace(literal, $"OFFSET {(page - 1) * pageSize}");
+                if (!literal.Contains('@', StringComparison.Ordinal))
+                {
+                    pageSql = literal;
+                }
+            }
+        }
+
+        return countSql is null || pageSql is null ? null : new CapturedPageSql(countSql, pageSql);
+    }
+
+    // The console formatter writes "info: <category>[id]", then "Executed DbCommand (..) [Parameters=..]" and the
+    // SQL, every continuation line indented by six spaces.
+    private static IEnumerable<string> Statements(IEnumerable<string> lines)
+    {
+        List<string>? current = null;
+        var inCommand = false;
+        foreach (var line in lines)
+        {
+            if (!line.StartsWith(' '))
+            {
+                if (current is { Count: > 0 })
+                {
+                    yield return string.Join('\n', current);
+                }
+
+                current = null;
+                inCommand = line.Contains("Microsoft.EntityFrameworkCore.Database.Command[20101]", StringComparison.Ordinal);
+                continue;
+            }
+
+            if (!inCommand)
+            {
+                continue;
+            }
+
+            var text = line.Trim();
+            if (current is null)
+            {
+                // The first indented line is "Executed DbCommand (...)", not SQL.
+                current = [];
+                continue;
+            }
+
+            current.Add(text);
+        }
+
+        if (current is { Count: > 0 })
+        {
+            yield return string.Join('\n', current);
+        }
+    }
+
+    [GeneratedRegex(@"LIMIT @\w+")]
+    private static partial Regex LimitParameter();
+
+    [GeneratedRegex(@"OFFSET @\w+")]
+    private static partial Regex OffsetParameter();
+}

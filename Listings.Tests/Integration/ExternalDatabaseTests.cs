@@ -1,0 +1,36 @@
+using Listings.AppHost.Database;
+using Listings.Tests.Infrastructure;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>
+/// Starts a second AppHost in external mode, pointed at the first one's database as a user points it at Supabase:
+/// the connection string is the only thing it gets.
+/// </summary>
+[Collection(ListingsAppCollection.Name)]
+public sealed class ExternalDatabaseTests(ListingsAppFixture fixture)
+{
+    [Fact]
+    public async Task AppHostWithAConnectionStringServesTheApiFromThatDatabase()
+    {
+        var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        // Auto mode: a configured connection string wins over local binaries and any container runtime.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"--ConnectionStrings:{ListingsDatabase.ResourceName}={connectionString}", "--Seed:Count=0"],
+            cts.Token);
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+
+        Assert.DoesNotContain(builder.Resources, resource => resource.Name == "postgres");
+        using var client = app.CreateHttpClient("api", "http");
+        var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Stored through the external connection"), cts.Token);
+        var listing = await created.Content.ReadFromJsonAsync<ListingJson>(cts.Token);
+
+        // The first app reads what the second one wrote: one database.
+        using var firstClient = fixture.CreateApiClient();
+        Assert.Equal(listing, await firstClient.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{listing!.Id}", cts.Token));
+    }
+}
