@@ -178,8 +178,14 @@ public sealed class EfficiencyResult
     /// <summary>Gets or sets the policy storm's 200 responses per second.</summary>
     public double? ApiOkPerSecond { get; set; }
 
-    /// <summary>Gets or sets <see cref="ApiOkPerSecond"/> ÷ <see cref="PgBenchTps"/>.</summary>
+    /// <summary>Gets or sets pgbench transactions (page query alone, as the API sends it with its count cached) per second.</summary>
+    public double? PageOnlyTps { get; set; }
+
+    /// <summary>Gets or sets <see cref="ApiOkPerSecond"/> ÷ <see cref="PageOnlyTps"/>: the strict comparison, the goal's.</summary>
     public double? Ratio { get; set; }
+
+    /// <summary>Gets or sets <see cref="ApiOkPerSecond"/> ÷ <see cref="PgBenchTps"/> (count + page per transaction).</summary>
+    public double? CountAndPageRatio { get; set; }
 
     /// <summary>Gets or sets why the ratio is missing, if it is.</summary>
     public string? Note { get; set; }

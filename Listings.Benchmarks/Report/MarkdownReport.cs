@@ -46,9 +46,11 @@ public static class MarkdownReport
         if (results.Efficiency is { } efficiency)
         {
             text.AppendLine().AppendLine("## Efficiency: the API against pgbench running its SQL").AppendLine()
-                .AppendLine("| API 200/s (policy storm) | pgbench tps (count + page, -M prepared) | pgbench clients | ratio |")
-                .AppendLine("|---|---|---|---|")
-                .AppendLine(CultureInfo.InvariantCulture, $"| {Number(efficiency.ApiOkPerSecond, "0")} | {Number(efficiency.PgBenchTps, "0")} | {efficiency.PgBenchClients} | {Number(efficiency.Ratio, "0.00")} |");
+                .AppendLine("| API 200/s (policy storm) | pgbench clients | pgbench tps, page query alone | ratio | pgbench tps, count + page | ratio |")
+                .AppendLine("|---|---|---|---|---|---|")
+                .AppendLine(CultureInfo.InvariantCulture, $"| {Number(efficiency.ApiOkPerSecond, "0")} | {efficiency.PgBenchClients} | {Number(efficiency.PageOnlyTps, "0")} | {Number(efficiency.Ratio, "0.00")} | {Number(efficiency.PgBenchTps, "0")} | {Number(efficiency.CountAndPageRatio, "0.00")} |")
+                .AppendLine()
+                .AppendLine("The API counts at most once every 2 s per filter, so per request it sends the page query alone: the first ratio is the strict one (pgbench -M prepared, alone on the machine, while the API shares it with the load generator).");
             if (efficiency.Note is not null)
             {
                 text.AppendLine().AppendLine(efficiency.Note);

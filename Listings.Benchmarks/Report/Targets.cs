@@ -37,7 +37,7 @@ public static class Targets
 
         if (results.Efficiency is { } efficiency)
         {
-            targets.Add(new("efficiency (API 200/s ÷ pgbench tps) ≥ 0.5",
+            targets.Add(new("efficiency (API 200/s ÷ pgbench tps of the page query) ≥ 0.5",
                 efficiency.Ratio?.ToString("0.00", CultureInfo.InvariantCulture) ?? efficiency.Note ?? "n/a",
                 efficiency.Ratio is { } ratio ? ratio >= 0.5 : null));
         }

@@ -4,8 +4,9 @@ namespace Listings.Benchmarks.Scenarios;
 
 /// <summary>
 /// How close the API comes to PostgreSQL itself: the policy storm's requests per second divided by pgbench's
-/// transactions per second, where one pgbench transaction is the same count and page queries the API sends per
-/// request, over as many connections as the policy's pool.
+/// transactions per second over as many connections as the policy's pool. The API counts the table at most once every
+/// two seconds per filter, so what it sends per request is the page query alone: that is the strict comparison (the
+/// ratio the goal is measured on). Count + page, the per-request work of an API that counts every time, is run too.
 /// </summary>
 public static class EfficiencyScenario
 {
@@ -25,8 +26,11 @@ public static class EfficiencyScenario
 
         result.CountSql = OneLine(sql.CountSql);
         result.PageSql = OneLine(sql.PageSql);
-        var script = $"{result.CountSql};\n{result.PageSql};\n";
-        result.PgBenchTps = Math.Round(await PgBench.RunAsync(context.Server, BenchmarkContext.MainDatabase, script,
+        result.PgBenchTps = Math.Round(await PgBench.RunAsync(context.Server, BenchmarkContext.MainDatabase,
+            $"{result.CountSql};\n{result.PageSql};\n",
+            context.Options.PgBenchClients, context.Options.StormDuration, context.Options.LogDirectory, cancellationToken), 1);
+        result.PageOnlyTps = Math.Round(await PgBench.RunAsync(context.Server, BenchmarkContext.MainDatabase,
+            $"{result.PageSql};\n",
             context.Options.PgBenchClients, context.Options.StormDuration, context.Options.LogDirectory, cancellationToken), 1);
         var policy = context.Results.Storms.FirstOrDefault(s => s.Setting == ApiSetting.PolicyName);
         if (policy is null)
@@ -36,7 +40,8 @@ public static class EfficiencyScenario
         }
 
         result.ApiOkPerSecond = policy.OkPerSecond;
-        result.Ratio = Math.Round(policy.OkPerSecond / result.PgBenchTps.Value, 3);
+        result.CountAndPageRatio = Math.Round(policy.OkPerSecond / result.PgBenchTps.Value, 3);
+        result.Ratio = Math.Round(policy.OkPerSecond / result.PageOnlyTps.Value, 3);
         return result;
     }
 
