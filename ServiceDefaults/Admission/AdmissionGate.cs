@@ -26,6 +26,12 @@ public sealed class AdmissionGate : IDisposable
             QueueLimit = queueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
+
+        // Gauges read the live values, so every exporter shows the level itself, not its changes.
+        PoolMetrics.Meter.CreateObservableGauge(
+            "listings.admission.queue.length", () => QueueLength, "{request}", "Requests waiting in the admission queue.");
+        PoolMetrics.Meter.CreateObservableGauge(
+            "listings.admission.in_flight", () => InFlight, "{request}", "Requests admitted to database work and not yet finished.");
     }
 
     /// <summary>Requests allowed to do database work at once.</summary>
@@ -61,14 +67,12 @@ public sealed class AdmissionGate : IDisposable
         }
 
         Interlocked.Increment(ref _inFlight);
-        PoolMetrics.AdmissionInFlight.Add(1);
         return new Slot(this, lease);
     }
 
     private async ValueTask<RateLimitLease?> WaitAsync(CancellationToken requestAborted)
     {
         Interlocked.Increment(ref _queueLength);
-        PoolMetrics.AdmissionQueueLength.Add(1);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         timeout.CancelAfter(QueueTimeout);
         try
@@ -91,7 +95,6 @@ public sealed class AdmissionGate : IDisposable
         finally
         {
             Interlocked.Decrement(ref _queueLength);
-            PoolMetrics.AdmissionQueueLength.Add(-1);
         }
     }
 
@@ -107,7 +110,6 @@ public sealed class AdmissionGate : IDisposable
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 Interlocked.Decrement(ref gate._inFlight);
-                PoolMetrics.AdmissionInFlight.Add(-1);
                 lease.Dispose();
             }
         }

@@ -14,7 +14,8 @@ public static class PoolMetrics
     /// <summary>The pool name tag, as OpenTelemetry names it.</summary>
     public const string PoolNameTag = "db.client.connection.pool.name";
 
-    private static readonly Meter Meter = new(MeterName);
+    /// <summary>The meter itself, for gauges that observe an instance (see <see cref="Admission.AdmissionGate"/>).</summary>
+    public static readonly Meter Meter = new(MeterName);
 
     /// <summary>Seconds from asking for a connection to having it (the wait in the pool's queue, plus connecting).</summary>
     public static readonly Histogram<double> WaitTime = Meter.CreateHistogram<double>(
@@ -24,15 +25,7 @@ public static class PoolMetrics
     public static readonly Histogram<double> UseTime = Meter.CreateHistogram<double>(
         "db.client.connection.use_time", "s", "Time between borrowing a connection and returning it to the pool.");
 
-    /// <summary>Requests waiting in the admission queue for a turn at the database.</summary>
-    public static readonly UpDownCounter<int> AdmissionQueueLength = Meter.CreateUpDownCounter<int>(
-        "listings.admission.queue.length", "{request}", "Requests waiting in the admission queue.");
-
     /// <summary>Requests turned away by admission control (answered 503 with Retry-After).</summary>
     public static readonly Counter<long> AdmissionRejections = Meter.CreateCounter<long>(
         "listings.admission.rejections", "{request}", "Requests refused by admission control; the reason tag says why.");
-
-    /// <summary>Requests holding an admission slot (doing database work) right now.</summary>
-    public static readonly UpDownCounter<int> AdmissionInFlight = Meter.CreateUpDownCounter<int>(
-        "listings.admission.in_flight", "{request}", "Requests admitted to database work and not yet finished.");
 }

@@ -26,8 +26,10 @@ public sealed record ServerFacts(string Version, int MaxConnections, int Connect
 
         try
         {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(timeout.Token);
+            // A named data source: Npgsql tags its metrics with the pool name, by default the connection string.
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "server-facts" };
+            await using var dataSource = dataSourceBuilder.Build();
+            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
             await using var command = new NpgsqlCommand(
                 "SELECT current_setting('server_version'), current_setting('max_connections')::int,"
                 + " (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend')",
