@@ -12,6 +12,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 internal sealed partial class ConnectionPlanReporter(
     ConnectionPlan plan,
     IOptions<ConnectionPoolOptions> options,
+    PoolUsageSampler sampler,
     IHostEnvironment environment,
     ILogger<ConnectionPlanReporter> logger) : IHostedService
 {
@@ -31,6 +32,8 @@ internal sealed partial class ConnectionPlanReporter(
                 LogServerSilent(failure);
             }
         }
+
+        sampler.Budget = effective.Budget;
 
         if (plan.Rewrite is not null)
         {

@@ -19,6 +19,12 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, Admis
     private int _count;
     private int _next;
 
+    /// <summary>
+    /// The budget recommendations stay within. Starts as the plan's; <see cref="ConnectionPlanReporter"/> replaces it
+    /// once the server has said its <c>max_connections</c>.
+    /// </summary>
+    public ConnectionBudget? Budget { get; set; } = plan.Budget;
+
     /// <summary>The demand over the samples kept so far, or null before the first two samples.</summary>
     public PoolDemand? Demand()
     {
@@ -58,7 +64,7 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, Admis
             Math.Round(littlesLaw, 2),
             p99,
             Math.Round(saturatedShare, 2),
-            PoolDemand.Recommend(littlesLaw, p99, plan.Budget?.PerReplicaAllowance));
+            PoolDemand.Recommend(littlesLaw, p99, Budget?.PerReplicaAllowance));
     }
 
     /// <inheritdoc />
