@@ -19,8 +19,8 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
             TaskStatus.RanToCompletion =>
                 HealthCheckResult.Healthy($"Migrations applied; {completion.Result} listings seeded"),
             TaskStatus.Faulted =>
-                HealthCheckResult.Unhealthy(
-                    $"Database initialization failed: {completion.Exception!.GetBaseException().Message}"),
+                // The error's type and SQLSTATE only: /health answers anyone; the full error is in the log.
+                HealthCheckResult.Unhealthy($"Database initialization failed: {Describe(completion.Exception!.GetBaseException())}"),
             TaskStatus.Canceled =>
                 HealthCheckResult.Unhealthy("Database initialization was canceled"),
             _ => HealthCheckResult.Unhealthy("Database initialization in progress"),
@@ -28,4 +28,7 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
 
         return Task.FromResult(result);
     }
+
+    private static string Describe(Exception error) =>
+        error is Npgsql.PostgresException postgres ? $"{error.GetType().Name} {postgres.SqlState}" : error.GetType().Name;
 }

@@ -18,6 +18,9 @@ public sealed class ListingCountCache(TimeProvider clock)
 
     private readonly ConcurrentDictionary<(string? City, decimal? MinPrice, decimal? MaxPrice), (int Count, DateTimeOffset At)> _counts = new();
 
+    // Bumped by every write: a count that started before a write must not be stored after it.
+    private long _generation;
+
     /// <summary>The cached count for the filters of <paramref name="query"/>, or counts it with <paramref name="count"/>.</summary>
     public async Task<int> GetOrCountAsync(ListingQuery query, Func<CancellationToken, Task<int>> count, CancellationToken cancellationToken)
     {
@@ -28,16 +31,25 @@ public sealed class ListingCountCache(TimeProvider clock)
             return cached.Count;
         }
 
+        var generation = Interlocked.Read(ref _generation);
         var total = await count(cancellationToken);
         if (_counts.Count >= MaxEntries)
         {
             _counts.Clear();
         }
 
-        _counts[key] = (total, now);
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            _counts[key] = (total, now);
+        }
+
         return total;
     }
 
     /// <summary>Forgets every count: called after this replica creates, changes or deletes a listing.</summary>
-    public void Invalidate() => _counts.Clear();
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _counts.Clear();
+    }
 }

@@ -44,7 +44,8 @@ internal sealed partial class ConnectionPlanReporter(
             effective.ModeName, effective.Host, effective.Port, effective.Database, effective.MaxPoolSize, effective.MinPoolSize,
             effective.TimeoutSeconds, effective.MaxAutoPrepare, effective.Budget?.Describe(effective.MaxPoolSize), effective.Advice);
 
-        foreach (var warning in effective.Warnings)
+        // The second plan starts from the planned string, so warnings about what planning changed are the first plan's.
+        foreach (var warning in plan.Warnings.Union(effective.Warnings))
         {
             LogWarning(warning);
         }

@@ -48,6 +48,11 @@ public static class DatabaseConnectionString
             copy.Password = "***";
         }
 
+        if (!string.IsNullOrEmpty(copy.SslPassword))
+        {
+            copy.SslPassword = "***";
+        }
+
         copy.Passfile = null;
         return copy.ConnectionString;
     }

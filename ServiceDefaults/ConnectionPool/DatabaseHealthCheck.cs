@@ -36,9 +36,10 @@ public sealed class DatabaseHealthCheck<TContext>(
         probe.CancelAfter(ProbeTimeout);
         try
         {
-            return await db.Database.CanConnectAsync(probe.Token)
-                ? HealthCheckResult.Healthy($"{plan.ModeName} connection answers; {usage.InUse} of {usage.MaxPoolSize} connections in use", data)
-                : HealthCheckResult.Unhealthy("The database does not answer.", data: data);
+            // Through the pool like any request: EF Core's CanConnectAsync would open an extra unpooled connection,
+            // one client too many behind a session pooler that is already at its cap.
+            await db.Database.ExecuteSqlRawAsync("SELECT 1", probe.Token);
+            return HealthCheckResult.Healthy($"{plan.ModeName} connection answers; {usage.InUse} of {usage.MaxPoolSize} connections in use", data);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -46,6 +47,11 @@ public sealed class DatabaseHealthCheck<TContext>(
             return usage.InUse >= usage.MaxPoolSize
                 ? HealthCheckResult.Degraded(saturation, data: data)
                 : HealthCheckResult.Unhealthy($"The database did not answer within {ProbeTimeout.TotalSeconds:0} s.", data: data);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The type only: /health answers anyone who can reach it, and a message may name a host or a user.
+            return HealthCheckResult.Unhealthy($"The database does not answer ({error.GetBaseException().GetType().Name}).", data: data);
         }
     }
 

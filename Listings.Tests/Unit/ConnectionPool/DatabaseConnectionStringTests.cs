@@ -212,6 +212,17 @@ public sealed class DatabaseConnectionStringTests
     }
 
     [Fact]
+    public void RedactHidesTheClientCertificatePassphraseToo()
+    {
+        var builder = DatabaseConnectionString.Parse("Host=h;Username=u;Password=Sup3rS3cretPw;SSL Password=K3yPassphrase", Source);
+
+        var redacted = DatabaseConnectionString.Redact(builder);
+
+        Assert.DoesNotContain("K3yPassphrase", redacted);
+        Assert.DoesNotContain("Sup3rS3cretPw", redacted);
+    }
+
+    [Fact]
     public void AnUnquotedSemicolonInThePasswordIsRefusedWithoutEchoingThePasswordsTail()
     {
         var error = Assert.Throws<ConnectionStringFormatException>(() =>

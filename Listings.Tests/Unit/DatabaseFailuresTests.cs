@@ -1,0 +1,25 @@
+using Listings.Api.Data;
+using Npgsql;
+
+namespace Listings.Tests.Unit;
+
+public sealed class DatabaseFailuresTests
+{
+    [Theory]
+    [InlineData("XX000", "(EMAXCONNSESSION) max clients reached in session mode - max clients are limited to pool_size: 15")]
+    [InlineData("XX000", "Max client connections reached (EMAXCONN), limit: 200")]
+    [InlineData("XX000", "(ECHECKOUTTIMEOUT) unable to check out connection from the pool after 5000ms in transaction mode")]
+    [InlineData("53300", "sorry, too many clients already")]
+    public void ServerOrPoolerOutOfRoomIsTreatedLikeSaturation(string sqlState, string message)
+    {
+        var error = new InvalidOperationException("wrapped", new PostgresException(message, "FATAL", "FATAL", sqlState));
+
+        Assert.NotNull(DatabaseFailures.FindTransient(error));
+    }
+
+    [Theory]
+    [InlineData("XX000", "something else broke")]
+    [InlineData("23505", "duplicate key value violates unique constraint")]
+    public void OtherServerErrorsAreNotTransient(string sqlState, string message) =>
+        Assert.Null(DatabaseFailures.FindTransient(new PostgresException(message, "ERROR", "ERROR", sqlState)));
+}
