@@ -19,6 +19,7 @@ public sealed class ListingsDbContext(DbContextOptions<ListingsDbContext> option
             db.Listings.AsNoTracking().FirstOrDefault(listing => listing.Id == id));
 
     /// <inheritdoc />
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfiguration(new ListingConfiguration());
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder
+        .ApplyConfiguration(new ListingConfiguration())
+        .ApplyConfiguration(new IdempotencyRecordConfiguration());
 }

@@ -1,4 +1,5 @@
 using Listings.Api.Data;
+using Listings.Api.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -63,6 +64,8 @@ public static class ListingsApi
 
     private static RouteHandlerBuilder WithBodyRules(this RouteHandlerBuilder endpoint) => endpoint
         .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBodyBytes))
+        .AddOpenApiOperationTransformer(IdempotencyKeyOpenApi.DescribeHeader)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -125,46 +128,109 @@ public static class ListingsApi
         return listing is null ? NotFound(id) : TypedResults.Ok(ListingResponse.From(listing));
     }
 
-    private static async Task<Results<Created<ListingResponse>, ValidationProblem>> CreateListing(
-        ListingRequest request, ListingsDbContext db, TimeProvider clock, ListingCountCache counts, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(
+        ListingRequest request, HttpContext http, ListingsDbContext db, TimeProvider clock, ListingCountCache counts, CancellationToken cancellationToken)
     {
-        var errors = ListingRequestValidator.Validate(request);
-        if (errors.Count > 0)
+        if (Invalid(request, http.Request, out var key) is { } invalid)
         {
-            return TypedResults.ValidationProblem(errors);
+            return invalid;
         }
 
-        var now = Now(clock);
-        var listing = new Listing { CreatedAt = now };
-        request.ApplyTo(listing, now);
-        db.Listings.Add(listing);
-        await db.SaveChangesAsync(cancellationToken);
-        counts.Invalidate();
+        async Task<ListingResponse?> Write(CancellationToken token)
+        {
+            var now = Now(clock);
+            var listing = new Listing { CreatedAt = now };
+            request.ApplyTo(listing, now);
+            db.Listings.Add(listing);
+            await db.SaveChangesAsync(token);
+            return ListingResponse.From(listing);
+        }
 
-        return TypedResults.Created($"{RoutePrefix}/{listing.Id}", ListingResponse.From(listing));
+        var outcome = await WriteOnceAsync(http, key, request, db, clock, StatusCodes.Status201Created, Write, cancellationToken);
+        if (outcome.Conflict)
+        {
+            return KeyReused();
+        }
+
+        counts.Invalidate();
+        return TypedResults.Created(LocationOf(outcome.Listing!), outcome.Listing);
     }
 
     private static async Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
-        long id, ListingRequest request, ListingsDbContext db, TimeProvider clock, ListingCountCache counts, CancellationToken cancellationToken)
+        long id, ListingRequest request, HttpContext http, ListingsDbContext db, TimeProvider clock, ListingCountCache counts,
+        CancellationToken cancellationToken)
     {
-        var errors = ListingRequestValidator.Validate(request);
-        if (errors.Count > 0)
+        if (Invalid(request, http.Request, out var key) is { } invalid)
         {
-            return TypedResults.ValidationProblem(errors);
+            return invalid;
         }
 
-        var listing = await db.Listings.FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        if (listing is null)
+        async Task<ListingResponse?> Write(CancellationToken token)
+        {
+            var listing = await db.Listings.FirstOrDefaultAsync(l => l.Id == id, token);
+            if (listing is null)
+            {
+                return null;
+            }
+
+            request.ApplyTo(listing, Now(clock));
+            await db.SaveChangesAsync(token);
+            return ListingResponse.From(listing);
+        }
+
+        var outcome = await WriteOnceAsync(http, key, request, db, clock, StatusCodes.Status200OK, Write, cancellationToken);
+        if (outcome.Conflict)
+        {
+            return KeyReused();
+        }
+
+        if (outcome.Listing is null)
         {
             return NotFound(id);
         }
 
-        request.ApplyTo(listing, Now(clock));
-        await db.SaveChangesAsync(cancellationToken);
         counts.Invalidate();
-
-        return TypedResults.Ok(ListingResponse.From(listing));
+        return TypedResults.Ok(outcome.Listing);
     }
+
+    private static ValidationProblem? Invalid(ListingRequest request, HttpRequest http, out string? key)
+    {
+        var errors = ListingRequestValidator.Validate(request);
+        if (!IdempotencyKey.TryRead(http, out key))
+        {
+            errors[IdempotencyKey.HeaderName] = [IdempotencyKey.Rule];
+        }
+
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
+    }
+
+    /// <summary>Runs the write directly, or once per Idempotency-Key (replaying the first answer on a repeat).</summary>
+    private static async Task<IdempotentWrite.Outcome> WriteOnceAsync(
+        HttpContext http, string? key, ListingRequest request, ListingsDbContext db, TimeProvider clock, int successStatus,
+        Func<CancellationToken, Task<ListingResponse?>> write, CancellationToken cancellationToken)
+    {
+        if (key is null)
+        {
+            var listing = await write(cancellationToken);
+            return new IdempotentWrite.Outcome(listing, successStatus, null, Replayed: false, Conflict: false);
+        }
+
+        var outcome = await IdempotentWrite.RunAsync(
+            db, key, IdempotentWrite.Fingerprint(http.Request, request), successStatus, LocationOf, write, clock, cancellationToken);
+        if (outcome.Replayed)
+        {
+            http.Response.Headers[IdempotencyKey.ReplayedHeaderName] = "true";
+        }
+
+        return outcome;
+    }
+
+    private static string LocationOf(ListingResponse listing) => $"{RoutePrefix}/{listing.Id}";
+
+    private static ProblemHttpResult KeyReused() => TypedResults.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Idempotency-Key reused",
+        detail: "This Idempotency-Key was already used for a different request: send a new key with a new request.");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
         long id, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)

@@ -1,0 +1,24 @@
+using Listings.Api.Idempotency;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Listings.Api.Data;
+
+/// <summary>Maps <see cref="IdempotencyRecord"/> to the <c>idempotency_keys</c> table.</summary>
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
+    {
+        record.ToTable("idempotency_keys");
+        record.HasKey(r => r.Key).HasName("pk_idempotency_keys");
+        record.Property(r => r.Key).HasColumnName("key").HasMaxLength(IdempotencyKey.MaxLength);
+        record.Property(r => r.Fingerprint).HasColumnName("fingerprint").HasMaxLength(300);
+        record.Property(r => r.StatusCode).HasColumnName("status_code");
+        record.Property(r => r.Location).HasColumnName("location").HasMaxLength(300);
+        record.Property(r => r.ResponseBody).HasColumnName("response_body").HasColumnType("jsonb");
+        record.Property(r => r.CreatedAt).HasColumnName("created_at");
+
+        // For purging old keys by age.
+        record.HasIndex(r => r.CreatedAt).HasDatabaseName("ix_idempotency_keys_created_at");
+    }
+}

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Listings.Api.Data;
+using Listings.Api.Listings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Listings.Api.Idempotency;
+
+/// <summary>
+/// Runs a write under an <c>Idempotency-Key</c>: claims the key and performs the write in one transaction, or, when the
+/// key was used before, returns the first answer without writing. Two requests racing with one key serialize on the
+/// key's row: the second waits for the first to commit, then replays its answer.
+/// </summary>
+public static class IdempotentWrite
+{
+    /// <summary>The outcome of a keyed write.</summary>
+    /// <param name="Listing">The listing the first answer carried, or null when the write did not happen.</param>
+    /// <param name="StatusCode">The first answer's status.</param>
+    /// <param name="Location">The first answer's Location, for a creation.</param>
+    /// <param name="Replayed">True when this answer repeats an earlier one.</param>
+    /// <param name="Conflict">True when the key was used before for a different request.</param>
+    public sealed record Outcome(ListingResponse? Listing, int StatusCode, string? Location, bool Replayed, bool Conflict);
+
+    /// <summary>The fingerprint of a request: method, path and a SHA-256 of its body.</summary>
+    public static string Fingerprint(HttpRequest request, ListingRequest body) =>
+        $"{request.Method} {request.Path} " + Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(body)));
+
+    /// <summary>
+    /// Runs <paramref name="write"/> (which saves its changes and returns the listing to answer with, or null when
+    /// nothing was written, e.g. not found) once per key.
+    /// </summary>
+    public static async Task<Outcome> RunAsync(
+        ListingsDbContext db, string key, string fingerprint, int successStatus, Func<ListingResponse, string?> location,
+        Func<CancellationToken, Task<ListingResponse?>> write, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async attemptToken =>
+        {
+            // A retried attempt starts clean: nothing of the failed one may be saved twice.
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(attemptToken);
+
+            var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO idempotency_keys (key, fingerprint, status_code, response_body, created_at) VALUES ({key}, {fingerprint}, 0, 'null'::jsonb, {clock.GetUtcNow()}) ON CONFLICT (key) DO NOTHING",
+                attemptToken);
+
+            if (claimed == 0)
+            {
+                var first = await db.Set<IdempotencyRecord>().AsNoTracking().SingleAsync(r => r.Key == key, attemptToken);
+                await transaction.RollbackAsync(attemptToken);
+                return first.Fingerprint != fingerprint
+                    ? new Outcome(null, 0, null, Replayed: false, Conflict: true)
+                    : new Outcome(JsonSerializer.Deserialize<ListingResponse>(first.ResponseBody, JsonSerializerOptions.Web), first.StatusCode, first.Location, Replayed: true, Conflict: false);
+            }
+
+            var listing = await write(attemptToken);
+            if (listing is null)
+            {
+                // Nothing was written (not found): the key is not spent.
+                await transaction.RollbackAsync(attemptToken);
+                return new Outcome(null, StatusCodes.Status404NotFound, null, Replayed: false, Conflict: false);
+            }
+
+            var body = JsonSerializer.Serialize(listing, JsonSerializerOptions.Web);
+            var where = location(listing);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE idempotency_keys SET status_code = {successStatus}, location = {where}, response_body = {body}::jsonb WHERE key = {key}",
+                attemptToken);
+            await transaction.CommitAsync(attemptToken);
+            return new Outcome(listing, successStatus, where, Replayed: false, Conflict: false);
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net.Http.Headers;
+using Listings.Tests.Infrastructure;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>Writes sent with an Idempotency-Key: a client that repeats a request never writes twice.</summary>
+[Collection(ListingsAppCollection.Name)]
+public sealed class IdempotencyTests(ListingsAppFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateApiClient();
+
+    [Fact]
+    public async Task RepeatingAPostWithTheSameKeyReturnsTheFirstAnswerAndCreatesOneListing()
+    {
+        var key = Guid.NewGuid().ToString();
+        var before = await CountAsync();
+
+        var first = await PostAsync(key, ListingBodies.Valid("Posted once, sent twice"));
+        var second = await PostAsync(key, ListingBodies.Valid("Posted once, sent twice"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal(await first.Content.ReadFromJsonAsync<ListingJson>(), await second.Content.ReadFromJsonAsync<ListingJson>());
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(before + 1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task ConcurrentRetriesWithOneKeyCreateExactlyOneListing()
+    {
+        var key = Guid.NewGuid().ToString();
+        var before = await CountAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PostAsync(key, ListingBodies.Valid("Raced ten times"))));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        var ids = await Task.WhenAll(responses.Select(async response => (await response.Content.ReadFromJsonAsync<ListingJson>())!.Id));
+        Assert.Single(ids.Distinct());
+        Assert.Equal(before + 1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task RepeatingAPutWithTheSameKeyReturnsTheFirstAnswerUnchanged()
+    {
+        var created = await (await PostAsync(Guid.NewGuid().ToString(), ListingBodies.Valid("To be replaced"))).Content.ReadFromJsonAsync<ListingJson>();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await PutAsync(created!.Id, key, ListingBodies.Valid("Replaced once"));
+        var second = await PutAsync(created.Id, key, ListingBodies.Valid("Replaced once"));
+
+        var firstBody = await first.Content.ReadFromJsonAsync<ListingJson>();
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(firstBody, await second.Content.ReadFromJsonAsync<ListingJson>());
+        Assert.Equal(firstBody, await _client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{created.Id}"));
+    }
+
+    [Fact]
+    public async Task TheSameKeyWithADifferentRequestIsRefusedAndWritesNothing()
+    {
+        var key = Guid.NewGuid().ToString();
+        await PostAsync(key, ListingBodies.Valid("The first request"));
+        var before = await CountAsync();
+
+        var reused = await PostAsync(key, ListingBodies.Valid("A different request"));
+
+        var problem = await HttpAssertions.AssertProblemAsync(reused, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("Idempotency-Key reused", problem.Title);
+        Assert.Equal(before, await CountAsync());
+    }
+
+    [Fact]
+    public async Task AKeyThatFoundNothingToUpdateIsNotSpent()
+    {
+        var key = Guid.NewGuid().ToString();
+        var missing = await PutAsync(987654321, key, ListingBodies.Valid("Nowhere"));
+        var created = await PostAsync(key, ListingBodies.Valid("Nowhere"));
+
+        await HttpAssertions.AssertProblemAsync(missing, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("too-long")]
+    public async Task MalformedKeyIsValidationProblemAndWritesNothing(string key)
+    {
+        key = key == "too-long" ? new string('k', 256) : key;
+        var before = await CountAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/listings") { Content = JsonContent.Create(ListingBodies.Valid()) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        var response = await _client.SendAsync(request);
+
+        var problem = await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("Idempotency-Key", problem.Errors!.Keys);
+        Assert.Equal(before, await CountAsync());
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentsTheHeader() =>
+        Assert.Contains("\"Idempotency-Key\"", await _client.GetStringAsync("/openapi/v1.json"));
+
+    private Task<HttpResponseMessage> PostAsync(string key, object body) => SendAsync(HttpMethod.Post, "/api/v1/listings", key, body);
+
+    private Task<HttpResponseMessage> PutAsync(long id, string key, object body) => SendAsync(HttpMethod.Put, $"/api/v1/listings/{id}", key, body);
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return _client.SendAsync(request);
+    }
+
+    private async Task<long> CountAsync() =>
+        (await _client.GetFromJsonAsync<ListingPageJson>("/api/v1/listings?pageSize=1"))!.TotalCount!.Value;
+}
