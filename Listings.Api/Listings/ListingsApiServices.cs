@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Listings.Api.Idempotency;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -28,6 +29,8 @@ public static class ListingsApiServices
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ListingCountCache>();
+        builder.Services.AddSingleton<IdempotencyKeyPurger>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyPurger>());
 
         return builder;
     }

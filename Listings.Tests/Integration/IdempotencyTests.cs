@@ -81,13 +81,12 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 
+    public static TheoryData<string> MalformedKeys => ["", "has space", new string('k', 256)];
+
     [Theory]
-    [InlineData("")]
-    [InlineData("has space")]
-    [InlineData("too-long")]
+    [MemberData(nameof(MalformedKeys))]
     public async Task MalformedKeyIsValidationProblemAndWritesNothing(string key)
     {
-        key = key == "too-long" ? new string('k', 256) : key;
         var before = await CountAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/listings") { Content = JsonContent.Create(ListingBodies.Valid()) };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
@@ -100,8 +99,51 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
     }
 
     [Fact]
+    public async Task KeysOlderThanADayArePurgedAndYoungerOnesKept()
+    {
+        var connectionString = (await fixture.App.GetConnectionStringAsync(Listings.AppHost.Database.ListingsDatabase.ResourceName))!;
+        var old = $"old-{Guid.NewGuid():N}";
+        var young = $"young-{Guid.NewGuid():N}";
+        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand(
+                "INSERT INTO idempotency_keys (key, fingerprint, status_code, response_body, created_at) VALUES"
+                + " ($1, 'POST /api/v1/listings x', 201, 'null', now() - interval '25 hours'),"
+                + " ($2, 'POST /api/v1/listings x', 201, 'null', now() - interval '23 hours')",
+                connection);
+            insert.Parameters.AddWithValue(old);
+            insert.Parameters.AddWithValue(young);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // A replica purges once its database is initialized, then hourly.
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string> { ["ConnectionStrings__listingsdb"] = connectionString });
+        await using var _ = api;
+        using var __ = client;
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (await KeyExistsAsync(connectionString, old) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.False(await KeyExistsAsync(connectionString, old));
+        Assert.True(await KeyExistsAsync(connectionString, young));
+    }
+
+    [Fact]
     public async Task OpenApiDocumentsTheHeader() =>
         Assert.Contains("\"Idempotency-Key\"", await _client.GetStringAsync("/openapi/v1.json"));
+
+    private static async Task<bool> KeyExistsAsync(string connectionString, string key)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var select = new Npgsql.NpgsqlCommand("SELECT count(*) FROM idempotency_keys WHERE key = $1", connection);
+        select.Parameters.AddWithValue(key);
+        return (long)(await select.ExecuteScalarAsync())! > 0;
+    }
 
     private Task<HttpResponseMessage> PostAsync(string key, object body) => SendAsync(HttpMethod.Post, "/api/v1/listings", key, body);
 
