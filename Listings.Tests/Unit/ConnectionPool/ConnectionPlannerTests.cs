@@ -295,7 +295,7 @@ public sealed class ConnectionPlannerTests
     [Fact]
     public void AnUnreadableConnectionStringBecomesThePlansOnlyError()
     {
-        var plan = ConnectionPlanner.Plan($"Host=h;Password={Password};Max Pool Size=30", "DATABASE_URL", new ConnectionPoolOptions());
+        var plan = ConnectionPlanner.Plan($"Host=h;Password={Password};{SupabaseConnections.RejectedMaxPoolSizeKeyword}=30", "DATABASE_URL", new ConnectionPoolOptions());
 
         var error = Assert.Single(plan.Errors);
         Assert.Contains("write 'Maximum Pool Size'", error);
@@ -315,7 +315,7 @@ public sealed class ConnectionPlannerTests
     [InlineData(SupabaseConnections.Local, "direct", 1, false, null)]
     [InlineData("postgresql://postgres:" + Password + "@:5432/db", "keep", 1, false, null)]
     [InlineData("postgresql://postgres:" + Password + "@db.example.com/db?pool_pre_ping=true", "keep", 1, false, null)]
-    [InlineData("Host=h;Password=" + Password + ";Max Pool Size=3", "keep", 1, false, null)]
+    [InlineData("Host=h;Password=" + Password + ";" + SupabaseConnections.RejectedMaxPoolSizeKeyword + "=3", "keep", 1, false, null)]
     [InlineData("Host=h;Password=" + Password + ";Port=abc", "keep", 1, false, null)]
     public void ThePasswordNeverAppearsInWhatThePlanShows(string connectionString, string preferredMode, int replicas, bool strict, int? serverMaxConnections)
     {

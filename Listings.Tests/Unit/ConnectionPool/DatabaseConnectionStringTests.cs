@@ -180,7 +180,8 @@ public sealed class DatabaseConnectionStringTests
     public void TheMaxPoolSizeKeywordTrapIsExplainedWithTheSpellingThatWorks()
     {
         var error = Assert.Throws<ConnectionStringFormatException>(() =>
-            DatabaseConnectionString.Parse("Host=h;Username=u;Password=Sup3rS3cretPw;Max Pool Size=30", "ConnectionStrings:listingsdb"));
+            DatabaseConnectionString.Parse(
+                $"Host=h;Username=u;Password=Sup3rS3cretPw;{SupabaseConnections.RejectedMaxPoolSizeKeyword}=30", "ConnectionStrings:listingsdb"));
 
         Assert.Contains("ConnectionStrings:listingsdb", error.Message);
         Assert.Contains("'Max Pool Size'", error.Message);
