@@ -20,6 +20,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseRequestStart();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 

@@ -88,6 +88,21 @@ public sealed class PostgresServer : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Restarts the server with a fast shutdown (<c>pg_ctl restart -m fast</c>): every session is ended.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task RestartFastAsync(CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-o", ServerOptions, "-m", "fast", "restart"], cancellationToken);
+
+    /// <summary>Stops the server with a fast shutdown (<c>pg_ctl stop -m fast</c>), as an outage begins.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task StopFastAsync(CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl", ["-D", DataDirectory, "-w", "-m", "fast", "stop"], cancellationToken);
+
+    /// <summary>Starts the stopped server again on the same port and data.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task StartAgainAsync(CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-o", ServerOptions, "start"], cancellationToken);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -109,6 +124,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_workDirectory, "data");
 
+    private string LogPath => Path.Combine(_workDirectory, "postgres.log");
+
+    private string ServerOptions =>
+        $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={MaxConnections}";
+
     private async Task InitializeAndStartAsync(CancellationToken cancellationToken)
     {
         var passwordFile = Path.Combine(_workDirectory, "pw");
@@ -121,9 +141,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync("initdb", ["-D", DataDirectory, "-U", "postgres", $"--pwfile={passwordFile}",
             "--auth=scram-sha-256", "--no-locale", "-E", "UTF8"], cancellationToken);
         File.Delete(passwordFile);
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={MaxConnections}";
-        await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_workDirectory, "postgres.log"), "-w",
-            "-o", options, "start"], cancellationToken);
+        await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-o", ServerOptions, "start"], cancellationToken);
         _started = true;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Listings.Api.Data;
@@ -14,15 +15,20 @@ public static class DatabaseFailures
     /// <returns>The transient failure, whose message names the host at most; <c>null</c> when there is none.</returns>
     public static Exception? FindTransient(Exception exception)
     {
+        RetryLimitExceededException? retriesSpent = null;
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            if (current is NpgsqlException { IsTransient: true } or TimeoutException || IsConnectionLimit(current))
+            if (current is NpgsqlException { IsTransient: true } or TimeoutException or DatabaseConnectionLostException
+                || IsConnectionLimit(current))
             {
                 return current;
             }
+
+            retriesSpent ??= current as RetryLimitExceededException;
         }
 
-        return null;
+        // The retrying strategy gives up only after failures it judged transient: the last of them is the cause.
+        return retriesSpent is null ? null : retriesSpent.InnerException ?? retriesSpent;
     }
 
     /// <summary>

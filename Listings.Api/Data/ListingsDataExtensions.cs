@@ -29,9 +29,18 @@ public static class ListingsDataExtensions
             settings => settings.DisableRetry = true,
             options => options.UseNpgsql(npgsql =>
             {
-                if (retry.MaxRetryCount > 0)
+                if (retry.MaxRetryCount == 0)
+                {
+                    return;
+                }
+
+                if (retry.RetryBudgetMilliseconds == 0)
                 {
                     npgsql.EnableRetryOnFailure(retry.MaxRetryCount, TimeSpan.FromSeconds(retry.MaxRetryDelaySeconds), errorCodesToAdd: null);
+                }
+                else
+                {
+                    npgsql.ExecutionStrategy(dependencies => new BoundedRetryingExecutionStrategy(dependencies, retry));
                 }
             }));
 

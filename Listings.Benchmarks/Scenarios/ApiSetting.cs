@@ -18,6 +18,8 @@ public sealed record ApiSetting(string Name, string ConnectionKeywords, IReadOnl
     {
         ["DatabaseRetry__MaxRetryCount"] = "6",
         ["DatabaseRetry__MaxRetryDelaySeconds"] = "30",
+        // EF Core's own schedule (0, 1, 3, 7 … s), as Aspire's stock setting has it: no retry budget.
+        ["DatabaseRetry__RetryBudgetMilliseconds"] = "0",
         ["Admission__Enabled"] = "false",
     };
 

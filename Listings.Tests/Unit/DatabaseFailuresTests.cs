@@ -1,4 +1,5 @@
 using Listings.Api.Data;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Listings.Tests.Unit;
@@ -22,4 +23,26 @@ public sealed class DatabaseFailuresTests
     [InlineData("23505", "duplicate key value violates unique constraint")]
     public void OtherServerErrorsAreNotTransient(string sqlState, string message) =>
         Assert.Null(DatabaseFailures.FindTransient(new PostgresException(message, "ERROR", "ERROR", sqlState)));
+
+    [Fact]
+    public void RetriesSpentOnABrokenTransactionReportTheLastFailure()
+    {
+        var lastFailure = new InvalidOperationException("Transaction is already completed");
+        var spent = new RetryLimitExceededException("The maximum number of retries (3) was exceeded.", lastFailure);
+
+        Assert.Same(lastFailure, DatabaseFailures.FindTransient(spent));
+    }
+
+    [Fact]
+    public void RetriesSpentOnAnUnreachableServerReportTheNetworkFailure()
+    {
+        var refused = new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111));
+        var spent = new RetryLimitExceededException("The maximum number of retries (3) was exceeded.", refused);
+
+        Assert.Same(refused, DatabaseFailures.FindTransient(spent));
+    }
+
+    [Fact]
+    public void ABugOutsideTheDatabaseIsNotTransient() =>
+        Assert.Null(DatabaseFailures.FindTransient(new InvalidOperationException("Sequence contains more than one element")));
 }

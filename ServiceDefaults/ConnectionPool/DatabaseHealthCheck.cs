@@ -18,6 +18,7 @@ public sealed class DatabaseHealthCheck<TContext>(
     public const string Name = "database";
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan SaturationWindow = TimeSpan.FromSeconds(2);
 
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -27,7 +28,10 @@ public sealed class DatabaseHealthCheck<TContext>(
         var saturation = $"connection pool saturated: {usage.InUse} of {usage.MaxPoolSize} connections in use,"
             + $" {usage.Waiting + (admission?.QueueLength ?? 0)} requests waiting";
 
-        if (demand is { SaturatedShare: >= 0.5 })
+        // Requests that hold every admission slot while their connects fail look saturated too: while connects fail,
+        // the probe below decides (it fails fast when the server is down).
+        var connectsFailing = usage.SinceLastFailure < SaturationWindow;
+        if (demand is { SaturatedShare: >= 0.5 } && !connectsFailing)
         {
             return HealthCheckResult.Degraded(saturation, data: data);
         }
@@ -64,6 +68,7 @@ public sealed class DatabaseHealthCheck<TContext>(
             ["inUse"] = usage.InUse,
             ["waitingForConnection"] = usage.Waiting,
             ["connectionTimeouts"] = usage.Timeouts,
+            ["connectionFailures"] = usage.Failures,
         };
 
         if (admission is not null)

@@ -14,6 +14,8 @@ public sealed class PoolUsage(int maxPoolSize)
     private long _opened;
     private long _heldTicks;
     private long _timeouts;
+    private long _failures;
+    private long _lastFailureAt;
 
     /// <summary>The pool's <c>Maximum Pool Size</c>.</summary>
     public int MaxPoolSize { get; } = maxPoolSize;
@@ -30,8 +32,34 @@ public sealed class PoolUsage(int maxPoolSize)
     /// <summary>Total time connections were held since start, the sum of every use.</summary>
     public TimeSpan TotalHeld => TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks));
 
+    /// <summary>How an attempt to open a connection ended.</summary>
+    public enum OpenOutcome
+    {
+        /// <summary>The connection was opened (taken from the pool or newly connected).</summary>
+        Opened,
+
+        /// <summary>The wait outlived the connection <c>Timeout</c>: the pool was exhausted or the connect hung.</summary>
+        TimedOut,
+
+        /// <summary>The connect failed: refused, reset, DNS, authentication or SSL.</summary>
+        Failed,
+    }
+
     /// <summary>Times a caller gave up waiting for a connection (pool exhausted or connect timed out).</summary>
     public long Timeouts => Interlocked.Read(ref _timeouts);
+
+    /// <summary>Times opening a connection failed outright (server down, refused, wrong password).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>The time since opening a connection last failed outright, or null when it never did.</summary>
+    public TimeSpan? SinceLastFailure
+    {
+        get
+        {
+            var at = Interlocked.Read(ref _lastFailureAt);
+            return at == 0 ? null : Stopwatch.GetElapsedTime(at);
+        }
+    }
 
     /// <summary>True when every connection is in use and callers wait for one.</summary>
     public bool Saturated => InUse >= MaxPoolSize && Waiting > 0;
@@ -42,17 +70,22 @@ public sealed class PoolUsage(int maxPoolSize)
         return Stopwatch.GetTimestamp();
     }
 
-    internal TimeSpan OpeningEnded(long startedAt, bool opened)
+    internal TimeSpan OpeningEnded(long startedAt, OpenOutcome outcome)
     {
         Interlocked.Decrement(ref _opening);
-        if (opened)
+        switch (outcome)
         {
-            Interlocked.Increment(ref _inUse);
-            Interlocked.Increment(ref _opened);
-        }
-        else
-        {
-            Interlocked.Increment(ref _timeouts);
+            case OpenOutcome.Opened:
+                Interlocked.Increment(ref _inUse);
+                Interlocked.Increment(ref _opened);
+                break;
+            case OpenOutcome.TimedOut:
+                Interlocked.Increment(ref _timeouts);
+                break;
+            default:
+                Interlocked.Increment(ref _failures);
+                Interlocked.Exchange(ref _lastFailureAt, Stopwatch.GetTimestamp());
+                break;
         }
 
         return Stopwatch.GetElapsedTime(startedAt);

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -8,25 +9,31 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// Times every connection EF Core opens and closes: the wait to get one (<c>db.client.connection.wait_time</c>)
 /// and the time it is held (<c>db.client.connection.use_time</c>), and keeps <see cref="PoolUsage"/> current.
 /// </summary>
-public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbConnectionInterceptor
+/// <remarks>
+/// A connection that breaks while in use (a server restart, <c>pg_terminate_backend</c>) is closed by Npgsql itself, and
+/// EF Core then never reports a close for it. Such a connection is counted as returned when the command on it fails,
+/// or at the latest when the same connection object is opened again; otherwise every break would leave one phantom
+/// connection "in use" for good, and the pool would look saturated after a few restarts.
+/// </remarks>
+public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbConnectionInterceptor, IDbCommandInterceptor
 {
     // Per-connection bookkeeping without a lock: the entry goes when the connection object is collected.
     private readonly ConditionalWeakTable<DbConnection, StrongBox<long>> _openingStartedAt = new();
-    private readonly ConditionalWeakTable<DbConnection, StrongBox<long>> _openedAt = new();
+    private readonly ConditionalWeakTable<DbConnection, HeldConnection> _held = new();
     private readonly KeyValuePair<string, object?> _poolTag = new(PoolMetrics.PoolNameTag, poolName);
 
     /// <inheritdoc />
     public override ValueTask<InterceptionResult> ConnectionOpeningAsync(
         DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        _openingStartedAt.AddOrUpdate(connection, new StrongBox<long>(usage.OpeningStarted()));
+        Opening(connection);
         return ValueTask.FromResult(result);
     }
 
     /// <inheritdoc />
     public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        _openingStartedAt.AddOrUpdate(connection, new StrongBox<long>(usage.OpeningStarted()));
+        Opening(connection);
         return result;
     }
 
@@ -43,22 +50,39 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
     /// <inheritdoc />
     public override Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Failed(connection);
+        OpenFailed(connection, eventData.Exception);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public override void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => Failed(connection);
+    public override void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => OpenFailed(connection, eventData.Exception);
 
     /// <inheritdoc />
     public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
     {
-        Closed(connection);
+        Release(connection);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Closed(connection);
+    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+
+    /// <inheritdoc />
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ReleaseIfBroken(command.Connection);
+
+    /// <inheritdoc />
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ReleaseIfBroken(command.Connection);
+        return Task.CompletedTask;
+    }
+
+    private void Opening(DbConnection connection)
+    {
+        // Still counted as held: it broke in use and nobody reported it (see the remarks).
+        Release(connection);
+        _openingStartedAt.AddOrUpdate(connection, new StrongBox<long>(usage.OpeningStarted()));
+    }
 
     private void Opened(DbConnection connection)
     {
@@ -68,31 +92,66 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
         }
 
         _openingStartedAt.Remove(connection);
-        var waited = usage.OpeningEnded(startedAt.Value, opened: true);
+        var waited = usage.OpeningEnded(startedAt.Value, PoolUsage.OpenOutcome.Opened);
         PoolMetrics.WaitTime.Record(waited.TotalSeconds, _poolTag);
-        _openedAt.AddOrUpdate(connection, new StrongBox<long>(System.Diagnostics.Stopwatch.GetTimestamp()));
+        _held.AddOrUpdate(connection, new HeldConnection(System.Diagnostics.Stopwatch.GetTimestamp()));
     }
 
-    private void Failed(DbConnection connection)
+    private void OpenFailed(DbConnection connection, Exception exception)
     {
-        // Failing while opening ends a wait; failing later (a broken connection) is seen again at close.
         if (_openingStartedAt.TryGetValue(connection, out var startedAt))
         {
             _openingStartedAt.Remove(connection);
-            usage.OpeningEnded(startedAt.Value, opened: false);
+            usage.OpeningEnded(startedAt.Value, IsPoolTimeout(exception) ? PoolUsage.OpenOutcome.TimedOut : PoolUsage.OpenOutcome.Failed);
         }
     }
 
-    private void Closed(DbConnection connection)
+    private void ReleaseIfBroken(DbConnection? connection)
     {
-        if (!_openedAt.TryGetValue(connection, out var openedAt))
+        if (connection is not null && connection.State != ConnectionState.Open)
+        {
+            Release(connection);
+        }
+    }
+
+    private void Release(DbConnection connection)
+    {
+        if (!_held.TryGetValue(connection, out var held))
         {
             return;
         }
 
-        _openedAt.Remove(connection);
-        var held = System.Diagnostics.Stopwatch.GetElapsedTime(openedAt.Value);
-        usage.Released(held);
-        PoolMetrics.UseTime.Record(held.TotalSeconds, _poolTag);
+        _held.Remove(connection);
+        // The claim makes the release count once, whichever of close, failed command or reopen gets here first.
+        if (Interlocked.Exchange(ref held.Released, 1) == 0)
+        {
+            var duration = System.Diagnostics.Stopwatch.GetElapsedTime(held.OpenedAt);
+            usage.Released(duration);
+            PoolMetrics.UseTime.Record(duration.TotalSeconds, _poolTag);
+        }
+    }
+
+    /// <summary>
+    /// Npgsql reports a wait that outlived <c>Timeout</c> as a <see cref="TimeoutException"/>, alone or wrapped (the
+    /// pool exhausted, or a connect that did not finish); anything else (refused, reset, authentication) is a failure.
+    /// </summary>
+    private static bool IsPoolTimeout(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class HeldConnection(long openedAt)
+    {
+        public long OpenedAt { get; } = openedAt;
+
+        public int Released;
     }
 }
