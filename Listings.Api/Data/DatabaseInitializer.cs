@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Listings.ServiceDefaults.ConnectionPool;
 using Npgsql;
 
 namespace Listings.Api.Data;
@@ -44,6 +45,13 @@ public sealed partial class DatabaseInitializer(
             {
                 var cause = DatabaseFailures.FindTransient(exception) ?? exception.GetBaseException();
                 LogAttemptFailed(attempt, cause.GetType().Name, cause.Message, RetryDelay);
+            }
+            catch (Exception exception) when (ConnectionProblemClassifier.Identify(exception) is { } problem)
+            {
+                // The reporter logged this problem and its fix at start; a stack trace would only bury it.
+                LogConnectionFailed(problem);
+                _completion.TrySetException(exception);
+                return;
             }
             catch (Exception exception)
             {
@@ -91,4 +99,8 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Database initialization failed and will not be retried")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Database initialization stopped: the connection fails ({Problem}), see the database connection problem logged at start; restart the service once it is fixed")]
+    private partial void LogConnectionFailed(string problem);
 }

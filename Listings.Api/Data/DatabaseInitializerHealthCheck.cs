@@ -1,3 +1,4 @@
+using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Listings.Api.Data;
@@ -19,7 +20,7 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
             TaskStatus.RanToCompletion =>
                 HealthCheckResult.Healthy($"Migrations applied; {completion.Result} listings seeded"),
             TaskStatus.Faulted =>
-                // The error's type and SQLSTATE only: /health answers anyone; the full error is in the log.
+                // The connection problem's name, else the error's type and SQLSTATE: /health answers anyone; the log has the rest.
                 HealthCheckResult.Unhealthy($"Database initialization failed: {Describe(completion.Exception!.GetBaseException())}"),
             TaskStatus.Canceled =>
                 HealthCheckResult.Unhealthy("Database initialization was canceled"),
@@ -30,5 +31,6 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
     }
 
     private static string Describe(Exception error) =>
-        error is Npgsql.PostgresException postgres ? $"{error.GetType().Name} {postgres.SqlState}" : error.GetType().Name;
+        ConnectionProblemClassifier.Identify(error)
+        ?? (error is Npgsql.PostgresException postgres ? $"{error.GetType().Name} {postgres.SqlState}" : error.GetType().Name);
 }

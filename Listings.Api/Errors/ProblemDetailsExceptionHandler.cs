@@ -8,8 +8,8 @@ namespace Listings.Api.Errors;
 
 /// <summary>
 /// Turns every exception escaping an endpoint into problem details, never with a stack trace:
-/// a malformed request keeps its 4xx status, an unreachable or saturated database becomes 503 with
-/// <c>Retry-After</c>, anything else 500.
+/// a malformed request keeps its 4xx status, an unreachable or saturated database, or a connection that fails (see
+/// <see cref="ConnectionProblemClassifier"/>), becomes 503 with <c>Retry-After</c>, anything else 500.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger, PoolUsage? pool = null) : IExceptionHandler
 {
@@ -22,6 +22,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         {
             BadHttpRequestException badRequest => BadRequest(httpContext, badRequest),
             _ when DatabaseFailures.FindTransient(exception) is { } transient => DatabaseUnavailable(httpContext, transient),
+            // A connection that fails for a reason time does not heal (wrong password, SSL refused) is still no bug here.
+            _ when ConnectionProblemClassifier.Identify(exception) is not null => DatabaseUnavailable(httpContext, exception.GetBaseException()),
             _ => Unexpected(httpContext, exception),
         };
 

@@ -32,7 +32,7 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
     }
 
     [Fact]
-    public async Task SqlAlchemyUrlToAnUnreachableTransactionPoolerGivesASafePlanAndNoServer()
+    public async Task SqlAlchemyUrlToAnUnreachableTransactionPoolerGivesItsPlanAndTheConnectionProblem()
     {
         var (exitCode, json, text) = await DbInfoJsonAsync(new()
         {
@@ -41,7 +41,7 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
             ["ConnectionPool__ServerMaxConnections"] = "60",
         });
 
-        Assert.Equal(0, exitCode);
+        Assert.Equal(1, exitCode);
         Assert.Equal("DATABASE_URL", json["source"]!.GetValue<string>());
         Assert.Equal("transaction-pooler", json["mode"]!.GetValue<string>());
         Assert.Equal("app+user", json["username"]!.GetValue<string>());
@@ -52,6 +52,9 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         Assert.True(json["noResetOnClose"]!.GetValue<bool>());
         Assert.Equal(24, json["budget"]!["perReplicaAllowance"]!.GetValue<int>());
         Assert.Null(json["server"]);
+        Assert.Equal("connection-refused", json["problem"]!["name"]!.GetValue<string>());
+        Assert.Contains("DATABASE_URL", json["problem"]!["fix"]!.GetValue<string>());
+        Assert.False(json["safe"]!.GetValue<bool>());
         Assert.DoesNotContain("p@ss-Word-42", text);
         Assert.DoesNotContain("p%40ss-Word-42", text);
     }
@@ -95,10 +98,11 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
     [Fact]
     public async Task HumanOutputNamesTheModeThePoolAndTheVerdict()
     {
+        var connectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
         await using var process = ApiProcess.Start(
             new Dictionary<string, string>
             {
-                ["ConnectionStrings__listingsdb"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=app;Password=hunter2-Secret;Database=listings",
+                ["ConnectionStrings__listingsdb"] = connectionString,
                 ["ConnectionPool__ServerMaxConnections"] = "60",
             },
             FreePort.Next(),
@@ -108,8 +112,9 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         Assert.Contains("mode         direct", process.Text);
         Assert.Contains("Maximum Pool Size 20", process.Text);
         Assert.Contains("20 of 60 server connections", process.Text);
+        Assert.Contains("server       PostgreSQL 15", process.Text);
         Assert.Contains("verdict      safe", process.Text);
-        Assert.DoesNotContain("hunter2", process.Text);
+        Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(connectionString).Password!, process.Text);
     }
 
     [Fact]

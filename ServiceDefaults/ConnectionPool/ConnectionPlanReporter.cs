@@ -5,9 +5,12 @@ using Microsoft.Extensions.Options;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// At start: when the server's <c>max_connections</c> is not configured, reads it (a few seconds at most) and measures
-/// the pool against it, stopping the service if <c>ConnectionPool:Strict</c> says so; then logs the plan as one
-/// structured line, its warnings, and the advice for the mode. Never logs the password.
+/// At start: asks the server about itself (a few seconds at most). When it answers and its <c>max_connections</c> is
+/// not configured, measures the pool against it; when it does not, logs one error naming the problem and its fix.
+/// Then logs the plan as one structured line, its warnings, and the advice for the mode. Stops the service when the
+/// plan is refused, or, with <c>ConnectionPool:Strict</c>, when the connection fails for a reason only configuration
+/// fixes (wrong password, unknown host, SSL); a server that is down or unreachable never stops it, so the service
+/// answers 503 and recovers when the database is back. Never logs the password.
 /// </summary>
 internal sealed partial class ConnectionPlanReporter(
     ConnectionPlan plan,
@@ -19,18 +22,22 @@ internal sealed partial class ConnectionPlanReporter(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var effective = plan;
-        if (options.Value.ServerMaxConnections is null && plan.Mode != ConnectionMode.SessionPooler && plan.ConnectionString is not null)
+        ConnectionProblem? problem = null;
+        if (plan.ConnectionString is not null)
         {
-            var (facts, failure) = await ServerFacts.TryReadAsync(plan.ConnectionString, cancellationToken);
-            if (facts is not null)
+            (var facts, problem) = await ServerFacts.TryReadAsync(plan, cancellationToken);
+
+            // Behind a session pooler the server's max_connections is not the limit: the pooler's client cap is.
+            if (facts is not null && options.Value.ServerMaxConnections is null && plan.Mode != ConnectionMode.SessionPooler)
             {
                 effective = ConnectionPlanner.Plan(
                     plan.ConnectionString, plan.Source!, options.Value, facts.MaxConnections, environment.ApplicationName);
             }
-            else
-            {
-                LogServerSilent(failure);
-            }
+        }
+
+        if (problem is not null)
+        {
+            LogProblem(problem.Name, problem.Message, problem.Fix);
         }
 
         sampler.Budget = effective.Budget;
@@ -44,8 +51,12 @@ internal sealed partial class ConnectionPlanReporter(
             effective.ModeName, effective.Host, effective.Port, effective.Database, effective.MaxPoolSize, effective.MinPoolSize,
             effective.TimeoutSeconds, effective.MaxAutoPrepare, effective.Budget?.Describe(effective.MaxPoolSize), effective.Advice);
 
-        // The second plan starts from the planned string, so warnings about what planning changed are the first plan's.
-        foreach (var warning in plan.Warnings.Union(effective.Warnings))
+        // The second plan starts from the planned string, so warnings about what planning changed are the first plan's;
+        // its warning that the server's limit is unknown is void once the server has said it.
+        var firstWarnings = ReferenceEquals(effective, plan)
+            ? plan.Warnings
+            : plan.Warnings.Where(warning => warning != ConnectionPlanner.UnknownServerLimitWarning);
+        foreach (var warning in firstWarnings.Union(effective.Warnings))
         {
             LogWarning(warning);
         }
@@ -53,6 +64,14 @@ internal sealed partial class ConnectionPlanReporter(
         if (effective.Errors.Count > 0)
         {
             throw new ConnectionPlanException(effective);
+        }
+
+        if (problem is { IsConfiguration: true } && options.Value.Strict)
+        {
+            throw new ConnectionPlanException(effective with
+            {
+                Errors = [$"The connection fails ({problem.Name}): {problem.Message} Fix: {problem.Fix} (ConnectionPool:Strict is true.)"],
+            });
         }
     }
 
@@ -71,6 +90,7 @@ internal sealed partial class ConnectionPlanReporter(
     [LoggerMessage(Level = LogLevel.Information, Message = "Database connection rewritten by ConnectionPool:PreferredMode: {Rewrite}")]
     private partial void LogRewrite(string rewrite);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Could not read the server's max_connections at start ({Failure}); the budget stays unchecked")]
-    private partial void LogServerSilent(string? failure);
+    // One line with everything a person needs; the message names host, port, database and user, never the password.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database connection problem {Problem}: {Message} Fix: {Fix}")]
+    private partial void LogProblem(string problem, string message, string fix);
 }

@@ -21,6 +21,10 @@ public static class ConnectionPlanner
     private const string SslModeKeyword = "SSL Mode";
     private const string ApplicationNameKeyword = "Application Name";
 
+    /// <summary>The warning of a plan made before the server said its <c>max_connections</c>.</summary>
+    internal const string UnknownServerLimitWarning =
+        "The server's max_connections is unknown, so the pool cannot be checked against it: set ConnectionPool:ServerMaxConnections (60 on Supabase Nano and Micro).";
+
     /// <summary>Plans the connection.</summary>
     /// <param name="connectionString">The connection string or URL as configured, or null when none is.</param>
     /// <param name="source">The setting it came from, named in messages (e.g. <c>ConnectionStrings:listingsdb</c>).</param>
@@ -240,7 +244,7 @@ public static class ConnectionPlanner
     {
         if (budget.PerReplicaAllowance is not { } allowance)
         {
-            warnings.Add("The server's max_connections is unknown, so the pool cannot be checked against it: set ConnectionPool:ServerMaxConnections (60 on Supabase Nano and Micro).");
+            warnings.Add(UnknownServerLimitWarning);
             return;
         }
 

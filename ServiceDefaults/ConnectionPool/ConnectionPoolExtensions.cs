@@ -59,8 +59,9 @@ public static class ConnectionPoolExtensions
         builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton(usage);
         builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<Listings.ServiceDefaults.Admission.AdmissionGate>()));
-        builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
+        // The reporter first: when it stops the start, no other service of the pool has started and needs stopping.
         builder.Services.AddHostedService<ConnectionPlanReporter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);
 
         return plan;

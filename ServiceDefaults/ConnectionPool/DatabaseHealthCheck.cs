@@ -17,6 +17,9 @@ public sealed class DatabaseHealthCheck<TContext>(
     /// <summary>The check's name in <c>/health</c>.</summary>
     public const string Name = "database";
 
+    /// <summary>The data key of the connection problem's name (e.g. <c>wrong-password</c>) when the database does not answer.</summary>
+    public const string ProblemKey = "problem";
+
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SaturationWindow = TimeSpan.FromSeconds(2);
 
@@ -48,14 +51,23 @@ public sealed class DatabaseHealthCheck<TContext>(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // No connection came free within the probe's patience: busy if the pool is full, otherwise unreachable.
-            return usage.InUse >= usage.MaxPoolSize
-                ? HealthCheckResult.Degraded(saturation, data: data)
-                : HealthCheckResult.Unhealthy($"The database did not answer within {ProbeTimeout.TotalSeconds:0} s.", data: data);
+            if (usage.InUse >= usage.MaxPoolSize)
+            {
+                return HealthCheckResult.Degraded(saturation, data: data);
+            }
+
+            data[ProblemKey] = ConnectionProblem.Timeout;
+            return HealthCheckResult.Unhealthy($"The database did not answer within {ProbeTimeout.TotalSeconds:0} s ({ConnectionProblem.Timeout}).", data: data);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            // The type only: /health answers anyone who can reach it, and a message may name a host or a user.
-            return HealthCheckResult.Unhealthy($"The database does not answer ({error.GetBaseException().GetType().Name}).", data: data);
+            // The problem's name only: /health answers anyone who can reach it, and the message names a host and a user.
+            // The start-up log and db-info carry the whole message and the fix.
+            var problem = ConnectionProblemClassifier.Identify(error);
+            data[ProblemKey] = problem ?? ConnectionProblem.Other;
+            return HealthCheckResult.Unhealthy(problem is null
+                ? $"The database does not answer ({error.GetBaseException().GetType().Name})."
+                : $"The database connection fails ({problem}); the service's start-up log and 'db-info' say what to fix.", data: data);
         }
     }
 

@@ -8,8 +8,9 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
 /// <c>db-info [--json]</c>: prints the effective connection plan from the service's own configuration sources, asks
-/// the server about itself when it answers within a few seconds, and exits 0 when the plan is safe, 1 when it is not
-/// (refused, over budget, unreadable connection). Never prints the password.
+/// the server about itself when it answers within a few seconds, else names the problem and its fix, and exits 0 when
+/// the plan is safe and the server answers, 1 otherwise (refused, over budget, unreadable connection, connection
+/// failing). Never prints the password.
 /// </summary>
 public static class DbInfoCommand
 {
@@ -40,10 +41,10 @@ public static class DbInfoCommand
             : new ConnectionPlan { Source = source, Errors = [bindingError] };
 
         ServerFacts? server = null;
-        string? serverFailure = null;
+        ConnectionProblem? problem = null;
         if (plan.ConnectionString is not null)
         {
-            (server, serverFailure) = await ServerFacts.TryReadAsync(plan.ConnectionString, CancellationToken.None);
+            (server, problem) = await ServerFacts.TryReadAsync(plan, CancellationToken.None);
             if (server is not null && options.ServerMaxConnections is null)
             {
                 plan = ConnectionPlanner.Plan(connectionString, source, options, server.MaxConnections, applicationName);
@@ -52,8 +53,15 @@ public static class DbInfoCommand
 
         var demand = serviceUrl is null ? null : await ServiceDemand.TryReadAsync(serviceUrl);
 
-        await output.WriteLineAsync(json ? ToJson(plan, server, serverFailure, demand) : ToText(plan, server, serverFailure, demand));
-        return plan.Safe ? 0 : 1;
+        var report = new DbInfoReport(plan, server, problem, demand);
+        await output.WriteLineAsync(json ? ToJson(report) : ToText(report));
+        return report.Safe ? 0 : 1;
+    }
+
+    // What one run found; safe only when the plan is and the server answers.
+    private sealed record DbInfoReport(ConnectionPlan Plan, ServerFacts? Server, ConnectionProblem? Problem, ServiceDemand? Demand)
+    {
+        public bool Safe => Plan.Safe && Problem is null;
     }
 
     // Everything after the command name but the command's own options is configuration, as for the service.
@@ -106,12 +114,14 @@ public static class DbInfoCommand
         }
     }
 
-    private static string ToJson(ConnectionPlan plan, ServerFacts? server, string? serverFailure, ServiceDemand? demand)
+    private static string ToJson(DbInfoReport report)
     {
-        var document = JsonSerializer.SerializeToNode(plan, JsonOptions)!.AsObject();
-        document["server"] = server is null ? null : JsonSerializer.SerializeToNode(server, JsonOptions);
-        document["serverError"] = serverFailure;
-        if (demand is not null)
+        var document = JsonSerializer.SerializeToNode(report.Plan, JsonOptions)!.AsObject();
+        document["safe"] = report.Safe;
+        document["server"] = report.Server is null ? null : JsonSerializer.SerializeToNode(report.Server, JsonOptions);
+        document["serverError"] = report.Problem?.Message;
+        document["problem"] = report.Problem is null ? null : JsonSerializer.SerializeToNode(report.Problem, JsonOptions);
+        if (report.Demand is { } demand)
         {
             document["demand"] = demand.Demand?.DeepClone();
             document["recommendedMaxPoolSize"] = demand.RecommendedMaxPoolSize;
@@ -121,8 +131,9 @@ public static class DbInfoCommand
         return document.ToJsonString(JsonOptions);
     }
 
-    private static string ToText(ConnectionPlan plan, ServerFacts? server, string? serverFailure, ServiceDemand? demand)
+    private static string ToText(DbInfoReport report)
     {
+        var (plan, server, problem, demand) = report;
         var text = new System.Text.StringBuilder();
         void Line(string label, string? value) => text.AppendLine(CultureInfo.InvariantCulture, $"  {label,-12} {value}");
 
@@ -135,9 +146,16 @@ public static class DbInfoCommand
             Line("statements", $"Max Auto Prepare {plan.MaxAutoPrepare}, No Reset On Close {plan.NoResetOnClose}");
             Line("lifetimes", $"idle {plan.ConnectionIdleLifetimeSeconds} s, lifetime {plan.ConnectionLifetimeSeconds} s, keepalive {plan.KeepAliveSeconds} s");
             Line("budget", plan.Budget?.Describe(plan.MaxPoolSize));
-            Line("server", server is null
-                ? $"did not answer ({serverFailure})"
-                : $"PostgreSQL {server.Version}, max_connections {server.MaxConnections}, {server.ConnectionsInUse} client connections in use");
+            if (server is not null)
+            {
+                Line("server", $"PostgreSQL {server.Version}, max_connections {server.MaxConnections}, {server.ConnectionsInUse} client connections in use");
+            }
+            else if (problem is not null)
+            {
+                Line("server", $"no connection ({problem.Name}): {problem.Message}");
+                Line("fix", problem.Fix);
+            }
+
             Line("advice", plan.Advice);
             if (demand is not null)
             {
@@ -160,7 +178,7 @@ public static class DbInfoCommand
             Line("error", error);
         }
 
-        Line("verdict", plan.Safe ? "safe" : "NOT SAFE");
+        Line("verdict", report.Safe ? "safe" : "NOT SAFE");
         return text.ToString();
     }
 }

@@ -11,10 +11,13 @@ public sealed record ServerFacts(string Version, int MaxConnections, int Connect
     /// <summary>How long to wait for the server before giving up: a diagnostic must not hang.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
-    /// <summary>Asks the server over one unpooled connection; returns the facts, or the reason it did not answer.</summary>
-    public static async Task<(ServerFacts? Facts, string? Failure)> TryReadAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the server over one unpooled connection, made as <paramref name="plan"/> says; returns the facts, or the
+    /// problem that kept the server from answering.
+    /// </summary>
+    public static async Task<(ServerFacts? Facts, ConnectionProblem? Problem)> TryReadAsync(ConnectionPlan plan, CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        var builder = new NpgsqlConnectionStringBuilder(plan.ConnectionString)
         {
             Pooling = false,
             Timeout = (int)Patience.TotalSeconds,
@@ -38,17 +41,13 @@ public sealed record ServerFacts(string Version, int MaxConnections, int Connect
             await reader.ReadAsync(timeout.Token);
             return (new ServerFacts(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)), null);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
         catch (Exception error) when (error is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            return (null, Describe(error));
+            return (null, ConnectionProblemClassifier.Classify(error, plan));
         }
     }
-
-    // The server's own text and Npgsql's socket messages name a host or a user at most, never the password.
-    private static string Describe(Exception error) => error switch
-    {
-        PostgresException postgres => $"{postgres.SqlState}: {postgres.MessageText}",
-        OperationCanceledException => $"no answer within {Patience.TotalSeconds:0} s",
-        _ => error.GetBaseException().Message,
-    };
 }

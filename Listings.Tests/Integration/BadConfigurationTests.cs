@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using Listings.Tests.Infrastructure;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>
+/// Each way to get the database configuration wrong, met as a user meets it: the built API started with it, and
+/// <c>db-info</c> (JSON and text) run with it, against a real PostgreSQL of this class's own (SSL off). Every output is
+/// captured and must name the problem and its fix, and the password, right or wrong, appears in none of them.
+/// </summary>
+public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixture<ThrowawayPostgres>
+{
+    private static readonly string WrongPassword = $"S3cret-Pa55-{Guid.NewGuid():N}";
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
+
+    // name => what the start does, the problem /health and db-info name (null when the plan itself is refused, before
+    // any connection), what every output says, and the configuration. Timeout=3 where waiting is not the point.
+    private static readonly Dictionary<string, BadConfiguration> Table = new()
+    {
+        ["malformed URL"] = new(StopsStart: true, Problem: null,
+            ["DATABASE_URL is not a valid URL", "percent-encode special characters in the user name and password"],
+            pg => new() { ["DATABASE_URL"] = $"postgresql://postgres:{pg.Password}@@127.0.0.1:notaport/postgres" }),
+        ["wrong password"] = new(StopsStart: false, "wrong-password",
+            ["rejected the login of user 'postgres' to database 'postgres': wrong password or unknown user",
+                "Check the password (and user name) in ConnectionStrings:listingsdb"],
+            pg => new() { ["ConnectionStrings__listingsdb"] = pg.ConnectionString("Timeout=3").Replace(pg.Password, WrongPassword, StringComparison.Ordinal) }),
+        ["wrong password, strict"] = new(StopsStart: true, "wrong-password",
+            ["rejected the login of user 'postgres'", "Check the password (and user name) in DATABASE_URL"],
+            pg => new()
+            {
+                ["DATABASE_URL"] = $"postgresql://postgres:{WrongPassword}@127.0.0.1:{pg.Port}/postgres?connect_timeout=3",
+                ["ConnectionPool__Strict"] = "true",
+            }),
+        ["unknown host"] = new(StopsStart: false, "unknown-host",
+            ["The host name 'listings-db.invalid' does not resolve", "Check the host in ConnectionStrings:listingsdb"],
+            pg => new() { ["ConnectionStrings__listingsdb"] = pg.ConnectionString("Timeout=3").Replace("127.0.0.1", "listings-db.invalid", StringComparison.Ordinal) }),
+        ["closed port"] = new(StopsStart: false, "connection-refused",
+            ["Nothing accepts connections at 127.0.0.1:", "Is PostgreSQL running there, and is the port in ConnectionStrings:listingsdb right?"],
+            pg => new() { ["ConnectionStrings__listingsdb"] = pg.ConnectionString("Timeout=3").Replace($"Port={pg.Port}", $"Port={FreePort.Next()}", StringComparison.Ordinal) }),
+        ["SSL required, server without SSL"] = new(StopsStart: false, "ssl-refused",
+            ["does not accept SSL, and SSL Mode=Require requires it", "Set SSL Mode=Disable or Prefer"],
+            pg => new() { ["ConnectionStrings__listingsdb"] = pg.ConnectionString("SSL Mode=Require;Timeout=3") }),
+        ["auto-prepare on a transaction pooler"] = new(StopsStart: true, Problem: null,
+            ["Max Auto Prepare=20 is unsafe behind a transaction pooler", "Remove 'Max Auto Prepare' from the connection string"],
+            pg => new()
+            {
+                ["ConnectionStrings__listingsdb"] = pg.ConnectionString("Max Auto Prepare=20;Timeout=3"),
+                ["ConnectionPool__Mode"] = "transaction-pooler",
+            }),
+        ["pool over budget, strict"] = new(StopsStart: true, Problem: null,
+            ["exceeds the budget of 10 (33% of 30 server connections)", "lower ConnectionPool:MaxPoolSize to 10", "ConnectionPool:Strict is true"],
+            pg => new()
+            {
+                ["ConnectionStrings__listingsdb"] = pg.ConnectionString("Timeout=3"),
+                ["ConnectionPool__MaxPoolSize"] = "20",
+                ["ConnectionPool__Strict"] = "true",
+            }),
+    };
+
+    public static TheoryData<string> Configurations => [.. Table.Keys];
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public async Task EachBadConfigurationIsNamedWithItsFixAtStartAndByDbInfoWithoutThePassword(string configuration)
+    {
+        var bad = Table[configuration];
+        var environment = bad.Environment(server);
+        var port = FreePort.Next();
+
+        await using var api = ApiProcess.Start(environment, port);
+        await using var dbInfoJson = ApiProcess.Start(environment, FreePort.Next(), "db-info", "--json");
+        await using var dbInfoText = ApiProcess.Start(environment, FreePort.Next(), "db-info");
+
+        var health = bad.StopsStart ? null : await ProveItStaysUpUnhealthyAsync(api, port, bad.Problem!);
+        if (bad.StopsStart)
+        {
+            Assert.NotEqual(0, await api.WaitForExitAsync(ProcessTimeout));
+        }
+
+        Assert.All(bad.Says, says => Assert.True(api.Text.Contains(says, StringComparison.Ordinal), $"The API did not say \"{says}\":\n{api.Text}"));
+
+        Assert.Equal(1, await dbInfoJson.WaitForExitAsync(ProcessTimeout));
+        var json = JsonNode.Parse(dbInfoJson.Text[dbInfoJson.Text.IndexOf('{', StringComparison.Ordinal)..])!;
+        Assert.False(json["safe"]!.GetValue<bool>());
+        Assert.Equal(bad.Problem, json["problem"]?["name"]?.GetValue<string>());
+        var reported = string.Join(" ", json["errors"]!.AsArray().Select(error => error!.GetValue<string>())
+            .Append(json["problem"]?["message"]?.GetValue<string>()).Append(json["problem"]?["fix"]?.GetValue<string>()));
+        Assert.All(bad.Says, says => Assert.True(reported.Contains(says, StringComparison.Ordinal), $"db-info --json did not say \"{says}\":\n{dbInfoJson.Text}"));
+
+        Assert.Equal(1, await dbInfoText.WaitForExitAsync(ProcessTimeout));
+        Assert.Contains("verdict      NOT SAFE", dbInfoText.Text);
+        if (bad.Problem is not null)
+        {
+            Assert.Contains($"server       no connection ({bad.Problem}): ", dbInfoText.Text);
+            Assert.Contains("  fix          ", dbInfoText.Text);
+        }
+
+        foreach (var output in new[] { api.Text, dbInfoJson.Text, dbInfoText.Text, health ?? "" })
+        {
+            Assert.DoesNotContain(server.Password, output);
+            Assert.DoesNotContain(WrongPassword, output);
+        }
+    }
+
+    // Up and answering, /health Unhealthy with the problem's name, requests 503, and one error line at start; returns
+    // the /health body.
+    private static async Task<string> ProveItStaysUpUnhealthyAsync(ProcessOutput api, int port, string problem)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        HttpResponseMessage? health = null;
+        for (var deadline = DateTime.UtcNow + ProcessTimeout; health is null && DateTime.UtcNow < deadline;)
+        {
+            Assert.False(api.Process.HasExited, $"The API exited:\n{api.Text}");
+            try
+            {
+                health = await client.GetAsync("/health");
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.True(health is not null, $"The API never answered /health:\n{api.Text}");
+        var body = await health.Content.ReadAsStringAsync();
+        var database = JsonNode.Parse(body)!["entries"]!["database"]!;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("Unhealthy", database["status"]!.GetValue<string>());
+        Assert.Equal(problem, database["data"]!["problem"]!.GetValue<string>());
+
+        var listings = await client.GetAsync("/api/v1/listings?page=1");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, listings.StatusCode);
+
+        Assert.False(api.Process.HasExited, $"The API exited:\n{api.Text}");
+        Assert.Single(api.Text.Split('\n'), line => line.Contains("Database connection problem", StringComparison.Ordinal));
+        return body;
+    }
+
+    private sealed record BadConfiguration(
+        bool StopsStart, string? Problem, string[] Says, Func<ThrowawayPostgres, Dictionary<string, string>> Environment);
+}

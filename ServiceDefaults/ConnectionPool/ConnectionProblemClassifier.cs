@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Npgsql;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// Turns the exception of a failed connection attempt into a <see cref="ConnectionProblem"/> that names the problem,
+/// the connection and the fix. Pure. It reads the exception types and texts Npgsql 10 produces, found by experiment
+/// against a real PostgreSQL 15, and never echoes the password, even where a server's text might hold it.
+/// </summary>
+public static class ConnectionProblemClassifier
+{
+    private static readonly ConnectionPlan NoPlan = new();
+
+    /// <summary>The problem behind <paramref name="error"/>, or <see cref="ConnectionProblem.Other"/> when no known one is.</summary>
+    /// <param name="error">What connecting (or a command that had to connect) threw; wrapped exceptions are searched too.</param>
+    /// <param name="plan">The connection that was tried: its host, port, database, user and source name the problem.</param>
+    public static ConnectionProblem Classify(Exception error, ConnectionPlan plan) => Recognize(error, plan) ?? OtherProblem(error, plan);
+
+    /// <summary>
+    /// The problem behind <paramref name="error"/>, or null when nothing in it says a connection failed (a query error,
+    /// or the pool's own exhaustion, which is load rather than a connection problem).
+    /// </summary>
+    public static ConnectionProblem? Recognize(Exception error, ConnectionPlan plan)
+    {
+        var chain = Chain(error).ToList();
+        var target = new Target(plan);
+
+        // The server answered: its SQLSTATE says whether it refused the connection or only a statement.
+        if (chain.OfType<PostgresException>().FirstOrDefault() is { } postgres)
+        {
+            return FromServer(postgres, target);
+        }
+
+        // Npgsql's exhaustion error wraps a TimeoutException too: it is the pool's wait, not the server's silence.
+        if (chain.Any(e => e is NpgsqlException && e.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        if (chain.OfType<SocketException>().FirstOrDefault() is { } socket && FromSocket(socket, target) is { } network)
+        {
+            return network;
+        }
+
+        if (chain.OfType<AuthenticationException>().Any())
+        {
+            // "Exception while performing SSL handshake" wrapping "The remote certificate was rejected ...".
+            return new(
+                ConnectionProblem.SslUntrusted,
+                $"The SSL certificate of the server at {target.Endpoint} is not trusted (SSL Mode={target.SslMode} verifies it).",
+                $"Give the server's CA certificate as Root Certificate=<file> (sslrootcert in a URL) in {target.Source}; Supabase offers"
+                + " its CA for download in the project's database settings. Or use SSL Mode=Require, which encrypts without verifying.",
+                IsConfiguration: true);
+        }
+
+        // Npgsql 10: "SSL connection requested. No SSL enabled connection from this host is configured."
+        if (chain.Any(e => e is NpgsqlException && e.Message.StartsWith("SSL connection requested", StringComparison.Ordinal)))
+        {
+            return new(
+                ConnectionProblem.SslRefused,
+                $"The server at {target.Endpoint} does not accept SSL, and SSL Mode={target.SslMode} requires it.",
+                $"Set SSL Mode=Disable or Prefer (sslmode=disable or prefer in a URL) in {target.Source} for a local server without"
+                + " SSL, or connect to a server that has SSL on.",
+                IsConfiguration: true);
+        }
+
+        // Npgsql 10: NpgsqlException "The operation has timed out" wrapping a TimeoutException, also when the caller's
+        // token ran out first.
+        if (chain.Any(e => e is TimeoutException or OperationCanceledException))
+        {
+            return TimedOut(target);
+        }
+
+        return chain.OfType<NpgsqlException>().Any() ? OtherProblem(error, plan) : null;
+    }
+
+    /// <summary>The problem's name alone (see <see cref="Recognize"/>), for callers that need no connection details.</summary>
+    public static string? Identify(Exception error) => Recognize(error, NoPlan)?.Name;
+
+    private static ConnectionProblem? FromServer(PostgresException error, Target target) => error.SqlState switch
+    {
+        PostgresErrorCodes.InvalidPassword => WrongPassword(target),
+        PostgresErrorCodes.InvalidAuthorizationSpecification when error.MessageText.Contains("pg_hba.conf", StringComparison.Ordinal) => new(
+            ConnectionProblem.NotAllowed,
+            $"The server at {target.Endpoint} does not let user '{target.Username}' reach database '{target.Database}' from this"
+            + $" client{(error.MessageText.Contains("no encryption", StringComparison.Ordinal) ? " without SSL" : "")} (no pg_hba.conf line allows it).",
+            $"Add a line for this client to the server's pg_hba.conf, or connect with a user, database or SSL Mode it allows"
+            + $" (a 'hostssl' line needs SSL Mode=Require in {target.Source}).",
+            IsConfiguration: true),
+        PostgresErrorCodes.InvalidAuthorizationSpecification => WrongPassword(target),
+        PostgresErrorCodes.InvalidCatalogName => new(
+            ConnectionProblem.DatabaseMissing,
+            $"Database '{target.Database}' does not exist on the server at {target.Endpoint} (user '{target.Username}').",
+            $"Correct the database name in {target.Source} (on Supabase it is postgres), or create the database; the service's"
+            + $" migrations create it at start when user '{target.Username}' may create databases.",
+            IsConfiguration: false),
+        _ when IsConnectionLimit(error) => new(
+            ConnectionProblem.TooManyConnections,
+            $"The server at {target.Endpoint} has no free connection slot (it said: {target.Scrub(error.MessageText)}).",
+            "Other clients hold the server's connections: close some, or lower Maximum Pool Size over all replicas"
+            + " (ConnectionPool:MaxPoolSize; 'db-info' shows the budget).",
+            IsConfiguration: false),
+        // Supavisor, when the user name carries no project ref it knows: XX000 "Tenant or user not found".
+        PostgresErrorCodes.InternalError when error.MessageText.Contains("Tenant or user not found", StringComparison.OrdinalIgnoreCase) => new(
+            ConnectionProblem.UnknownPoolerUser,
+            $"The Supabase pooler at {target.Endpoint} knows no project for user '{target.Username}' (Tenant or user not found).",
+            $"On the pooler the user name is postgres.<project-ref> (plain postgres only on db.<project-ref>.supabase.co): copy the"
+            + $" connection string again from Connect in the Supabase dashboard into {target.Source}.",
+            IsConfiguration: true),
+        // Class 08 (connection exception) and 57P0x (the server shutting down, or starting up: "cannot connect now").
+        { } state when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P0", StringComparison.Ordinal) => new(
+            ConnectionProblem.Other,
+            $"The server at {target.Endpoint} refused the connection to database '{target.Database}' as user '{target.Username}'"
+            + $" ({error.SqlState}: {target.Scrub(error.MessageText)}).",
+            $"Check the user, database and SSL Mode in {target.Source}; 'db-info' shows the whole connection plan.",
+            IsConfiguration: false),
+        _ => null,
+    };
+
+    private static ConnectionProblem WrongPassword(Target target) => new(
+        ConnectionProblem.WrongPassword,
+        $"The server at {target.Endpoint} rejected the login of user '{target.Username}' to database '{target.Database}':"
+        + " wrong password or unknown user.",
+        $"Check the password (and user name) in {target.Source}, percent-encoding its special characters in a URL (@ as %40);"
+        + " for Supabase, reset it under Project Settings > Database.",
+        IsConfiguration: true);
+
+    private static ConnectionProblem? FromSocket(SocketException error, Target target) => error.SocketErrorCode switch
+    {
+        SocketError.HostNotFound or SocketError.NoData => new(
+            ConnectionProblem.UnknownHost,
+            $"The host name '{target.Host}' does not resolve (DNS lookup failed).",
+            $"Check the host in {target.Source}.{target.SupabaseDirectHint}",
+            IsConfiguration: true),
+        SocketError.TryAgain => new(
+            ConnectionProblem.UnknownHost,
+            $"The host name '{target.Host}' could not be resolved right now (temporary DNS failure).",
+            $"Check this machine's DNS and network, and the host in {target.Source}; the service keeps trying.",
+            IsConfiguration: false),
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable => new(
+            ConnectionProblem.NetworkUnreachable,
+            $"No network route to {target.Endpoint}.",
+            $"Check the host in {target.Source} and this machine's network; an IPv6 address needs an IPv6 network.{target.SupabaseDirectHint}",
+            IsConfiguration: false),
+        SocketError.ConnectionRefused => new(
+            ConnectionProblem.ConnectionRefused,
+            $"Nothing accepts connections at {target.Endpoint} (connection refused).",
+            $"Is PostgreSQL running there, and is the port in {target.Source} right? Supabase listens on 5432 (direct host and"
+            + " session pooler) and 6543 (transaction pooler).",
+            IsConfiguration: false),
+        SocketError.TimedOut => TimedOut(target),
+        _ => null,
+    };
+
+    private static ConnectionProblem TimedOut(Target target) => new(
+        ConnectionProblem.Timeout,
+        $"The server at {target.Endpoint} did not answer in time.",
+        $"Check the host and port in {target.Source} and that no firewall drops the traffic; a server that is starting or"
+        + " overloaded may answer later, and the service keeps trying.",
+        IsConfiguration: false);
+
+    private static ConnectionProblem OtherProblem(Exception error, ConnectionPlan plan)
+    {
+        var target = new Target(plan);
+        var cause = Chain(error).LastOrDefault(e => e is NpgsqlException or SocketException) ?? error.GetBaseException();
+        return new(
+            ConnectionProblem.Other,
+            $"Connecting to database '{target.Database}' at {target.Endpoint} as user '{target.Username}' failed"
+            + $" ({cause.GetType().Name}: {target.Scrub(cause.Message.TrimEnd('.'))}).",
+            $"Check the host, port, user, database and SSL Mode in {target.Source}; 'db-info' shows the whole connection plan.",
+            IsConfiguration: false);
+    }
+
+    // PostgreSQL's 53300 and Supavisor's limits, which arrive as XX000 with their code in the text.
+    private static bool IsConnectionLimit(PostgresException error) =>
+        error.SqlState == PostgresErrorCodes.TooManyConnections
+        || (error.SqlState == PostgresErrorCodes.InternalError
+            && (error.MessageText.Contains("max clients reached", StringComparison.OrdinalIgnoreCase)
+                || error.MessageText.Contains("EMAXCONN", StringComparison.Ordinal)
+                || error.MessageText.Contains("unable to check out connection", StringComparison.OrdinalIgnoreCase)));
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        yield return error;
+        var inner = error is AggregateException aggregate ? aggregate.InnerExceptions : [.. OneOrNone(error.InnerException)];
+        foreach (var child in inner.SelectMany(Chain))
+        {
+            yield return child;
+        }
+    }
+
+    private static IEnumerable<Exception> OneOrNone(Exception? error) => error is null ? [] : [error];
+
+    private sealed class Target(ConnectionPlan plan)
+    {
+        private readonly string? _password = Password(plan.ConnectionString);
+
+        public string Host { get; } = plan.Host ?? "(no host)";
+
+        public string Endpoint { get; } = plan.Host is null
+            ? "(no host)"
+            : string.Create(CultureInfo.InvariantCulture, $"{(plan.Host.Contains(':', StringComparison.Ordinal) ? $"[{plan.Host}]" : plan.Host)}:{plan.Port}");
+
+        public string Database { get; } = plan.Database ?? "(the user's default)";
+
+        public string Username { get; } = plan.Username ?? "(none)";
+
+        public string SslMode { get; } = plan.SslMode ?? "Prefer";
+
+        public string Source { get; } = plan.Source ?? "the connection string";
+
+        public string SupabaseDirectHint { get; } = SupabaseEndpoints.IsDirectHost(plan.Host)
+            ? " Supabase's direct host db.<project-ref>.supabase.co has only an IPv6 address unless the IPv4 add-on is on:"
+              + " from an IPv4-only network, use the session pooler (Connect > Session pooler in the Supabase dashboard)."
+            : "";
+
+        // A server or library text is shown only with the password cut out, should it ever echo it.
+        public string Scrub(string text) =>
+            string.IsNullOrEmpty(_password) ? text : text.Replace(_password, "***", StringComparison.Ordinal);
+
+        private static string? Password(string? connectionString)
+        {
+            try
+            {
+                return connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString).Password;
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+    }
+}
