@@ -94,14 +94,14 @@ public sealed class BearerTokenTests(ListingsAppFixture fixture)
         Assert.Equal("JWT", scheme["bearerFormat"]!.GetValue<string>());
 
         var paths = document["paths"]!;
-        foreach (var operation in new[] { paths["/api/v1/listings/"]!["post"]!, paths["/api/v1/listings/{id}"]!["put"]!, paths["/api/v1/listings/{id}"]!["delete"]! })
+        foreach (var operation in new[] { paths["/api/v1/listings"]!["post"]!, paths["/api/v1/listings/{id}"]!["put"]!, paths["/api/v1/listings/{id}"]!["delete"]! })
         {
             Assert.NotNull(operation["security"]![0]!["Bearer"]);
             Assert.NotNull(operation["responses"]!["401"]);
             Assert.NotNull(operation["responses"]!["403"]);
         }
 
-        foreach (var read in new[] { paths["/api/v1/listings/"]!["get"]!, paths["/api/v1/listings/{id}"]!["get"]! })
+        foreach (var read in new[] { paths["/api/v1/listings"]!["get"]!, paths["/api/v1/listings/{id}"]!["get"]! })
         {
             Assert.Null(read["security"]);
             Assert.Null(read["responses"]!["401"]);
