@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using Listings.Api.Auth;
+using Listings.AppHost.Database;
 using Listings.Tests.Infrastructure;
 
 namespace Listings.Tests.Integration;
@@ -35,6 +37,42 @@ public sealed class AuthStartupTests(ListingsAppFixture fixture)
         {
             Assert.DoesNotContain(secret, api.Text);
         }
+    }
+
+    [Fact]
+    public async Task RejectedTokensLeaveTheSecretOutOfTheLogEvenAtDebugLevel()
+    {
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!,
+            ["Logging__LogLevel__Default"] = "Debug",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug",
+        });
+        await using var _ = api;
+        using var __ = client;
+        var user = Guid.NewGuid();
+        var tokens = new[]
+        {
+            AccessTokens.Mint("another-secret-of-at-least-thirty-two-bytes", user, TimeSpan.FromHours(1)),
+            AccessTokens.Mint(TestAuth.Secret, user, TimeSpan.FromHours(1), audience: "anon"),
+            AccessTokens.Mint(TestAuth.Secret, user, TimeSpan.FromMinutes(1), clock: new FixedClock(DateTimeOffset.UtcNow.AddHours(-2))),
+        };
+
+        foreach (var token in tokens)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/listings/1");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(request)).StatusCode);
+        }
+
+        // The handler logs each failure; the console logger writes on its own thread.
+        for (var attempt = 0; attempt < 50 && !api.Text.Contains("Bearer was not authenticated", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("Bearer was not authenticated", api.Text);
+        Assert.DoesNotContain(TestAuth.Secret, api.Text);
     }
 
     [Fact]
