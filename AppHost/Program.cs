@@ -5,12 +5,14 @@ using Microsoft.Extensions.Configuration;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var database = builder.AddListingsDatabase();
+var jwtSecret = builder.AddJwtSecret();
 
 builder.AddProject<Projects.Listings_Api>("api")
     .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 1))
     .WithConnectionPoolPolicy()
     .WithReference(database)
     .WaitFor(database)
+    .WithJwtSecret(jwtSecret)
     .WithSeedData()
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();

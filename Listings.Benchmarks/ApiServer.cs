@@ -46,6 +46,8 @@ public sealed class ApiServer : IAsyncDisposable
         startInfo.ArgumentList.Add(apiDll);
         startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Only reads are measured, but the API refuses to start without a JWT secret: a throw-away one per start.
+        startInfo.Environment["Auth__JwtSecret"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         // An OTLP endpoint inherited from a developer shell would add exporter work to every request.
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         foreach (var (key, value) in environment)

@@ -61,7 +61,11 @@ ${as_postgres[@]+"${as_postgres[@]}"} "$bin/pg_ctl" -D "$work/data" -l "$work/po
 ${as_postgres[@]+"${as_postgres[@]}"} pgbouncer "$work/pgbouncer.ini" >"$work/pgbouncer.log" 2>&1 &
 bouncer_pid=$!
 
+# Only reads are measured, but the API refuses to start without a JWT secret: a throw-away one.
+jwt_secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
 run_api() { # name, connection string, mode, seed
+  Auth__JwtSecret="$jwt_secret" \
   ConnectionStrings__listingsdb="$2" ConnectionPool__Mode="$3" ConnectionPool__ServerMaxConnections=60 \
   DatabaseInitialization__SeedCount="$4" ASPNETCORE_URLS="http://127.0.0.1:$api_port" ASPNETCORE_ENVIRONMENT=Production \
     dotnet "$dll" >"$work/$1.log" 2>&1 &

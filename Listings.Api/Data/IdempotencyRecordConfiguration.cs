@@ -10,7 +10,9 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<IdempotencyRecord> record)
     {
         record.ToTable("idempotency_keys");
-        record.HasKey(r => r.Key).HasName("pk_idempotency_keys");
+        // A key is the user's own: the same key from two users is two keys.
+        record.HasKey(r => new { r.OwnerId, r.Key }).HasName("pk_idempotency_keys");
+        record.Property(r => r.OwnerId).HasColumnName("owner_id");
         record.Property(r => r.Key).HasColumnName("key").HasMaxLength(IdempotencyKey.MaxLength);
         record.Property(r => r.Fingerprint).HasColumnName("fingerprint").HasMaxLength(300);
         record.Property(r => r.StatusCode).HasColumnName("status_code");

@@ -13,6 +13,7 @@ internal sealed class ListingConfiguration : IEntityTypeConfiguration<Listing>
 
         listing.HasKey(l => l.Id).HasName("pk_listings");
         listing.Property(l => l.Id).HasColumnName("id").UseIdentityByDefaultColumn();
+        listing.Property(l => l.OwnerId).HasColumnName("owner_id");
         listing.Property(l => l.Title).HasColumnName("title").HasMaxLength(Listing.MaxTitleLength);
         listing.Property(l => l.Description).HasColumnName("description").HasMaxLength(Listing.MaxDescriptionLength);
         listing.Property(l => l.City).HasColumnName("city").HasMaxLength(Listing.MaxCityLength);
@@ -33,5 +34,8 @@ internal sealed class ListingConfiguration : IEntityTypeConfiguration<Listing>
             .HasDatabaseName("ix_listings_city_created_at_id");
         listing.HasIndex(l => l.Price)
             .HasDatabaseName("ix_listings_price");
+        // A user's own listings, and the owner check of a delete that found nothing of the user's.
+        listing.HasIndex(l => l.OwnerId)
+            .HasDatabaseName("ix_listings_owner_id");
     }
 }

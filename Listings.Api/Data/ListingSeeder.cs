@@ -14,7 +14,7 @@ internal static class ListingSeeder
     /// <summary>
     /// Inserts <paramref name="count"/> listings when the table is empty, in one transaction that holds an
     /// advisory lock, so that replicas starting together seed once. Every value derives from the row's
-    /// index: the same count always yields the same rows, newest first in index order.
+    /// index: the same count always yields the same rows, newest first in index order, all owned by <see cref="SeedOwner"/>.
     /// </summary>
     /// <returns>The number of listings inserted: 0 when the table already had rows.</returns>
     public static async Task<int> SeedIfEmptyAsync(ListingsDbContext db, int count, CancellationToken cancellationToken)
@@ -39,8 +39,9 @@ internal static class ListingSeeder
             var inserted = await db.Database.ExecuteSqlAsync(
                 $"""
                 INSERT INTO listings
-                    (title, description, city, price, currency, bedrooms, bathrooms, surface_square_meters, created_at, updated_at)
+                    (owner_id, title, description, city, price, currency, bedrooms, bathrooms, surface_square_meters, created_at, updated_at)
                 SELECT
+                    {SeedOwner.Id},
                     format('%s-bedroom home in %s', v.bedrooms, v.city),
                     format('Sample listing #%s, generated for development and load tests.', v.i),
                     v.city,

@@ -16,6 +16,7 @@ internal static class IdempotencyKeyOpenApi
             Required = false,
             Description = "Makes the request safe to repeat: a repeat with the same key and the same request returns the first"
                 + " answer (with Idempotent-Replayed: true) and writes nothing; the same key with a different request is a 422."
+                + " Keys are per user: another user's identical key is another key."
                 + " 1 to 255 visible ASCII characters, e.g. a UUID.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyKey.MaxLength },
         });

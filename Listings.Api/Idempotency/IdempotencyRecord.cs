@@ -6,6 +6,9 @@ namespace Listings.Api.Idempotency;
 /// </summary>
 public sealed class IdempotencyRecord
 {
+    /// <summary>The user who sent the key: keys are per user, so two users' keys never meet.</summary>
+    public Guid OwnerId { get; set; }
+
     /// <summary>The client's key.</summary>
     public string Key { get; set; } = string.Empty;
 

@@ -18,6 +18,12 @@ public sealed class Listing
     /// <summary>The identity assigned by the database.</summary>
     public long Id { get; set; }
 
+    /// <summary>
+    /// The user who created the listing and alone may change or delete it: the <c>sub</c> of their bearer token.
+    /// Demo listings and listings older than owners belong to <see cref="Data.SeedOwner"/>.
+    /// </summary>
+    public Guid OwnerId { get; set; }
+
     /// <summary>A short headline, at most 200 characters.</summary>
     public string Title { get; set; } = string.Empty;
 

@@ -12,6 +12,7 @@ namespace Listings.Api.Listings;
 /// <param name="SurfaceSquareMeters">The living surface in square meters.</param>
 /// <param name="CreatedAt">When the listing was created (UTC).</param>
 /// <param name="UpdatedAt">When the listing was last changed (UTC).</param>
+/// <param name="OwnerId">The user who owns the listing (the <c>sub</c> of the token that created it); only they may change or delete it.</param>
 public sealed record ListingResponse(
     long Id,
     string Title,
@@ -23,7 +24,8 @@ public sealed record ListingResponse(
     int Bathrooms,
     decimal SurfaceSquareMeters,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    Guid OwnerId)
 {
     /// <summary>Maps the stored entity to its public shape.</summary>
     /// <param name="listing">The entity to map.</param>
@@ -38,5 +40,6 @@ public sealed record ListingResponse(
         listing.Bathrooms,
         listing.SurfaceSquareMeters,
         listing.CreatedAt,
-        listing.UpdatedAt);
+        listing.UpdatedAt,
+        listing.OwnerId);
 }

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Listings.Api.Auth;
 using Listings.Api.Data;
 using Listings.Api.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,20 +44,23 @@ public static class ListingsApi
         api.MapPost("/", CreateListing)
             .WithName(nameof(CreateListing))
             .WithSummary("Create a listing")
-            .WithDescription("Creates a listing and returns it with its id and timestamps; the Location header points at it.")
+            .WithDescription("Creates a listing owned by the token's user and returns it with its id, owner and timestamps; the Location header points at it.")
+            .RequireWriteAccess()
             .WithBodyRules();
 
         api.MapPut("/{id}", UpdateListing)
             .WithName(nameof(UpdateListing))
             .WithSummary("Replace a listing")
-            .WithDescription("Replaces every member of the listing with the given id and returns it.")
+            .WithDescription("Replaces every member of the listing with the given id and returns it. Only the listing's owner may.")
+            .RequireWriteAccess()
             .WithBodyRules()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapDelete("/{id}", DeleteListing)
             .WithName(nameof(DeleteListing))
             .WithSummary("Delete a listing")
-            .WithDescription("Deletes the listing with the given id.")
+            .WithDescription("Deletes the listing with the given id. Only the listing's owner may.")
+            .RequireWriteAccess()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -129,24 +134,28 @@ public static class ListingsApi
     }
 
     private static async Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(
-        ListingRequest request, HttpContext http, ListingsDbContext db, TimeProvider clock, ListingCountCache counts, CancellationToken cancellationToken)
+        ListingRequest request, ClaimsPrincipal user, HttpContext http, ListingsDbContext db, TimeProvider clock, ListingCountCache counts,
+        CancellationToken cancellationToken)
     {
         if (Invalid(request, http.Request, out var key) is { } invalid)
         {
             return invalid;
         }
 
-        async Task<ListingResponse?> Write(CancellationToken token)
+        // The owner comes from the token only: the body has no owner member (an unknown member is a 400).
+        var owner = CurrentUser.Id(user);
+
+        async Task<ListingWrite> Write(CancellationToken token)
         {
             var now = Now(clock);
-            var listing = new Listing { CreatedAt = now };
+            var listing = new Listing { OwnerId = owner, CreatedAt = now };
             request.ApplyTo(listing, now);
             db.Listings.Add(listing);
             await db.SaveChangesAsync(token);
-            return ListingResponse.From(listing);
+            return ListingWrite.Written(ListingResponse.From(listing));
         }
 
-        var outcome = await WriteOnceAsync(http, key, request, db, clock, StatusCodes.Status201Created, Write, cancellationToken);
+        var outcome = await WriteOnceAsync(http, owner, key, request, db, clock, StatusCodes.Status201Created, Write, cancellationToken);
         if (outcome.Conflict)
         {
             return KeyReused();
@@ -157,28 +166,35 @@ public static class ListingsApi
     }
 
     private static async Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
-        long id, ListingRequest request, HttpContext http, ListingsDbContext db, TimeProvider clock, ListingCountCache counts,
-        CancellationToken cancellationToken)
+        long id, ListingRequest request, ClaimsPrincipal user, HttpContext http, ListingsDbContext db, TimeProvider clock,
+        ListingCountCache counts, CancellationToken cancellationToken)
     {
         if (Invalid(request, http.Request, out var key) is { } invalid)
         {
             return invalid;
         }
 
-        async Task<ListingResponse?> Write(CancellationToken token)
+        var owner = CurrentUser.Id(user);
+
+        async Task<ListingWrite> Write(CancellationToken token)
         {
             var listing = await db.Listings.FirstOrDefaultAsync(l => l.Id == id, token);
             if (listing is null)
             {
-                return null;
+                return ListingWrite.NotFound;
+            }
+
+            if (listing.OwnerId != owner)
+            {
+                return ListingWrite.NotOwner;
             }
 
             request.ApplyTo(listing, Now(clock));
             await db.SaveChangesAsync(token);
-            return ListingResponse.From(listing);
+            return ListingWrite.Written(ListingResponse.From(listing));
         }
 
-        var outcome = await WriteOnceAsync(http, key, request, db, clock, StatusCodes.Status200OK, Write, cancellationToken);
+        var outcome = await WriteOnceAsync(http, owner, key, request, db, clock, StatusCodes.Status200OK, Write, cancellationToken);
         if (outcome.Conflict)
         {
             return KeyReused();
@@ -186,7 +202,7 @@ public static class ListingsApi
 
         if (outcome.Listing is null)
         {
-            return NotFound(id);
+            return outcome.StatusCode == StatusCodes.Status403Forbidden ? NotOwner(id) : NotFound(id);
         }
 
         counts.Invalidate();
@@ -206,17 +222,17 @@ public static class ListingsApi
 
     /// <summary>Runs the write directly, or once per Idempotency-Key (replaying the first answer on a repeat).</summary>
     private static async Task<IdempotentWrite.Outcome> WriteOnceAsync(
-        HttpContext http, string? key, ListingRequest request, ListingsDbContext db, TimeProvider clock, int successStatus,
-        Func<CancellationToken, Task<ListingResponse?>> write, CancellationToken cancellationToken)
+        HttpContext http, Guid owner, string? key, ListingRequest request, ListingsDbContext db, TimeProvider clock, int successStatus,
+        Func<CancellationToken, Task<ListingWrite>> write, CancellationToken cancellationToken)
     {
         if (key is null)
         {
-            var listing = await write(cancellationToken);
-            return new IdempotentWrite.Outcome(listing, successStatus, null, Replayed: false, Conflict: false);
+            var (listing, refusal) = await write(cancellationToken);
+            return new IdempotentWrite.Outcome(listing, listing is null ? refusal : successStatus, null, Replayed: false, Conflict: false);
         }
 
         var outcome = await IdempotentWrite.RunAsync(
-            db, key, IdempotentWrite.Fingerprint(http.Request, request), successStatus, LocationOf, write, clock, cancellationToken);
+            db, owner, key, IdempotentWrite.Fingerprint(http.Request, request), successStatus, LocationOf, write, clock, cancellationToken);
         if (outcome.Replayed)
         {
             http.Response.Headers[IdempotencyKey.ReplayedHeaderName] = "true";
@@ -233,12 +249,14 @@ public static class ListingsApi
         detail: "This Idempotency-Key was already used for a different request: send a new key with a new request.");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
-        long id, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)
     {
-        var deleted = await db.Listings.Where(l => l.Id == id).ExecuteDeleteAsync(cancellationToken);
+        var owner = CurrentUser.Id(user);
+        var deleted = await db.Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0)
         {
-            return NotFound(id);
+            // Nothing of this user's had that id: either nothing has it, or another user's listing does.
+            return await db.Listings.AnyAsync(l => l.Id == id, cancellationToken) ? NotOwner(id) : NotFound(id);
         }
 
         counts.Invalidate();
@@ -249,6 +267,11 @@ public static class ListingsApi
         statusCode: StatusCodes.Status404NotFound,
         title: "Listing not found",
         detail: $"There is no listing with id {id}.");
+
+    private static ProblemHttpResult NotOwner(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Not the owner",
+        detail: $"The listing with id {id} belongs to another user: only its owner may change or delete it.");
 
     // timestamptz keeps microseconds: truncating here makes the timestamps a write returns equal to
     // the ones a later read returns.

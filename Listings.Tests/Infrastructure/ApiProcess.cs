@@ -5,14 +5,17 @@ namespace Listings.Tests.Infrastructure;
 /// <summary>
 /// Runs the built Listings.Api as its own process on a loopback port, configured through environment variables as a
 /// deployment would be: for tests that need the service in front of something the AppHost does not model (a
-/// PgBouncer), or need its exit code and console output.
+/// PgBouncer), or need its exit code and console output. Its JWT secret is <see cref="TestAuth.Secret"/>.
 /// </summary>
 public static class ApiProcess
 {
     /// <summary>The built API, in the configuration these tests were built in.</summary>
     public static string AssemblyPath => Path.Combine(RepositoryPaths.Root, "Listings.Api", "bin", RepositoryPaths.Configuration, "net10.0", "Listings.Api.dll");
 
-    /// <summary>Starts the API with <paramref name="environment"/> and the given arguments; it listens on <paramref name="port"/> if it serves.</summary>
+    /// <summary>
+    /// Starts the API with <paramref name="environment"/> (where an empty value removes the variable) and the given
+    /// arguments; it listens on <paramref name="port"/> if it serves.
+    /// </summary>
     public static ProcessOutput Start(IReadOnlyDictionary<string, string> environment, int port, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(AssemblyPath)! };
@@ -26,6 +29,7 @@ public static class ApiProcess
         foreach (var inherited in start.Environment.Keys.Where(key =>
             key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
             || key.StartsWith("ConnectionPool__", StringComparison.OrdinalIgnoreCase)
+            || key.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase)
             || key.Equals("DATABASE_URL", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             start.Environment.Remove(inherited);
@@ -34,20 +38,28 @@ public static class ApiProcess
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DatabaseInitialization__SeedCount"] = "0";
+        start.Environment["Auth__JwtSecret"] = TestAuth.Secret;
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            if (value.Length == 0)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
         }
 
         return ProcessOutput.Start(start);
     }
 
-    /// <summary>Starts the API on a free port and waits until it is healthy; returns it with a client for it.</summary>
+    /// <summary>Starts the API on a free port and waits until it is healthy; returns it with a client for it, signed in as a fresh user.</summary>
     public static async Task<(ProcessOutput Api, HttpClient Client)> StartHealthyAsync(IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort.Next();
         var api = Start(environment, port);
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) }.SignIn();
         await WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
         return (api, client);
     }

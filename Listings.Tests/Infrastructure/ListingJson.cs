@@ -12,7 +12,8 @@ public sealed record ListingJson(
     int Bathrooms,
     decimal SurfaceSquareMeters,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    Guid OwnerId);
 
 /// <summary>A page of listings as the tests read it.</summary>
 public sealed record ListingPageJson(IReadOnlyList<ListingJson> Items, int? Page, int PageSize, long? TotalCount, int? TotalPages, string? NextCursor);

@@ -5,7 +5,8 @@ namespace Listings.Tests.Infrastructure;
 
 /// <summary>
 /// Starts the real AppHost once for a test collection: the embedded local PostgreSQL server (initdb into a fresh
-/// folder of its own), the API with a small deterministic seed, and waits until the API reports healthy.
+/// folder of its own), the API with a small deterministic seed and <see cref="TestAuth.Secret"/> as its JWT secret, and
+/// waits until the API reports healthy.
 /// </summary>
 public sealed class ListingsAppFixture : IAsyncLifetime
 {
@@ -22,8 +23,11 @@ public sealed class ListingsAppFixture : IAsyncLifetime
     /// <summary>The running distributed application.</summary>
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app has not started.");
 
-    /// <summary>A client for the API, with its base address set.</summary>
+    /// <summary>A client for the API, with its base address set and no token: an anonymous reader.</summary>
     public HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");
+
+    /// <summary>A client for the API that sends a token for <paramref name="userId"/> (a fresh user when null).</summary>
+    public HttpClient CreateUserClient(Guid? userId = null) => CreateApiClient().SignIn(userId);
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -35,6 +39,7 @@ public sealed class ListingsAppFixture : IAsyncLifetime
                 "--Database:Mode=local",
                 $"--Database:Local:DataDirectory={DataDirectory}",
                 $"--Seed:Count={SeedCount}",
+                $"--{Listings.AppHost.JwtSecretParameter.ConfigurationKey}={TestAuth.Secret}",
             ],
             cts.Token);
 

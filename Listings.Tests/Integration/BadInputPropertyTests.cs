@@ -23,7 +23,7 @@ public sealed class BadInputPropertyTests(ListingsAppFixture fixture)
         Gen.String[0, 40],
         Pick("", " ", "0", "-1", "1e309", "NaN", "' OR 1=1 --", "\u0000", "%00", "MTIzLjQ1", new string('9', 400)));
 
-    private readonly HttpClient _client = fixture.CreateApiClient();
+    private readonly HttpClient _client = fixture.CreateUserClient();
 
     [Fact]
     public async Task NoQueryStringGetsAnythingButA200OrA400Problem()

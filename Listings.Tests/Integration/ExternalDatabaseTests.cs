@@ -18,14 +18,18 @@ public sealed class ExternalDatabaseTests(ListingsAppFixture fixture)
 
         // Auto mode: a configured connection string wins over local binaries and any container runtime.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--ConnectionStrings:{ListingsDatabase.ResourceName}={connectionString}", "--Seed:Count=0"],
+            [
+                $"--ConnectionStrings:{ListingsDatabase.ResourceName}={connectionString}",
+                "--Seed:Count=0",
+                $"--{Listings.AppHost.JwtSecretParameter.ConfigurationKey}={TestAuth.Secret}",
+            ],
             cts.Token);
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
 
         Assert.DoesNotContain(builder.Resources, resource => resource.Name == "postgres");
-        using var client = app.CreateHttpClient("api", "http");
+        using var client = app.CreateHttpClient("api", "http").SignIn();
         var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Stored through the external connection"), cts.Token);
         var listing = await created.Content.ReadFromJsonAsync<ListingJson>(cts.Token);
 

@@ -7,7 +7,7 @@ namespace Listings.Tests.Integration;
 [Collection(ListingsAppCollection.Name)]
 public sealed class IdempotencyTests(ListingsAppFixture fixture)
 {
-    private readonly HttpClient _client = fixture.CreateApiClient();
+    private readonly HttpClient _client = fixture.CreateUserClient();
 
     [Fact]
     public async Task RepeatingAPostWithTheSameKeyReturnsTheFirstAnswerAndCreatesOneListing()
@@ -71,6 +71,32 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
     }
 
     [Fact]
+    public async Task TheSameKeyFromTwoUsersCreatesTwoListingsAndReplaysNeitherToTheOther()
+    {
+        var key = Guid.NewGuid().ToString();
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        using var aliceClient = fixture.CreateUserClient(alice);
+        using var bobClient = fixture.CreateUserClient(bob);
+        var before = await CountAsync();
+
+        var fromAlice = await SendAsync(aliceClient, HttpMethod.Post, "/api/v1/listings", key, ListingBodies.Valid("One key, two users"));
+        var fromBob = await SendAsync(bobClient, HttpMethod.Post, "/api/v1/listings", key, ListingBodies.Valid("One key, two users"));
+        var aliceAgain = await SendAsync(aliceClient, HttpMethod.Post, "/api/v1/listings", key, ListingBodies.Valid("One key, two users"));
+
+        Assert.Equal(HttpStatusCode.Created, fromAlice.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, fromBob.StatusCode);
+        Assert.False(fromBob.Headers.Contains("Idempotent-Replayed"));
+        var aliceListing = await fromAlice.Content.ReadFromJsonAsync<ListingJson>();
+        var bobListing = await fromBob.Content.ReadFromJsonAsync<ListingJson>();
+        Assert.NotEqual(aliceListing!.Id, bobListing!.Id);
+        Assert.Equal(alice, aliceListing.OwnerId);
+        Assert.Equal(bob, bobListing.OwnerId);
+        Assert.Equal("true", aliceAgain.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(aliceListing, await aliceAgain.Content.ReadFromJsonAsync<ListingJson>());
+        Assert.Equal(before + 2, await CountAsync());
+    }
+
+    [Fact]
     public async Task AKeyThatFoundNothingToUpdateIsNotSpent()
     {
         var key = Guid.NewGuid().ToString();
@@ -108,9 +134,9 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
         {
             await connection.OpenAsync();
             await using var insert = new Npgsql.NpgsqlCommand(
-                "INSERT INTO idempotency_keys (key, fingerprint, status_code, response_body, created_at) VALUES"
-                + " ($1, 'POST /api/v1/listings x', 201, 'null', now() - interval '25 hours'),"
-                + " ($2, 'POST /api/v1/listings x', 201, 'null', now() - interval '23 hours')",
+                "INSERT INTO idempotency_keys (owner_id, key, fingerprint, status_code, response_body, created_at) VALUES"
+                + " (gen_random_uuid(), $1, 'POST /api/v1/listings x', 201, 'null', now() - interval '25 hours'),"
+                + " (gen_random_uuid(), $2, 'POST /api/v1/listings x', 201, 'null', now() - interval '23 hours')",
                 connection);
             insert.Parameters.AddWithValue(old);
             insert.Parameters.AddWithValue(young);
@@ -149,11 +175,14 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
 
     private Task<HttpResponseMessage> PutAsync(long id, string key, object body) => SendAsync(HttpMethod.Put, $"/api/v1/listings/{id}", key, body);
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object body)
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object body) =>
+        SendAsync(_client, method, path, key, body);
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, object body)
     {
         var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", key);
-        return _client.SendAsync(request);
+        return client.SendAsync(request);
     }
 
     private async Task<long> CountAsync() =>

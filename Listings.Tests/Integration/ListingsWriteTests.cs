@@ -7,7 +7,7 @@ namespace Listings.Tests.Integration;
 [Collection(ListingsAppCollection.Name)]
 public sealed class ListingsWriteTests(ListingsAppFixture fixture)
 {
-    private readonly HttpClient _client = fixture.CreateApiClient();
+    private readonly HttpClient _client = fixture.CreateUserClient();
 
     [Fact]
     public async Task PostingAValidListingCreatesItAtItsLocation()

@@ -41,7 +41,7 @@ public sealed class LocalPostgresLifecycleTests : IDisposable
                 Assert.Equal(PostgresErrorCodes.InvalidPassword, error.SqlState);
             }
 
-            using var client = app.CreateHttpClient("api", "http");
+            using var client = app.CreateHttpClient("api", "http").SignIn();
             var response = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Kept across restarts"));
             createdId = (await response.Content.ReadFromJsonAsync<ListingJson>())!.Id;
 
@@ -82,7 +82,12 @@ public sealed class LocalPostgresLifecycleTests : IDisposable
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Database:Mode=local", $"--Database:Local:DataDirectory={_dataDirectory}", "--Seed:Count=0"],
+            [
+                "--Database:Mode=local",
+                $"--Database:Local:DataDirectory={_dataDirectory}",
+                "--Seed:Count=0",
+                $"--{Listings.AppHost.JwtSecretParameter.ConfigurationKey}={TestAuth.Secret}",
+            ],
             cts.Token);
 
         var app = await builder.BuildAsync(cts.Token);

@@ -9,17 +9,20 @@ namespace Listings.Tests.Integration;
 public sealed partial class ManifestTests
 {
     private const string SupabasePassword = "Sup3r-Secret-Pa55word";
+    private const string SupabaseJwtSecret = "super-secret-jwt-token-with-at-least-32-characters-long";
 
     [Fact]
     public async Task ExternalConnectionStringBecomesASecretParameterAndItsPasswordStaysOut()
     {
         var (manifest, text) = await PublishAsync(
-            $"Host=aws-0-eu-west-1.pooler.supabase.com;Port=6543;Username=postgres.abcdefghijklmnop;Password={SupabasePassword};Database=postgres");
+            $"Host=aws-0-eu-west-1.pooler.supabase.com;Port=6543;Username=postgres.abcdefghijklmnop;Password={SupabasePassword};Database=postgres",
+            SupabaseJwtSecret);
 
         var database = manifest["resources"]!["listingsdb"]!;
         Assert.Equal("parameter.v0", database["type"]!.GetValue<string>());
         Assert.True(database["inputs"]!["value"]!["secret"]!.GetValue<bool>());
         Assert.DoesNotContain(SupabasePassword, text);
+        Assert.DoesNotContain(SupabaseJwtSecret, text);
         Assert.DoesNotContain("supabase.com", text);
         AssertNoLocalServerAndNoLiteralPassword(manifest, text);
     }
@@ -45,9 +48,15 @@ public sealed partial class ManifestTests
         // Every password in the manifest is a placeholder such as {postgres-password.value}, never a value.
         Assert.Empty(LiteralPasswordRegex().Matches(text));
         Assert.Equal("project.v0", manifest["resources"]!["api"]!["type"]!.GetValue<string>());
+
+        // The JWT secret is a secret input the deployment supplies (or generates), handed to the API by reference.
+        var jwtSecret = manifest["resources"]!["jwt-secret"]!;
+        Assert.Equal("parameter.v0", jwtSecret["type"]!.GetValue<string>());
+        Assert.True(jwtSecret["inputs"]!["value"]!["secret"]!.GetValue<bool>());
+        Assert.Equal("{jwt-secret.value}", manifest["resources"]!["api"]!["env"]!["Auth__JwtSecret"]!.GetValue<string>());
     }
 
-    private static async Task<(JsonNode Manifest, string Text)> PublishAsync(string? connectionString)
+    private static async Task<(JsonNode Manifest, string Text)> PublishAsync(string? connectionString, string? jwtSecret = null)
     {
         var output = Path.Combine(Path.GetTempPath(), $"listings-manifest-{Guid.NewGuid():N}.json");
         var start = new ProcessStartInfo("dotnet")
@@ -68,9 +77,15 @@ public sealed partial class ManifestTests
 
         start.Environment.Remove("ConnectionStrings__listingsdb");
         start.Environment.Remove("Database__Mode");
+        start.Environment.Remove("Parameters__jwt-secret");
         if (connectionString is not null)
         {
             start.Environment["ConnectionStrings__listingsdb"] = connectionString;
+        }
+
+        if (jwtSecret is not null)
+        {
+            start.Environment["Parameters__jwt-secret"] = jwtSecret;
         }
 
         using var process = Process.Start(start)!;
@@ -84,6 +99,7 @@ public sealed partial class ManifestTests
         if (connectionString is not null)
         {
             Assert.DoesNotContain(SupabasePassword, log);
+            Assert.DoesNotContain(SupabaseJwtSecret, log);
         }
 
         try

@@ -24,6 +24,10 @@ namespace Listings.Api.Data.Migrations
 
             modelBuilder.Entity("Listings.Api.Idempotency.IdempotencyRecord", b =>
                 {
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
                     b.Property<string>("Key")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -53,7 +57,7 @@ namespace Listings.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("status_code");
 
-                    b.HasKey("Key")
+                    b.HasKey("OwnerId", "Key")
                         .HasName("pk_idempotency_keys");
 
                     b.HasIndex("CreatedAt")
@@ -102,6 +106,10 @@ namespace Listings.Api.Data.Migrations
                         .HasColumnType("character varying(5000)")
                         .HasColumnName("description");
 
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
                     b.Property<decimal>("Price")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)")
@@ -124,6 +132,9 @@ namespace Listings.Api.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_listings");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_listings_owner_id");
 
                     b.HasIndex("Price")
                         .HasDatabaseName("ix_listings_price");
