@@ -27,6 +27,12 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>Gets the file the API's console output is written to.</summary>
     public string LogPath { get; }
 
+    /// <summary>Gets the API's process id, which stays the same as long as the API was never restarted.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Gets a value indicating whether the API process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts the API and waits until <c>/health</c> answers 200 (migrations and seed done).</summary>
     /// <param name="apiDll">The path of <c>Listings.Api.dll</c>.</param>
     /// <param name="environment">Environment variables for the process, e.g. the connection string.</param>
