@@ -33,5 +33,5 @@ public sealed record FaultContext(
     /// <param name="writeShare">The share of writes.</param>
     /// <param name="duration">How long operations start.</param>
     public MixedLoad CreateLoad(RecordingClient client, FaultClock clock, string scenario, double writeShare, TimeSpan duration) =>
-        new(client, clock, new LoadProfile(Options.Clients, writeShare, duration, Options.DrainLimit), Marker(scenario), ReadIds);
+        new(client, clock, new LoadProfile(Options.Clients, writeShare, duration, Options.ThinkTime, Options.DrainLimit), Marker(scenario), ReadIds);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Listings.Benchmarks.Faults.Analysis;
 using Listings.Benchmarks.Faults.Load;
+using Listings.Benchmarks.Faults.Probes;
 using Listings.Benchmarks.Faults.Report;
 using Listings.Benchmarks.Faults.Scenarios;
 using Listings.Benchmarks.Report;
@@ -16,7 +17,6 @@ namespace Listings.Benchmarks.Faults;
 public static class FaultRun
 {
     private static readonly Stopwatch Clock = new();
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Runs every scenario; returns the process exit code (0 when the run itself worked, whatever the numbers).</summary>
@@ -98,22 +98,24 @@ public static class FaultRun
         var context = new FaultContext(server, api, options, runId, BearerToken.Mint(secret, TimeSpan.FromHours(2)),
             await ReadIdsAsync(api, cancellationToken));
         await WarmUpAsync(context, cancellationToken);
+        results.SettledHealth["warm-up"] = await WaitHealthyAsync(api, server, cancellationToken);
 
         Log($"1. Restart: {options.Clients} clients, pg_ctl restart -m fast after {options.RestartBefore.TotalSeconds:0} s...");
         var restart = results.Restart = await RestartScenario.RunAsync(context, cancellationToken);
         Log($"   window {restart.Window.Seconds:0.00} s; failed reads {restart.ReadErrorsBefore}/{restart.ReadErrorsInside}/{restart.ReadErrorsAfter} (before/inside/after); writes {restart.Writes.Acknowledged} acknowledged, {restart.Writes.Lost} lost, {restart.Writes.DuplicatedKeys} duplicated; first success {restart.Recovery.FirstSuccessSeconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "never"} s after");
         await SaveAsync(results, options);
-        await WaitHealthyAsync(api, cancellationToken);
+        results.SettledHealth[RestartScenario.Name] = await WaitHealthyAsync(api, server, cancellationToken);
 
         Log($"2. Outage: PostgreSQL stopped for {options.OutageLength.TotalSeconds:0} s under {options.Clients} clients...");
         var outage = results.Outage = await OutageScenario.RunAsync(context, cancellationToken);
         Log($"   {outage.OutageRequests.Requests} requests in the outage, {outage.ProblemWithRetryAfter} were 503 + Retry-After, {outage.OverBound} over {outage.BoundMs:0} ms (max {outage.MaxMs:0} ms); first success {outage.Recovery.FirstSuccessSeconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "never"} s after the server was back");
         await SaveAsync(results, options);
-        await WaitHealthyAsync(api, cancellationToken);
+        results.SettledHealth[OutageScenario.Name] = await WaitHealthyAsync(api, server, cancellationToken);
 
         Log($"3. Killed backends: reads for {options.KillDuration.TotalSeconds:0} s, pg_terminate_backend every {options.KillInterval.TotalSeconds:0} s...");
         var killed = results.KilledBackends = await KilledBackendsScenario.RunAsync(context, cancellationToken);
         Log($"   {killed.Rounds.Sum(r => r.Terminated)} backends ended in {killed.Rounds.Count} rounds; {killed.Requests.Requests - killed.Requests.Succeeded} errors in {killed.Requests.Requests} reads");
+        results.SettledHealth[KilledBackendsScenario.Name] = await WaitHealthyAsync(api, server, cancellationToken);
         results.ApiAliveAtEnd = !api.HasExited && api.ProcessId == results.ApiProcessId;
     }
 
@@ -143,35 +145,45 @@ public static class FaultRun
     {
         var clock = new FaultClock();
         using var client = context.CreateClient(clock);
-        var warmUp = await context.CreateLoad(client, clock, "warmup", context.Options.WriteShare, WarmUp).RunAsync(cancellationToken);
+        var warmUp = await context.CreateLoad(client, clock, "warmup", context.Options.WriteShare, context.Options.WarmUp).RunAsync(cancellationToken);
         Log($"Warm-up: {warmUp.Requests.Count} requests, {warmUp.Requests.Count(r => !r.Succeeded)} not successful ({string.Join(", ", warmUp.Requests.GroupBy(r => r.Outcome).Select(g => $"{g.Key}: {g.Count()}"))})");
     }
 
-    private static async Task WaitHealthyAsync(ApiServer api, CancellationToken cancellationToken)
+    // Returns /health as it reads once the service has settled, beside the server's own count of the API's
+    // connections: a pool count that stays up while nothing runs is worth a line.
+    private static async Task<string> WaitHealthyAsync(ApiServer api, PostgresServer server, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < HealthyTimeout)
+        var clock = new FaultClock();
+        while (clock.Now < HealthyTimeout.TotalSeconds)
         {
-            try
+            if ((await HealthProbe.AskAsync(client, "health", clock)).Status == 200)
             {
-                using var response = await client.GetAsync("health", cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    // A pause so the next scenario's "before" phase starts from a settled service.
-                    await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-                    return;
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // Not answering yet; that is what is being waited out.
+                // A pause so the next scenario's steady phase starts from a settled service.
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                var settled = (await HealthProbe.AskAsync(client, "health", clock)).Label
+                    + $" (server side: {await ApiBackendsAsync(server, cancellationToken)})";
+                Log($"   /health when settled: {settled}");
+                return settled;
             }
 
             await Task.Delay(250, cancellationToken);
         }
 
         Log($"The API's /health was not 200 within {HealthyTimeout.TotalSeconds:0} s; the next scenario starts anyway and will show it.");
+        return $"not 200 within {HealthyTimeout.TotalSeconds:0} s";
+    }
+
+    private static async Task<string> ApiBackendsAsync(PostgresServer server, CancellationToken cancellationToken)
+    {
+        await using var connection = await server.OpenAsync("postgres", cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT count(*)::int, count(*) FILTER (WHERE state = 'active')::int FROM pg_stat_activity WHERE application_name = @application",
+            connection);
+        command.Parameters.AddWithValue("application", BackendKiller.ApiApplicationName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return $"the API holds {reader.GetInt32(0)} connections, {reader.GetInt32(1)} running a query";
     }
 
     private static FaultParameters ParametersOf(FaultOptions options) => new()
@@ -186,6 +198,7 @@ public static class FaultRun
         OutageSeconds = options.OutageLength.TotalSeconds,
         KillSeconds = options.KillDuration.TotalSeconds,
         KillIntervalSeconds = options.KillInterval.TotalSeconds,
+        ThinkTimeMs = options.ThinkTime.TotalMilliseconds,
         RecoveryBoundSeconds = options.RecoveryBound.TotalSeconds,
     };
 

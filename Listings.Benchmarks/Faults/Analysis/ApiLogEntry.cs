@@ -1,14 +1,18 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Listings.Benchmarks.Faults.Analysis;
 
 /// <summary>Warnings and errors the API logged during a scenario, grouped by level, category and message.</summary>
 /// <param name="Level">The console logger's level: <c>warn</c>, <c>fail</c> or <c>crit</c>.</param>
 /// <param name="Category">The logger category and event id, e.g. <c>Microsoft.EntityFrameworkCore.Database.Connection[20004]</c>.</param>
-/// <param name="Message">The message's first line, shortened.</param>
+/// <param name="Message">
+/// The message's first line with its durations blanked (so repeats group), and the first exception line of the entry
+/// (e.g. <c>Npgsql.PostgresException (0x80004005): 57P01: terminating connection due to administrator command</c>), shortened.
+/// </param>
 /// <param name="Count">How many times it was logged in the scenario.</param>
 /// <param name="FirstSeconds">When it was first logged, on the scenario's clock.</param>
-public sealed record ApiLogEntry(string Level, string Category, string Message, int Count, double FirstSeconds)
+public sealed partial record ApiLogEntry(string Level, string Category, string Message, int Count, double FirstSeconds)
 {
     /// <summary>The console timestamp format the harness gives the API, so its lines can be placed on the scenario's clock.</summary>
     public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
@@ -58,8 +62,13 @@ public sealed record ApiLogEntry(string Level, string Category, string Message, 
                 continue;
             }
 
-            var message = i + 1 < lines.Length ? lines[i + 1].Trim() : "";
+            var message = Durations().Replace(i + 1 < lines.Length ? lines[i + 1].Trim() : "", "…ms");
             message = message.Length > MessageLength ? message[..MessageLength] + "…" : message;
+            if (ExceptionOf(lines, i + 1) is { } exception)
+            {
+                message += " — " + (exception.Length > MessageLength ? exception[..MessageLength] + "…" : exception);
+            }
+
             found.Add((level, rest[(level.Length + 1)..].Trim(), message, seconds));
         }
 
@@ -68,4 +77,28 @@ public sealed record ApiLogEntry(string Level, string Category, string Message, 
             .OrderBy(e => e.FirstSeconds)
             .ToList();
     }
+
+    // The entry runs until the next stamped line; its first "Type.NameException...: text" line says what failed.
+    private static string? ExceptionOf(string[] lines, int from)
+    {
+        for (var i = from; i < lines.Length && !Stamped().IsMatch(lines[i]); i++)
+        {
+            var match = ExceptionLine().Match(lines[i]);
+            if (match.Success)
+            {
+                return match.Value.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"\d+(\.\d+)?\s?ms")]
+    private static partial Regex Durations();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T")]
+    private static partial Regex Stamped();
+
+    [GeneratedRegex(@"^\s*(---> )?[\w.]+(Exception|Error)\b.*$")]
+    private static partial Regex ExceptionLine();
 }

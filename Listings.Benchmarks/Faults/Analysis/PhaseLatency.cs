@@ -2,11 +2,11 @@ using Listings.Benchmarks.Faults.Load;
 
 namespace Listings.Benchmarks.Faults.Analysis;
 
-/// <summary>The latency of the requests sent in one phase of a scenario (before, during or after a fault).</summary>
-/// <param name="Phase">The phase's name.</param>
-/// <param name="FromSeconds">The phase's start on the scenario's clock (requests are assigned by when they were sent).</param>
+/// <summary>The latency of the requests of one phase of a scenario (answered before a fault, caught by it, sent after it).</summary>
+/// <param name="Phase">The phase's name, which says how its requests were chosen.</param>
+/// <param name="FromSeconds">The phase's start on the scenario's clock.</param>
 /// <param name="ToSeconds">The phase's end.</param>
-/// <param name="Requests">Requests sent in the phase.</param>
+/// <param name="Requests">Requests of the phase.</param>
 /// <param name="Errors">Of which did not succeed.</param>
 /// <param name="P50Ms">The median duration, answered or not.</param>
 /// <param name="P99Ms">The 99th percentile.</param>
@@ -25,15 +25,17 @@ public sealed record PhaseLatency(
     double BoundMs,
     int OverBound)
 {
-    /// <summary>Measures the requests sent from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
+    /// <summary>Measures the requests of <paramref name="records"/> that belong to the phase.</summary>
     /// <param name="phase">The phase's name.</param>
     /// <param name="records">Every request of the scenario.</param>
+    /// <param name="belongs">Whether a request belongs to the phase.</param>
     /// <param name="from">The phase's start.</param>
     /// <param name="to">The phase's end.</param>
     /// <param name="bound">The bound.</param>
-    public static PhaseLatency Of(string phase, IEnumerable<RequestRecord> records, double from, double to, TimeSpan bound)
+    public static PhaseLatency Of(string phase, IEnumerable<RequestRecord> records, Func<RequestRecord, bool> belongs,
+        double from, double to, TimeSpan bound)
     {
-        var inPhase = records.Where(r => r.StartSeconds >= from && r.StartSeconds < to).ToList();
+        var inPhase = records.Where(belongs).ToList();
         var durations = inPhase.Select(r => r.DurationMs).Order().ToArray();
         return new PhaseLatency(
             phase,

@@ -10,6 +10,7 @@ namespace Listings.Benchmarks.Faults.Analysis;
 /// <param name="Timeouts">Requests with no answer within the client's timeout: hangs.</param>
 /// <param name="ConnectionErrors">Requests whose connection to the API was refused or broken.</param>
 /// <param name="ByOutcome">Requests by status code, <c>timeout</c> and <c>connection error</c>.</param>
+/// <param name="Errors">Requests that did not succeed, by outcome and problem title (e.g. <c>503 Database unavailable</c>).</param>
 public sealed record RequestSummary(
     int Requests,
     int Succeeded,
@@ -17,7 +18,8 @@ public sealed record RequestSummary(
     int WriteErrors,
     int Timeouts,
     int ConnectionErrors,
-    IReadOnlyDictionary<string, int> ByOutcome)
+    IReadOnlyDictionary<string, int> ByOutcome,
+    IReadOnlyDictionary<string, int> Errors)
 {
     /// <summary>Counts <paramref name="records"/>.</summary>
     /// <param name="records">The requests.</param>
@@ -28,5 +30,6 @@ public sealed record RequestSummary(
         records.Count(r => !r.IsRead && !r.Succeeded),
         records.Count(r => r.Failure == RequestFailure.Timeout),
         records.Count(r => r.Failure == RequestFailure.Connection),
-        records.GroupBy(r => r.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
+        records.GroupBy(r => r.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+        records.Where(r => !r.Succeeded).GroupBy(r => r.ErrorLabel).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()));
 }

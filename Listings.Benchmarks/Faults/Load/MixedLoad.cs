@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Listings.Benchmarks.Faults.Load;
 
 /// <summary>
-/// Closed-loop clients mixing safe reads and idempotent writes, the way a careful client behaves during a fault:
+/// Closed-loop clients mixing safe reads and idempotent writes, the way a careful client behaves during a fault
+/// (between two operations each client pauses for a think time):
 /// <list type="bullet">
 /// <item>a read is sent once (retrying it is the API's job); after a failure the client waits for the answer's
 /// <c>Retry-After</c>, or 100 ms, before its next operation;</item>
@@ -59,6 +60,7 @@ public sealed class MixedLoad
             await Task.Yield();
             while (_clock.Now < end)
             {
+                await Task.Delay(ThinkTime(random), cancellationToken);
                 if (random.NextDouble() < _profile.WriteShare)
                 {
                     myWrites.Add(await WriteAsync(myRequests, giveUp, cancellationToken));
@@ -108,6 +110,9 @@ public sealed class MixedLoad
             await Task.Delay(Pause(retryAfter, WritePause), cancellationToken);
         }
     }
+
+    private TimeSpan ThinkTime(Random random) =>
+        _profile.ThinkTime * (0.5 + random.NextDouble() / 2);
 
     // An answer that does not say whether the write happened: only repeating the key can tell.
     private static bool IsAmbiguous(RequestRecord record) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace Listings.Benchmarks.Faults.Load;
 
@@ -46,7 +47,7 @@ public sealed class RecordingClient : IDisposable
             var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
             var record = new RequestRecord(kind, start, Elapsed(started), (int)response.StatusCode, RequestFailure.None,
                 response.Headers.RetryAfter is not null, problem, key, attempt);
-            return (record, body, retryAfter);
+            return (record.Succeeded || !problem ? record : record with { Title = TitleOf(body) }, body, retryAfter);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -69,6 +70,19 @@ public sealed class RecordingClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
+
+    private static string? TitleOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("title", out var title) ? title.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 }

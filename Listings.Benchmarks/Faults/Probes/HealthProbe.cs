@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace Listings.Benchmarks.Faults.Probes;
 
@@ -53,7 +54,7 @@ public sealed class HealthProbe : IDisposable
         {
             do
             {
-                var answers = await Task.WhenAll(AskAsync("health"), AskAsync("alive"));
+                var answers = await Task.WhenAll(AskAsync(_http, "health", _clock), AskAsync(_http, "alive", _clock));
                 _samples.AddRange(answers);
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
@@ -64,19 +65,45 @@ public sealed class HealthProbe : IDisposable
         }
     }
 
-    private async Task<HealthSample> AskAsync(string path)
+    /// <summary>Asks <paramref name="path"/> once; no answer within the client's timeout is status 0.</summary>
+    /// <param name="http">A client with the API's base address.</param>
+    /// <param name="path"><c>health</c> or <c>alive</c>.</param>
+    /// <param name="clock">The clock the sample is stamped on.</param>
+    public static async Task<HealthSample> AskAsync(HttpClient http, string path, FaultClock clock)
     {
-        var start = _clock.Now;
+        var start = clock.Now;
         var started = Stopwatch.GetTimestamp();
         try
         {
             // Not cancelled by the stop: a sample cut short would look like a hang.
-            using var response = await _http.GetAsync(path, CancellationToken.None);
-            return new HealthSample(path, start, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (int)response.StatusCode);
+            using var response = await http.GetAsync(path, CancellationToken.None);
+            var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
+            var (report, description) = Read(body);
+            return new HealthSample(path, start, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (int)response.StatusCode, report, description);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
             return new HealthSample(path, start, Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0);
+        }
+    }
+
+    // {"status":"Degraded","entries":{"database":{"status":"Degraded","description":"..."}}}
+    private static (string? Report, string? Description) Read(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var report = root.TryGetProperty("status", out var status) ? status.GetString() : null;
+            var description = root.TryGetProperty("entries", out var entries) && entries.TryGetProperty("database", out var database)
+                && database.TryGetProperty("description", out var text)
+                ? text.GetString()
+                : null;
+            return (report, description);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
         }
     }
 }

@@ -24,6 +24,10 @@ public static class FaultGoals
             goals.Add(new("restart: read errors only inside the restart window",
                 $"{restart.ReadErrorsInside} inside the {S(restart.Window.Seconds)} window, {restart.ReadErrorsBefore} before, {restart.ReadErrorsAfter} after",
                 restart.ReadErrorsBefore + restart.ReadErrorsAfter == 0));
+            var notRetryable = restart.Requests.Errors.Where(kv => !kv.Key.StartsWith("503", StringComparison.Ordinal)).ToList();
+            goals.Add(new("restart: every error is a 503 (no 500, no hang, no broken connection)",
+                notRetryable.Count == 0 ? $"all {restart.Requests.Requests - restart.Requests.Succeeded} errors were 503" : Outcomes(notRetryable.ToDictionary()),
+                notRetryable.Count == 0));
             goals.Add(ServesAgain("restart", restart.Recovery.FirstSuccessSeconds, recoveryBound));
             goals.Add(Steady("restart", restart.Recovery, recoveryBound));
         }
@@ -38,9 +42,11 @@ public static class FaultGoals
             goals.Add(new("outage: answers are 503 problem details with Retry-After",
                 $"{outage.ProblemWithRetryAfter} of {requests.Requests} ({requests.Succeeded} served before the server went away, {other} other: {Outcomes(requests.ByOutcome)})",
                 other == 0));
-            goals.Add(new("outage: /health turns Unhealthy (503)",
-                outage.HealthUnhealthyAfterSeconds is { } after ? $"first 503 {S(after)} after the stop; during the outage {Statuses(outage.HealthStatusesDuringOutage)}" : "never",
-                outage.HealthStatusesDuringOutage.ContainsKey(503)));
+            goals.Add(new("outage: /health turns Unhealthy (503) and stays so while the server is down (from 1 s after the stop)",
+                outage.HealthUnhealthyAfterSeconds is { } after
+                    ? $"first non-200 {S(after)} after the stop; from 1 s on, {outage.HealthAfterFirstSecond - outage.HealthNotUnhealthyAfterFirstSecond} of {outage.HealthAfterFirstSecond} answers 503 (whole window: {Statuses(outage.HealthStatusesDuringOutage)})"
+                    : "never",
+                outage.HealthAfterFirstSecond > 0 && outage.HealthNotUnhealthyAfterFirstSecond == 0));
             goals.Add(new("outage: /alive stays 200",
                 $"{outage.AliveSamples - outage.AliveNotOk} of {outage.AliveSamples} answered 200", outage.AliveNotOk == 0 && outage.AliveSamples > 0));
             goals.Add(ServesAgain("outage", outage.Recovery.FirstSuccessSeconds, recoveryBound));

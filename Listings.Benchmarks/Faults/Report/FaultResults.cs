@@ -26,6 +26,9 @@ public sealed class FaultResults
     /// <summary>Gets or sets the killed backends.</summary>
     public KilledBackendsResult? KilledBackends { get; set; }
 
+    /// <summary>Gets <c>/health</c> as it read 2 s after each step, once healthy again, by step.</summary>
+    public Dictionary<string, string> SettledHealth { get; } = [];
+
     /// <summary>Gets the goals and whether this run met them.</summary>
     public List<TargetResult> Goals { get; } = [];
 
@@ -47,6 +50,9 @@ public sealed class FaultParameters
 
     /// <summary>Gets or sets the share of writes in the mixed loads.</summary>
     public double WriteShare { get; set; }
+
+    /// <summary>Gets or sets the longest think time between a client's operations, in milliseconds.</summary>
+    public double ThinkTimeMs { get; set; }
 
     /// <summary>Gets or sets the client's per-request timeout in seconds.</summary>
     public double RequestTimeoutSeconds { get; set; }

@@ -16,6 +16,10 @@ public static class FaultTables
     {
         text.AppendLine(Invariant, $"{requests.Requests} requests, {requests.Succeeded} succeeded; {requests.ReadErrors} failed reads, {requests.WriteErrors} failed write tries, {requests.Timeouts} timeouts (hangs), {requests.ConnectionErrors} connection errors. By outcome: {string.Join(", ", requests.ByOutcome.Select(kv => $"{kv.Key}: {kv.Value}"))}.")
             .AppendLine();
+        if (requests.Errors.Count > 0)
+        {
+            text.AppendLine(Invariant, $"Errors by answer: {string.Join("; ", requests.Errors.Select(kv => $"{kv.Key}: {kv.Value}"))}.").AppendLine();
+        }
     }
 
     /// <summary>Latency per phase.</summary>
@@ -23,7 +27,7 @@ public static class FaultTables
     /// <param name="phases">The phases.</param>
     public static void Phases(StringBuilder text, IEnumerable<PhaseLatency> phases)
     {
-        text.AppendLine("| phase (by send time) | from | to | requests | errors | p50 ms | p99 ms | max ms | bound | over bound |")
+        text.AppendLine("| phase | from | to | requests | errors | p50 ms | p99 ms | max ms | bound | over bound |")
             .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var phase in phases)
         {

@@ -36,6 +36,15 @@ public sealed class OutageResult
     /// <summary>Gets the statuses <c>/health</c> answered inside the window, by status (0: no answer within 5 s).</summary>
     public required IReadOnlyDictionary<int, int> HealthStatusesDuringOutage { get; init; }
 
+    /// <summary>Gets the <c>/health</c> answers inside the window by status, report status and database description.</summary>
+    public required IReadOnlyDictionary<string, int> HealthReportsDuringOutage { get; init; }
+
+    /// <summary>Gets the <c>/health</c> answers from 1 s after the stop to the end of the window that were not 503.</summary>
+    public required int HealthNotUnhealthyAfterFirstSecond { get; init; }
+
+    /// <summary>Gets the <c>/health</c> answers from 1 s after the stop to the end of the window.</summary>
+    public required int HealthAfterFirstSecond { get; init; }
+
     /// <summary>Gets the longest <c>/health</c> answer inside the window, in milliseconds.</summary>
     public required double HealthMaxMs { get; init; }
 

@@ -47,6 +47,8 @@ public static class ScenarioSections
             .AppendLine()
             .AppendLine(Invariant, $"Health: `/health` first answered other than 200 {Seconds(outage.HealthUnhealthyAfterSeconds)} after the stop; inside the window it answered {health} (longest {outage.HealthMaxMs:0} ms); it answered 200 again {Seconds(outage.HealthHealthyAgainSeconds)} after the server was back. `/alive`: {outage.AliveSamples - outage.AliveNotOk} of {outage.AliveSamples} answered 200.")
             .AppendLine()
+            .AppendLine(Invariant, $"`/health` answers inside the window: {string.Join("; ", outage.HealthReportsDuringOutage.Select(kv => $"{kv.Key} ({kv.Value}×)"))}.")
+            .AppendLine()
             .AppendLine(Invariant, $"Recovery: first success {Seconds(recovery.FirstSuccessSeconds)} after the server accepted connections; last error {recovery.SteadySeconds:0.00} s after it ({recovery.ErrorsAfterBack} errors arrived after it).")
             .AppendLine();
         text.AppendLine("Inside the window:").AppendLine();

@@ -40,7 +40,7 @@ public static class KilledBackendsScenario
         {
             Rounds = rounds,
             Requests = RequestSummary.Of(requests),
-            Phases = [PhaseLatency.Of("kills every " + interval.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s", requests, 0, end, options.KillRequestBound)],
+            Phases = [PhaseLatency.Of("kills every " + interval.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s", requests, _ => true, 0, end, options.KillRequestBound)],
             Timeline = ErrorTimeline.Build(requests, rounds.Count > 0 ? rounds[0].AtSeconds : 0),
             ApiLog = ApiLogEntry.Read(context.Api, clock, 0, end),
         };

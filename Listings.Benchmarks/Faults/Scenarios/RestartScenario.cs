@@ -54,9 +54,11 @@ public static class RestartScenario
             ReadErrorsAfter = failedReads.Count(r => r.StartSeconds > window.ToSeconds),
             Phases =
             [
-                PhaseLatency.Of("before the restart", requests, 0, window.FromSeconds, options.SteadyRequestBound),
-                PhaseLatency.Of("restart window", requests, window.FromSeconds, window.ToSeconds, options.RestartRequestBound),
-                PhaseLatency.Of("after the window", requests, window.ToSeconds, end, options.RestartRequestBound),
+                PhaseLatency.Of("steady: answered before the restart", requests, r => r.EndSeconds < window.FromSeconds,
+                    0, window.FromSeconds, options.SteadyRequestBound),
+                PhaseLatency.Of("caught by the window: in flight or sent in it", requests,
+                    r => r.EndSeconds >= window.FromSeconds && r.StartSeconds <= window.ToSeconds, window.FromSeconds, window.ToSeconds, options.RestartRequestBound),
+                PhaseLatency.Of("sent after the window", requests, r => r.StartSeconds > window.ToSeconds, window.ToSeconds, end, options.RestartRequestBound),
             ],
             Recovery = Recovery.Of(requests, window.ToSeconds),
             Writes = await WriteAudit.CountAsync(context.Server, options.Database, context.Marker(Name), outcome.Writes, cancellationToken),
