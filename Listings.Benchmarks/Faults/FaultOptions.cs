@@ -34,8 +34,11 @@ public sealed class FaultOptions
     /// </summary>
     public TimeSpan ThinkTime => TimeSpan.FromMilliseconds(300);
 
-    /// <summary>Gets how long the load runs after the API starts, before the first scenario: JIT and tiering settle.</summary>
-    public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 5 : 10);
+    /// <summary>
+    /// Gets how long the load runs after the API starts, before the first scenario. On two cores a fresh process
+    /// answers near its saturation for its first ten seconds or so (JIT tiering, EF Core's query caches).
+    /// </summary>
+    public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 8 : 20);
 
     /// <summary>
     /// Gets the client's per-request timeout. A request without an answer by then counts as a hang; its write is

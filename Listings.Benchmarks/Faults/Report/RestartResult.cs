@@ -27,6 +27,9 @@ public sealed class RestartResult
     /// <summary>Gets failed reads sent after the window closed.</summary>
     public required int ReadErrorsAfter { get; init; }
 
+    /// <summary>Gets the errors answered before the window or sent after it, by outcome and problem title.</summary>
+    public required IReadOnlyDictionary<string, int> ErrorsOutsideWindow { get; init; }
+
     /// <summary>Gets the latency before, during and after the window.</summary>
     public required IReadOnlyList<PhaseLatency> Phases { get; init; }
 

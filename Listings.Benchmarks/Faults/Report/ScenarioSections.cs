@@ -22,6 +22,11 @@ public static class ScenarioSections
             .AppendLine(Invariant, $"Recovery: first success {Seconds(recovery.FirstSuccessSeconds)} after the server accepted connections; last error {recovery.SteadySeconds:0.00} s after it ({recovery.ErrorsAfterBack} errors arrived after it). Failed reads: {restart.ReadErrorsBefore} before the window, **{restart.ReadErrorsInside} in flight inside it**, {restart.ReadErrorsAfter} sent after it. `/health` answered other than 200 {restart.HealthNotOk} times, `/alive` {restart.AliveNotOk} times.")
             .AppendLine();
         FaultTables.Requests(text, restart.Requests);
+        if (restart.ErrorsOutsideWindow.Count > 0)
+        {
+            text.AppendLine(Invariant, $"Errors outside the window, by request and answer: {string.Join("; ", restart.ErrorsOutsideWindow.Select(kv => $"{kv.Key}: {kv.Value}"))}.").AppendLine();
+        }
+
         text.AppendLine("Writes, counted in SQL by the key in each title:").AppendLine();
         FaultTables.Writes(text, restart.Writes);
         FaultTables.Phases(text, restart.Phases);

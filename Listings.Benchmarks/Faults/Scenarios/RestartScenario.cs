@@ -52,6 +52,8 @@ public static class RestartScenario
             ReadErrorsBefore = failedReads.Count(r => r.EndSeconds < window.FromSeconds),
             ReadErrorsInside = failedReads.Count(r => r.EndSeconds >= window.FromSeconds && r.StartSeconds <= window.ToSeconds),
             ReadErrorsAfter = failedReads.Count(r => r.StartSeconds > window.ToSeconds),
+            ErrorsOutsideWindow = requests.Where(r => !r.Succeeded && (r.EndSeconds < window.FromSeconds || r.StartSeconds > window.ToSeconds))
+                .GroupBy(r => $"{r.Kind} {r.ErrorLabel}").ToDictionary(g => g.Key, g => g.Count()),
             Phases =
             [
                 PhaseLatency.Of("steady: answered before the restart", requests, r => r.EndSeconds < window.FromSeconds,
