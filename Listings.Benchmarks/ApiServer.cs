@@ -11,11 +11,13 @@ public sealed class ApiServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly Process _process;
+    private readonly StreamWriter _log;
     private readonly Task _logPump;
 
-    private ApiServer(Process process, Uri baseAddress, string logPath, Task logPump)
+    private ApiServer(Process process, Uri baseAddress, string logPath, StreamWriter log, Task logPump)
     {
         _process = process;
+        _log = log;
         BaseAddress = baseAddress;
         LogPath = logPath;
         _logPump = logPump;
@@ -26,6 +28,12 @@ public sealed class ApiServer : IAsyncDisposable
 
     /// <summary>Gets the file the API's console output is written to.</summary>
     public string LogPath { get; }
+
+    /// <summary>Gets the API's process id, which stays the same as long as the API was never restarted.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Gets a value indicating whether the API process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the API and waits until <c>/health</c> answers 200 (migrations and seed done).</summary>
     /// <param name="apiDll">The path of <c>Listings.Api.dll</c>.</param>
@@ -62,7 +70,7 @@ public sealed class ApiServer : IAsyncDisposable
             PumpAsync(process.StandardOutput, log),
             PumpAsync(process.StandardError, log))
             .ContinueWith(_ => log.Dispose(), TaskScheduler.Default);
-        var server = new ApiServer(process, baseAddress, logPath, pump);
+        var server = new ApiServer(process, baseAddress, logPath, log, pump);
         try
         {
             await server.WaitHealthyAsync(cancellationToken);
@@ -72,6 +80,22 @@ public sealed class ApiServer : IAsyncDisposable
         {
             await server.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Writes what the API logged so far to <see cref="LogPath"/>, for a reader while the API still runs.</summary>
+    public void FlushLog()
+    {
+        lock (_log)
+        {
+            try
+            {
+                _log.Flush();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The API has ended and its log is complete.
+            }
         }
     }
 

@@ -56,9 +56,9 @@ public static class BenchmarkRun
         try
         {
             Log("Building Listings.Api (Release)...");
-            var apiDll = await BuildApiAsync(root, cancellationToken);
+            var apiDll = await ApiBuild.BuildAsync(root, cancellationToken);
             Log("Starting PostgreSQL...");
-            await using var server = await PostgresServer.StartAsync(PostgresBinDirectory(), cancellationToken);
+            await using var server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), cancellationToken);
             await using (var connection = await server.OpenAsync("postgres", cancellationToken))
             {
                 results.Machine.PostgreSql = connection.PostgreSqlVersion.ToString();
@@ -159,27 +159,6 @@ public static class BenchmarkRun
         Log($"Report: {Path.Combine(options.OutputDirectory, "report.md")}");
     }
 
-    private static async Task<string> BuildApiAsync(string root, CancellationToken cancellationToken)
-    {
-        var project = Path.Combine(root, "Listings.Api");
-        var startInfo = new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-v", "quiet", "-nologo"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start dotnet build.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet build Listings.Api failed: {await output}{await error}");
-        }
-
-        var dll = Path.Combine(project, "bin", "Release", "net10.0", "Listings.Api.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("The API build produced no dll.", dll);
-    }
-
     /// <summary>Finds the repository root (the folder holding <c>Listings.sln</c>) above the current folder or the build output.</summary>
     public static string RepositoryRoot()
     {
@@ -195,22 +174,6 @@ public static class BenchmarkRun
         }
 
         throw new InvalidOperationException("Listings.sln not found above the current folder.");
-    }
-
-    // PostgreSQL 15 is what the measurements in the design were taken on; a newer one is used only if 15 is absent.
-    private static string PostgresBinDirectory()
-    {
-        const string preferred = "/usr/lib/postgresql/15/bin";
-        if (File.Exists(Path.Combine(preferred, "postgres")))
-        {
-            return preferred;
-        }
-
-        return Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "postgres"))).OrderDescending().FirstOrDefault()
-              ?? throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql.")
-            : throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql.");
     }
 
     private static void Log(string message) =>

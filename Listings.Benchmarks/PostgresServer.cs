@@ -88,21 +88,6 @@ public sealed class PostgresServer : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Restarts the server with a fast shutdown (<c>pg_ctl restart -m fast</c>): every session is ended.</summary>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    public Task RestartFastAsync(CancellationToken cancellationToken) =>
-        RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-o", ServerOptions, "-m", "fast", "restart"], cancellationToken);
-
-    /// <summary>Stops the server with a fast shutdown (<c>pg_ctl stop -m fast</c>), as an outage begins.</summary>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    public Task StopFastAsync(CancellationToken cancellationToken) =>
-        RunAsync("pg_ctl", ["-D", DataDirectory, "-w", "-m", "fast", "stop"], cancellationToken);
-
-    /// <summary>Starts the stopped server again on the same port and data.</summary>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    public Task StartAgainAsync(CancellationToken cancellationToken) =>
-        RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-o", ServerOptions, "start"], cancellationToken);
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -124,11 +109,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_workDirectory, "data");
 
-    private string LogPath => Path.Combine(_workDirectory, "postgres.log");
-
-    private string ServerOptions =>
-        $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={MaxConnections}";
-
     private async Task InitializeAndStartAsync(CancellationToken cancellationToken)
     {
         var passwordFile = Path.Combine(_workDirectory, "pw");
@@ -141,6 +121,47 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync("initdb", ["-D", DataDirectory, "-U", "postgres", $"--pwfile={passwordFile}",
             "--auth=scram-sha-256", "--no-locale", "-E", "UTF8"], cancellationToken);
         File.Delete(passwordFile);
+        await StartServerAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Restarts the server with <c>pg_ctl restart -m fast</c>: open sessions are ended, the server shuts down and comes
+    /// back with the same options. Returns when the server accepts connections again.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait for the restart.</param>
+    public Task RestartAsync(CancellationToken cancellationToken) =>
+        // -l again: without it the new server would write its log to pg_ctl's output, which we read to the end.
+        RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-m", "fast", "-o", ServerOptions, "restart"], cancellationToken);
+
+    /// <summary>Stops the server with <c>pg_ctl stop -m fast</c>; returns when it is down. <see cref="StartAgainAsync"/> brings it back.</summary>
+    /// <param name="cancellationToken">Cancels the wait for the stop.</param>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync("pg_ctl", ["-D", DataDirectory, "-w", "-m", "fast", "stop"], cancellationToken);
+        _started = false;
+    }
+
+    /// <summary>Starts the server stopped by <see cref="StopAsync"/> again, on the same port and data; returns when it accepts connections.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public Task StartAgainAsync(CancellationToken cancellationToken) => StartServerAsync(cancellationToken);
+
+    /// <summary>Copies the server's log to <paramref name="path"/>, for a run that wants it kept after the folder is deleted.</summary>
+    /// <param name="path">The destination file.</param>
+    public void CopyLogTo(string path)
+    {
+        if (File.Exists(LogPath))
+        {
+            File.Copy(LogPath, path, overwrite: true);
+        }
+    }
+
+    private string LogPath => Path.Combine(_workDirectory, "postgres.log");
+
+    private string ServerOptions =>
+        $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={MaxConnections}";
+
+    private async Task StartServerAsync(CancellationToken cancellationToken)
+    {
         await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogPath, "-w", "-o", ServerOptions, "start"], cancellationToken);
         _started = true;
     }
@@ -176,6 +197,25 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{tool} exited with {process.ExitCode}: {await error}{await output}");
         }
+    }
+
+    /// <summary>
+    /// Finds the server binaries: PostgreSQL 15, what the measurements in the design were taken on, else the newest
+    /// version under <c>/usr/lib/postgresql</c>.
+    /// </summary>
+    public static string FindBinDirectory()
+    {
+        const string preferred = "/usr/lib/postgresql/15/bin";
+        if (File.Exists(Path.Combine(preferred, "postgres")))
+        {
+            return preferred;
+        }
+
+        return Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "postgres"))).OrderDescending().FirstOrDefault()
+              ?? throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql.")
+            : throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql.");
     }
 
     /// <summary>Asks the kernel for a free loopback port.</summary>

@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using Listings.Benchmarks;
+using Listings.Benchmarks.Faults;
 
 // Usage: dotnet run -c Release --project Listings.Benchmarks -- [--quick] [--out benchmarks/results]
+//    or: dotnet run -c Release --project Listings.Benchmarks -- faults [--quick] [--out benchmarks/results]
 using var cancellation = new CancellationTokenSource();
 
 // Ctrl+C and SIGTERM cancel the run instead of ending the process, so the API processes and the PostgreSQL server
@@ -17,4 +19,6 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     cancellation.Cancel();
 });
 
-return await BenchmarkRun.RunAsync(args, cancellation.Token);
+return FaultOptions.IsInvocation(args)
+    ? await FaultRun.RunAsync(args[1..], cancellation.Token)
+    : await BenchmarkRun.RunAsync(args, cancellation.Token);

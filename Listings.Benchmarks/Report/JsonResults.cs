@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Listings.Benchmarks.Report;
 
-/// <summary>Writes <see cref="BenchmarkResults"/> as indented camelCase JSON.</summary>
+/// <summary>Writes results (<see cref="BenchmarkResults"/>, the fault harness's) as indented camelCase JSON.</summary>
 public static class JsonResults
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
@@ -14,9 +14,10 @@ public static class JsonResults
     };
 
     /// <summary>Writes <paramref name="results"/> to <paramref name="path"/>, replacing it.</summary>
+    /// <typeparam name="T">The results' type.</typeparam>
     /// <param name="results">The results.</param>
     /// <param name="path">The file path.</param>
-    public static async Task WriteAsync(BenchmarkResults results, string path)
+    public static async Task WriteAsync<T>(T results, string path)
     {
         var temporary = path + ".tmp";
         await using (var stream = File.Create(temporary))

@@ -28,7 +28,7 @@ public sealed class DatabaseFaultTests(RestartableDatabaseFixture fixture) : ICl
         var load = Task.WhenAll(readers.Concat(writers));
 
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        await fixture.Server.RestartFastAsync(CancellationToken.None);
+        await fixture.Server.RestartAsync(CancellationToken.None);
         await load;
         var acknowledged = (await Task.WhenAll(writers)).SelectMany(keys => keys).ToList();
 
@@ -51,7 +51,7 @@ public sealed class DatabaseFaultTests(RestartableDatabaseFixture fixture) : ICl
     public async Task OutageIsAnswered503WithRetryAfterWithoutHangingAndServingResumesWithoutARestart()
     {
         var pid = fixture.Api.Process.Id;
-        await fixture.Server.StopFastAsync(CancellationToken.None);
+        await fixture.Server.StopAsync(CancellationToken.None);
         try
         {
             var during = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
