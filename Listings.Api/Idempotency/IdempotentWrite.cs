@@ -40,36 +40,47 @@ public static class IdempotentWrite
         {
             // A retried attempt starts clean: nothing of the failed one may be saved twice.
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(attemptToken);
-
-            var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO idempotency_keys (owner_id, key, fingerprint, status_code, response_body, created_at) VALUES ({ownerId}, {key}, {fingerprint}, 0, 'null'::jsonb, {clock.GetUtcNow()}) ON CONFLICT (owner_id, key) DO NOTHING",
-                attemptToken);
-
-            if (claimed == 0)
+            var transaction = await db.Database.BeginTransactionAsync(attemptToken);
+            try
             {
-                var first = await db.Set<IdempotencyRecord>().AsNoTracking().SingleAsync(r => r.OwnerId == ownerId && r.Key == key, attemptToken);
-                await transaction.RollbackAsync(attemptToken);
-                return first.Fingerprint != fingerprint
-                    ? new Outcome(null, 0, null, Replayed: false, Conflict: true)
-                    : new Outcome(JsonSerializer.Deserialize<ListingResponse>(first.ResponseBody, JsonSerializerOptions.Web), first.StatusCode, first.Location, Replayed: true, Conflict: false);
-            }
+                var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"INSERT INTO idempotency_keys (owner_id, key, fingerprint, status_code, response_body, created_at) VALUES ({ownerId}, {key}, {fingerprint}, 0, 'null'::jsonb, {clock.GetUtcNow()}) ON CONFLICT (owner_id, key) DO NOTHING",
+                    attemptToken);
 
-            var (listing, refusal) = await write(attemptToken);
-            if (listing is null)
+                if (claimed == 0)
+                {
+                    var first = await db.Set<IdempotencyRecord>().AsNoTracking().SingleAsync(r => r.OwnerId == ownerId && r.Key == key, attemptToken);
+                    await transaction.RollbackAsync(attemptToken);
+                    return first.Fingerprint != fingerprint
+                        ? new Outcome(null, 0, null, Replayed: false, Conflict: true)
+                        : new Outcome(JsonSerializer.Deserialize<ListingResponse>(first.ResponseBody, JsonSerializerOptions.Web), first.StatusCode, first.Location, Replayed: true, Conflict: false);
+                }
+
+                var (listing, refusal) = await write(attemptToken);
+                if (listing is null)
+                {
+                    // Nothing was written (not found, not the owner): the key is not spent.
+                    await transaction.RollbackAsync(attemptToken);
+                    return new Outcome(null, refusal, null, Replayed: false, Conflict: false);
+                }
+
+                var body = JsonSerializer.Serialize(listing, JsonSerializerOptions.Web);
+                var where = location(listing);
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"UPDATE idempotency_keys SET status_code = {successStatus}, location = {where}, response_body = {body}::jsonb WHERE owner_id = {ownerId} AND key = {key}",
+                    attemptToken);
+                await transaction.CommitAsync(attemptToken);
+                return new Outcome(listing, successStatus, where, Replayed: false, Conflict: false);
+            }
+            catch (InvalidOperationException error) when (DatabaseConnectionLostException.Explains(db))
             {
-                // Nothing was written (not found, not the owner): the key is not spent.
-                await transaction.RollbackAsync(attemptToken);
-                return new Outcome(null, refusal, null, Replayed: false, Conflict: false);
+                // Decided before the transaction is disposed: see DatabaseConnectionLostException.
+                throw new DatabaseConnectionLostException(error);
             }
-
-            var body = JsonSerializer.Serialize(listing, JsonSerializerOptions.Web);
-            var where = location(listing);
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE idempotency_keys SET status_code = {successStatus}, location = {where}, response_body = {body}::jsonb WHERE owner_id = {ownerId} AND key = {key}",
-                attemptToken);
-            await transaction.CommitAsync(attemptToken);
-            return new Outcome(listing, successStatus, where, Replayed: false, Conflict: false);
+            finally
+            {
+                await transaction.DisposeAsync();
+            }
         }, cancellationToken);
     }
 }

@@ -45,4 +45,12 @@ public sealed class DatabaseFailuresTests
     [Fact]
     public void ABugOutsideTheDatabaseIsNotTransient() =>
         Assert.Null(DatabaseFailures.FindTransient(new InvalidOperationException("Sequence contains more than one element")));
+
+    [Fact]
+    public void AConnectionLostInsideATransactionIsTransient()
+    {
+        var lost = new DatabaseConnectionLostException(new InvalidOperationException("Transaction is already completed"));
+
+        Assert.Same(lost, DatabaseFailures.FindTransient(lost));
+    }
 }
