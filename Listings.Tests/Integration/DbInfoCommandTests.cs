@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Listings.AppHost.Database;
 using Listings.Tests.Infrastructure;
+using Listings.Tests.Unit.ConnectionPool;
 using Npgsql;
 
 namespace Listings.Tests.Integration;
@@ -80,7 +81,7 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
 
     [Theory]
     [InlineData("postgresql://admin:hunter2-Secret@@db.example.com:notaport/app", "is not a valid URL")]
-    [InlineData("Host=127.0.0.1;Username=app;Password=hunter2-Secret;Max Pool Size=20", "write 'Maximum Pool Size'")]
+    [InlineData("Host=127.0.0.1;Username=app;Password=hunter2-Secret;" + SupabaseConnections.RejectedMaxPoolSizeKeyword + "=20", "write 'Maximum Pool Size'")]
     [InlineData("Host=127.0.0.1;Username=app;Password=hunter2-Secret;Max Auto Prepare=10;Port=6543", "unsafe behind a transaction pooler")]
     public async Task UnusableConnectionIsNotSafeWithOneClearErrorAndNoPassword(string connectionString, string error)
     {

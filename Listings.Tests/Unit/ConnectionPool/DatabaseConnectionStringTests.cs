@@ -184,7 +184,7 @@ public sealed class DatabaseConnectionStringTests
                 $"Host=h;Username=u;Password=Sup3rS3cretPw;{SupabaseConnections.RejectedMaxPoolSizeKeyword}=30", "ConnectionStrings:listingsdb"));
 
         Assert.Contains("ConnectionStrings:listingsdb", error.Message);
-        Assert.Contains("'Max Pool Size'", error.Message);
+        Assert.Contains($"'{SupabaseConnections.RejectedMaxPoolSizeKeyword}'", error.Message);
         Assert.Contains("write 'Maximum Pool Size'", error.Message);
         Assert.DoesNotContain("Sup3rS3cretPw", error.Message);
     }
