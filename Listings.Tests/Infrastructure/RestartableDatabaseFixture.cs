@@ -1,4 +1,3 @@
-using Listings.AppHost.Database.Local;
 using Listings.Benchmarks;
 using Npgsql;
 
@@ -34,9 +33,7 @@ public sealed class RestartableDatabaseFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var binaries = PostgresBinaries.Find(configuredBinDirectory: null)
-            ?? throw new InvalidOperationException("PostgreSQL binaries were not found; install postgresql (see .ci/run).");
-        _server = await PostgresServer.StartAsync(binaries.BinDirectory, CancellationToken.None);
+        _server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), CancellationToken.None);
         (_api, _client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__listingsdb"] = Server.ConnectionString(DatabaseName),

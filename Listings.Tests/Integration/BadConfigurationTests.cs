@@ -48,11 +48,11 @@ public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixt
                 ["ConnectionPool__Mode"] = "transaction-pooler",
             }),
         ["pool over budget, strict"] = new(StopsStart: true, Problem: null,
-            ["exceeds the budget of 10 (33% of 30 server connections)", "lower ConnectionPool:MaxPoolSize to 10", "ConnectionPool:Strict is true"],
+            ["exceeds the budget of 33 (33% of 100 server connections)", "lower ConnectionPool:MaxPoolSize to 33", "ConnectionPool:Strict is true"],
             pg => new()
             {
                 ["ConnectionStrings__listingsdb"] = pg.ConnectionString("Timeout=3"),
-                ["ConnectionPool__MaxPoolSize"] = "20",
+                ["ConnectionPool__MaxPoolSize"] = "40",
                 ["ConnectionPool__Strict"] = "true",
             }),
     };
