@@ -3,6 +3,7 @@ using Listings.Api.Data;
 using Listings.Api.Errors;
 using Listings.Api.Listings;
 using Listings.ServiceDefaults.ConnectionPool;
+using Microsoft.Extensions.Options;
 
 if (DbInfoCommand.IsInvocation(args))
 {
@@ -14,18 +15,35 @@ if (TokenCommand.IsInvocation(args))
     return await TokenCommand.RunAsync(args, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+WebApplication app;
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
-builder.AddListingsData();
-builder.AddDatabaseAdmission();
-builder.AddListingsAuth();
-builder.AddListingsApi();
+    builder.AddServiceDefaults();
+    builder.AddListingsData();
+    builder.AddDatabaseAdmission();
+    builder.AddListingsAuth();
+    builder.AddListingsApi();
 
-builder.Services.AddErrorHandling();
-builder.Services.AddOpenApi(options => options.AddBearerSecurityScheme());
+    builder.Services.AddErrorHandling();
+    builder.Services.AddOpenApi(options => options.AddBearerSecurityScheme());
 
-var app = builder.Build();
+    app = builder.Build();
+    // The ValidateOnStart checks, now rather than inside the host's start, where a failure comes with a stack trace.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+}
+catch (Exception error) when (error is ConnectionPlanException or ConnectionStringFormatException or OptionsValidationException)
+{
+    // Configuration to change: the message names the key and the fix; a stack trace would only bury it.
+    await Console.Error.WriteLineAsync(error.Message);
+    return 1;
+}
+
+if (!await app.ReportConnectionPlanAsync())
+{
+    return 1;
+}
 
 app.UseRequestStart();
 app.UseExceptionHandler();

@@ -74,7 +74,10 @@ public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixt
         var health = bad.StopsStart ? null : await ProveItStaysUpUnhealthyAsync(api, port, bad.Problem!);
         if (bad.StopsStart)
         {
-            Assert.NotEqual(0, await api.WaitForExitAsync(ProcessTimeout));
+            // A refusal is the message and exit code 1, not a crash: no stack trace buries it.
+            Assert.Equal(1, await api.WaitForExitAsync(ProcessTimeout));
+            Assert.DoesNotContain("Unhandled exception", api.Text);
+            Assert.DoesNotContain("   at ", api.Text);
         }
 
         Assert.All(bad.Says, says => Assert.True(api.Text.Contains(says, StringComparison.Ordinal), $"The API did not say \"{says}\":\n{api.Text}"));

@@ -10,16 +10,19 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// Then logs the plan as one structured line, its warnings, and the advice for the mode. Stops the service when the
 /// plan is refused, or, with <c>ConnectionPool:Strict</c>, when the connection fails for a reason only configuration
 /// fixes (wrong password, unknown host, SSL); a server that is down or unreachable never stops it, so the service
-/// answers 503 and recovers when the database is back. Never logs the password.
+/// answers 503 and recovers when the database is back. Never logs the password. Runs before the host starts
+/// (<see cref="Microsoft.Extensions.Hosting.ConnectionPoolExtensions.ReportConnectionPlanAsync"/>), so a refusal is one
+/// clear line and an exit code instead of a host that fails half-started.
 /// </summary>
 internal sealed partial class ConnectionPlanReporter(
     ConnectionPlan plan,
     IOptions<ConnectionPoolOptions> options,
     PoolUsageSampler sampler,
     IHostEnvironment environment,
-    ILogger<ConnectionPlanReporter> logger) : IHostedService
+    ILogger<ConnectionPlanReporter> logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Reports the plan; false when the service must not start (the reason is logged).</summary>
+    public async Task<bool> ReportAsync(CancellationToken cancellationToken)
     {
         var effective = plan;
         ConnectionProblem? problem = null;
@@ -63,19 +66,19 @@ internal sealed partial class ConnectionPlanReporter(
 
         if (effective.Errors.Count > 0)
         {
-            throw new ConnectionPlanException(effective);
+            LogRefused(new ConnectionPlanException(effective).Message);
+            return false;
         }
 
         if (problem is { IsConfiguration: true } && options.Value.Strict)
         {
-            throw new ConnectionPlanException(effective with
-            {
-                Errors = [$"The connection fails ({problem.Name}): {problem.Message} Fix: {problem.Fix} (ConnectionPool:Strict is true.)"],
-            });
+            // The problem and its fix were logged above, once.
+            LogRefused($"ConnectionPool:Strict is true and the connection fails ({problem.Name}): the service does not start.");
+            return false;
         }
-    }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        return true;
+    }
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Database connection: {Mode} to {Host}:{Port}/{Database}, Maximum Pool Size {MaxPoolSize}, Minimum Pool Size {MinPoolSize},"
@@ -89,6 +92,9 @@ internal sealed partial class ConnectionPlanReporter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database connection rewritten by ConnectionPool:PreferredMode: {Rewrite}")]
     private partial void LogRewrite(string rewrite);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Reason}")]
+    private partial void LogRefused(string reason);
 
     // One line with everything a person needs; the message names host, port, database and user, never the password.
     [LoggerMessage(Level = LogLevel.Error, Message = "Database connection problem {Problem}: {Message} Fix: {Fix}")]

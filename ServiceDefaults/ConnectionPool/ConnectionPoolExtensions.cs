@@ -59,11 +59,21 @@ public static class ConnectionPoolExtensions
         builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton(usage);
         builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<Listings.ServiceDefaults.Admission.AdmissionGate>()));
-        // The reporter first: when it stops the start, no other service of the pool has started and needs stopping.
-        builder.Services.AddHostedService<ConnectionPlanReporter>();
+        builder.Services.AddSingleton<ConnectionPlanReporter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);
 
         return plan;
     }
+
+    /// <summary>
+    /// Asks the server about itself (a few seconds at most) and logs the connection plan, its warnings, and any
+    /// connection problem with its fix. Call it after building the app and before running it: when it returns false,
+    /// the plan was refused (or, with <c>ConnectionPool:Strict</c>, the connection fails for a reason only configuration
+    /// fixes), the reason is logged once, and the app should exit without starting.
+    /// </summary>
+    /// <param name="app">The built app.</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    public static Task<bool> ReportConnectionPlanAsync(this IHost app, CancellationToken cancellationToken = default) =>
+        app.Services.GetRequiredService<ConnectionPlanReporter>().ReportAsync(cancellationToken);
 }
