@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Storage;
+using Listings.ServiceDefaults.ConnectionPool;
 using Npgsql;
 
 namespace Listings.Api.Data;
@@ -19,7 +20,7 @@ public static class DatabaseFailures
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
             if (current is NpgsqlException { IsTransient: true } or TimeoutException or DatabaseConnectionLostException
-                || IsConnectionLimit(current))
+                || ConnectionProblemClassifier.IsConnectionLimit(current))
             {
                 return current;
             }
@@ -30,17 +31,4 @@ public static class DatabaseFailures
         // The retrying strategy gives up only after failures it judged transient: the last of them is the cause.
         return retriesSpent is null ? null : retriesSpent.InnerException ?? retriesSpent;
     }
-
-    /// <summary>
-    /// True for the server or pooler saying it has no room for another client: PostgreSQL's 53300
-    /// (too_many_connections) and Supavisor's limits, which arrive as XX000 with their code in the text
-    /// (EMAXCONNSESSION "max clients reached in session mode", EMAXCONN, ECHECKOUTTIMEOUT). Npgsql does not count
-    /// them as transient, yet they pass like saturation does: the client should retry, not see a 500.
-    /// </summary>
-    public static bool IsConnectionLimit(Exception exception) => exception is PostgresException postgres
-        && (postgres.SqlState == PostgresErrorCodes.TooManyConnections
-            || (postgres.SqlState == PostgresErrorCodes.InternalError
-                && (postgres.MessageText.Contains("max clients reached", StringComparison.OrdinalIgnoreCase)
-                    || postgres.MessageText.Contains("EMAXCONN", StringComparison.Ordinal)
-                    || postgres.MessageText.Contains("unable to check out connection", StringComparison.OrdinalIgnoreCase))));
 }

@@ -174,13 +174,19 @@ public static class ConnectionProblemClassifier
             IsConfiguration: false);
     }
 
-    // PostgreSQL's 53300 and Supavisor's limits, which arrive as XX000 with their code in the text.
-    private static bool IsConnectionLimit(PostgresException error) =>
-        error.SqlState == PostgresErrorCodes.TooManyConnections
-        || (error.SqlState == PostgresErrorCodes.InternalError
-            && (error.MessageText.Contains("max clients reached", StringComparison.OrdinalIgnoreCase)
-                || error.MessageText.Contains("EMAXCONN", StringComparison.Ordinal)
-                || error.MessageText.Contains("unable to check out connection", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>
+    /// True for the server or pooler saying it has no room for another client: PostgreSQL's 53300
+    /// (too_many_connections) and Supavisor's limits, which arrive as XX000 with their code in the text
+    /// (EMAXCONNSESSION "max clients reached in session mode", EMAXCONN, ECHECKOUTTIMEOUT). Npgsql does not count them
+    /// as transient, yet they pass like saturation does: a client should retry, not see a 500.
+    /// </summary>
+    /// <param name="error">The exception to look at (not its inner exceptions).</param>
+    public static bool IsConnectionLimit(Exception error) => error is PostgresException postgres
+        && (postgres.SqlState == PostgresErrorCodes.TooManyConnections
+            || (postgres.SqlState == PostgresErrorCodes.InternalError
+                && (postgres.MessageText.Contains("max clients reached", StringComparison.OrdinalIgnoreCase)
+                    || postgres.MessageText.Contains("EMAXCONN", StringComparison.Ordinal)
+                    || postgres.MessageText.Contains("unable to check out connection", StringComparison.OrdinalIgnoreCase))));
 
     private static IEnumerable<Exception> Chain(Exception error)
     {
