@@ -17,11 +17,15 @@ public static class JwtSecretParameter
     public const string ApiVariable = "Auth__JwtSecret";
 
     /// <summary>
-    /// Adds the secret parameter: 48 letters and digits when generated (well past HS256's 32 bytes, and nothing a shell
-    /// or a <c>.env</c> file would need quoted). Publish mode writes it to the manifest as a secret input, never a value.
+    /// Adds the secret parameter. When running locally it has a generated default: 48 letters and digits (well past
+    /// HS256's 32 bytes, and nothing a shell or a <c>.env</c> file would need quoted). When publishing it has none: the
+    /// manifest asks the deployment for the secret (a secret input, never a value), because a deployment that made one up
+    /// would start fine and then answer every real Supabase token with 401.
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddJwtSecret(this IDistributedApplicationBuilder builder) =>
-        builder.AddParameter(Name, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+        builder.ExecutionContext.IsRunMode
+            ? builder.AddParameter(Name, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true)
+            : builder.AddParameter(Name, secret: true);
 
     /// <summary>Hands <paramref name="secret"/> to <paramref name="api"/> as <c>Auth:JwtSecret</c>.</summary>
     public static IResourceBuilder<ProjectResource> WithJwtSecret(

@@ -49,10 +49,12 @@ public sealed partial class ManifestTests
         Assert.Empty(LiteralPasswordRegex().Matches(text));
         Assert.Equal("project.v0", manifest["resources"]!["api"]!["type"]!.GetValue<string>());
 
-        // The JWT secret is a secret input the deployment supplies (or generates), handed to the API by reference.
+        // The JWT secret is a secret input the deployment must supply (a made-up one would refuse every real token),
+        // handed to the API by reference.
         var jwtSecret = manifest["resources"]!["jwt-secret"]!;
         Assert.Equal("parameter.v0", jwtSecret["type"]!.GetValue<string>());
         Assert.True(jwtSecret["inputs"]!["value"]!["secret"]!.GetValue<bool>());
+        Assert.Null(jwtSecret["inputs"]!["value"]!["default"]);
         Assert.Equal("{jwt-secret.value}", manifest["resources"]!["api"]!["env"]!["Auth__JwtSecret"]!.GetValue<string>());
     }
 
