@@ -21,6 +21,12 @@ public static class IdempotencyKey
     /// <summary>The validation message for a malformed key.</summary>
     public const string Rule = "The Idempotency-Key header must be a single value of 1 to 255 visible ASCII characters, e.g. a UUID.";
 
+    /// <summary>
+    /// A key for a write sent without one, unique to this request: it protects the write from the service's own retries
+    /// only. Its prefix keeps it apart from any key a client would choose; like every key it is purged after a day.
+    /// </summary>
+    public static string NewServerKey() => $"server:{Guid.NewGuid():N}";
+
     /// <summary>Reads the key: null when absent; false when present but malformed.</summary>
     public static bool TryRead(HttpRequest request, out string? key)
     {

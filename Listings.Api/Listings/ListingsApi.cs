@@ -220,20 +220,21 @@ public static class ListingsApi
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
     }
 
-    /// <summary>Runs the write directly, or once per Idempotency-Key (replaying the first answer on a repeat).</summary>
+    /// <summary>
+    /// Runs the write once per Idempotency-Key, the client's or else one of the request's own, replaying the first answer
+    /// on a repeat.
+    /// </summary>
     private static async Task<IdempotentWrite.Outcome> WriteOnceAsync(
         HttpContext http, Guid owner, string? key, ListingRequest request, ListingsDbContext db, TimeProvider clock, int successStatus,
         Func<CancellationToken, Task<ListingWrite>> write, CancellationToken cancellationToken)
     {
-        if (key is null)
-        {
-            var (listing, refusal) = await write(cancellationToken);
-            return new IdempotentWrite.Outcome(listing, listing is null ? refusal : successStatus, null, Replayed: false, Conflict: false);
-        }
-
+        // Without a client key the write still runs under a key of its own: when the service retries a write whose
+        // commit went through but whose answer was lost (a connection broken at that moment), the retry finds the key and
+        // returns the first answer instead of writing a second listing.
         var outcome = await IdempotentWrite.RunAsync(
-            db, owner, key, IdempotentWrite.Fingerprint(http.Request, request), successStatus, LocationOf, write, clock, cancellationToken);
-        if (outcome.Replayed)
+            db, owner, key ?? IdempotencyKey.NewServerKey(), IdempotentWrite.Fingerprint(http.Request, request), successStatus, LocationOf,
+            write, clock, cancellationToken);
+        if (outcome.Replayed && key is not null)
         {
             http.Response.Headers[IdempotencyKey.ReplayedHeaderName] = "true";
         }
@@ -252,11 +253,27 @@ public static class ListingsApi
         long id, ClaimsPrincipal user, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)
     {
         var owner = CurrentUser.Id(user);
-        var deleted = await db.Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(cancellationToken);
+        var tries = 0;
+        var deleted = await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            tries++;
+            return await db.Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(token);
+        }, cancellationToken);
+
         if (deleted == 0)
         {
-            // Nothing of this user's had that id: either nothing has it, or another user's listing does.
-            return await db.Listings.AnyAsync(l => l.Id == id, cancellationToken) ? NotOwner(id) : NotFound(id);
+            // Nothing of this user's had that id: either another user's listing has it, or nothing does.
+            if (await db.Listings.AnyAsync(l => l.Id == id, cancellationToken))
+            {
+                return NotOwner(id);
+            }
+
+            // Gone after a retry: the try whose answer was lost (a connection broken as it committed) deleted it, and
+            // the listing is absent as asked. Answering 404 would tell the client its delete failed.
+            if (tries == 1)
+            {
+                return NotFound(id);
+            }
         }
 
         counts.Invalidate();

@@ -12,6 +12,8 @@ namespace Listings.Tests.Integration;
 /// </summary>
 public sealed class DatabaseFaultTests(RestartableDatabaseFixture fixture) : IClassFixture<RestartableDatabaseFixture>
 {
+    private static readonly Stopwatch Clock = Stopwatch.StartNew();
+
     // Far above the ~1 s the service takes (measured by the harness): only a hang crosses it.
     private static readonly TimeSpan NoHangBound = TimeSpan.FromSeconds(10);
 
@@ -23,24 +25,35 @@ public sealed class DatabaseFaultTests(RestartableDatabaseFixture fixture) : ICl
         var answers = new ConcurrentBag<Answer>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
 
-        var readers = Enumerable.Range(0, 80).Select(i => ReadUntilAsync(i, answers, stop.Token)).ToArray();
-        var writers = Enumerable.Range(0, 20).Select(i => WriteUntilAsync($"{run}-{i}", answers, stop.Token)).ToArray();
-        var load = Task.WhenAll(readers.Concat(writers));
+        var readers = Enumerable.Range(0, 75).Select(i => ReadUntilAsync(i, answers, stop.Token)).ToArray();
+        var writers = Enumerable.Range(0, 15).Select(i => WriteUntilAsync($"{run}-{i}", answers, stop.Token)).ToArray();
+        var unkeyedWriters = Enumerable.Range(0, 10).Select(i => WriteWithoutKeyUntilAsync($"{run}-nokey-{i}", answers, stop.Token)).ToArray();
+        var load = Task.WhenAll(readers.Concat(writers).Concat(unkeyedWriters));
 
         await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var restartStarted = Clock.Elapsed;
         await fixture.Server.RestartAsync(CancellationToken.None);
+        var restartEnded = Clock.Elapsed;
         await load;
         var acknowledged = (await Task.WhenAll(writers)).SelectMany(keys => keys).ToList();
+        var acknowledgedWithoutKey = (await Task.WhenAll(unkeyedWriters)).SelectMany(titles => titles).ToList();
 
+        // The restart happened under load: requests were in flight while the server went down.
+        Assert.Contains(answers, answer => answer.Sent < restartEnded && answer.Answered > restartStarted);
         Assert.False(fixture.Api.Process.HasExited);
         Assert.Equal(pid, fixture.Api.Process.Id);
         AssertOnly200sAnd503sWithRetryAfter(answers, fixture.Api.Text);
         Assert.NotEmpty(acknowledged);
+        Assert.NotEmpty(acknowledgedWithoutKey);
 
         // Every acknowledged key is exactly one row; no row exists for a key that was never acknowledged.
         var rows = await RowsPerKeyAsync(run);
-        Assert.Equal(acknowledged.Order(), rows.Keys.Order());
-        Assert.All(rows, row => Assert.True(row.Value == 1, $"{row.Value} rows for key {row.Key}"));
+        var keyed = rows.Where(row => !row.Key.Contains("-nokey-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(acknowledged.Order(), keyed.Select(row => row.Key).Order());
+        Assert.All(rows, row => Assert.True(row.Value == 1, $"{row.Value} rows for {row.Key}"));
+
+        // A write sent once without a key is not written twice by the service's own retries either.
+        Assert.All(acknowledgedWithoutKey, title => Assert.True(rows.ContainsKey(title), $"acknowledged {title} was not stored"));
 
         // Connections that broke in use are not counted as in use for ever.
         await AssertEventuallyAsync(async () => (await DatabaseHealthAsync())["data"]!["inUse"]!.GetValue<int>() == 0,
@@ -159,17 +172,42 @@ public sealed class DatabaseFaultTests(RestartableDatabaseFixture fixture) : ICl
         return acknowledged;
     }
 
+    /// <summary>
+    /// Creates listings one after another without an Idempotency-Key, each sent once (repeating it could create it twice:
+    /// that is the client's risk). Returns the titles of the acknowledged ones.
+    /// </summary>
+    private async Task<List<string>> WriteWithoutKeyUntilAsync(string writer, ConcurrentBag<Answer> answers, CancellationToken stop)
+    {
+        var acknowledged = new List<string>();
+        for (var i = 0; !stop.IsCancellationRequested; i++)
+        {
+            var title = $"{writer}-{i}";
+            var answer = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "/api/v1/listings")
+            {
+                Content = JsonContent.Create(ListingBodies.Valid($"fault {title}")),
+            });
+            answers.Add(answer);
+            if (answer.Status == HttpStatusCode.Created)
+            {
+                acknowledged.Add(title);
+            }
+        }
+
+        return acknowledged;
+    }
+
     private async Task<Answer> SendAsync(Func<HttpRequestMessage> request)
     {
+        var sent = Clock.Elapsed;
         try
         {
             using var message = request();
             using var response = await fixture.Client.SendAsync(message);
-            return new Answer(response.StatusCode, response.Headers.RetryAfter is not null);
+            return new Answer(response.StatusCode, response.Headers.RetryAfter is not null, sent, Clock.Elapsed);
         }
         catch (HttpRequestException error)
         {
-            return new Answer(0, false, error.Message);
+            return new Answer(0, false, sent, Clock.Elapsed, error.Message);
         }
     }
 
@@ -246,5 +284,5 @@ public sealed class DatabaseFaultTests(RestartableDatabaseFixture fixture) : ICl
         Assert.Fail($"Not within 15 s: {because}.");
     }
 
-    private sealed record Answer(HttpStatusCode Status, bool HasRetryAfter, string? Error = null);
+    private sealed record Answer(HttpStatusCode Status, bool HasRetryAfter, TimeSpan Sent, TimeSpan Answered, string? Error = null);
 }
