@@ -16,6 +16,7 @@ public sealed partial class DatabaseInitializer(
     ILogger<DatabaseInitializer> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ConnectionProblemRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -25,14 +26,19 @@ public sealed partial class DatabaseInitializer(
     /// </summary>
     public Task<int> Completion => _completion.Task;
 
+    /// <summary>The connection problem initialization is waiting on (its name), or null when there is none.</summary>
+    public string? WaitingOn { get; private set; }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
+            var delay = RetryDelay;
             try
             {
                 var seeded = await InitializeAsync(stoppingToken);
+                WaitingOn = null;
                 LogInitialized(seeded);
                 _completion.TrySetResult(seeded);
                 return;
@@ -48,10 +54,16 @@ public sealed partial class DatabaseInitializer(
             }
             catch (Exception exception) when (ConnectionProblemClassifier.Identify(exception) is { } problem)
             {
-                // The reporter logged this problem and its fix at start; a stack trace would only bury it.
-                LogConnectionFailed(problem);
-                _completion.TrySetException(exception);
-                return;
+                // A wrong password, a missing pg_hba.conf line or database can be fixed on the server while the service
+                // runs: keep trying, slowly (a pooler may ban a client that fails to log in often), and say so once per
+                // problem. The reporter logged the problem and its fix at start; a stack trace would only bury it.
+                if (problem != WaitingOn)
+                {
+                    LogConnectionFailed(problem, ConnectionProblemRetryDelay);
+                    WaitingOn = problem;
+                }
+
+                delay = ConnectionProblemRetryDelay;
             }
             catch (Exception exception)
             {
@@ -62,7 +74,7 @@ public sealed partial class DatabaseInitializer(
 
             try
             {
-                await Task.Delay(RetryDelay, stoppingToken);
+                await Task.Delay(delay, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -101,6 +113,6 @@ public sealed partial class DatabaseInitializer(
     private partial void LogFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error,
-        Message = "Database initialization stopped: the connection fails ({Problem}), see the database connection problem logged at start; restart the service once it is fixed")]
-    private partial void LogConnectionFailed(string problem);
+        Message = "Database initialization waits: the connection fails ({Problem}), see the database connection problem logged at start; trying again every {Delay} until it is fixed")]
+    private partial void LogConnectionFailed(string problem, TimeSpan delay);
 }

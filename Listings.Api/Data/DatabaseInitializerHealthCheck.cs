@@ -24,6 +24,8 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
                 HealthCheckResult.Unhealthy($"Database initialization failed: {Describe(completion.Exception!.GetBaseException())}"),
             TaskStatus.Canceled =>
                 HealthCheckResult.Unhealthy("Database initialization was canceled"),
+            _ when initializer.WaitingOn is { } problem =>
+                HealthCheckResult.Unhealthy($"Database initialization waits for the connection to work ({problem})"),
             _ => HealthCheckResult.Unhealthy("Database initialization in progress"),
         };
 

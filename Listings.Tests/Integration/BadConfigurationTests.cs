@@ -105,6 +105,39 @@ public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task AWrongPasswordFixedOnTheServerHealsWithoutARestart()
+    {
+        var role = $"app_{Guid.NewGuid():N}"[..20];
+        var rightPassword = $"Right-Pa55-{Guid.NewGuid():N}";
+        await using (var admin = await server.Server.OpenAsync("postgres", CancellationToken.None))
+        await using (var create = admin.CreateCommand())
+        {
+            create.CommandText = $"CREATE ROLE {role} LOGIN CREATEDB PASSWORD '{WrongPassword}-not-yet'";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var port = FreePort.Next();
+        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = $"Host=127.0.0.1;Port={server.Port};Username={role};Password={rightPassword};Database={role};Timeout=3",
+        }, port);
+        await ProveItStaysUpUnhealthyAsync(api, port, "wrong-password");
+
+        // The operator resets the password on the server to the one the service has: no restart of the service.
+        await using (var admin = await server.Server.OpenAsync("postgres", CancellationToken.None))
+        await using (var alter = admin.CreateCommand())
+        {
+            alter.CommandText = $"ALTER ROLE {role} PASSWORD '{rightPassword}'";
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        await ApiProcess.WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/listings?page=1")).StatusCode);
+        Assert.DoesNotContain(rightPassword, api.Text);
+    }
+
     // Up and answering, /health Unhealthy with the problem's name, requests 503, and one error line at start; returns
     // the /health body.
     private static async Task<string> ProveItStaysUpUnhealthyAsync(ProcessOutput api, int port, string problem)
