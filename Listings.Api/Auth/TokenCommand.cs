@@ -56,7 +56,10 @@ public static class TokenCommand
 
         var subjectProblem = ReadSubject(options.GetValueOrDefault(SubOption), out var subject);
         var lifetimeProblem = ReadLifetime(options.GetValueOrDefault(LifetimeOption), out var lifetime);
-        if ((JwtAuthOptionsValidator.CheckSecret(secret) ?? subjectProblem ?? lifetimeProblem) is { } problem)
+        var audienceProblem = string.IsNullOrWhiteSpace(settings.Audience)
+            ? $"{JwtAuthOptions.SectionName}:{nameof(JwtAuthOptions.Audience)} is empty: set it to the audience the API checks (Supabase: authenticated)."
+            : null;
+        if ((JwtAuthOptionsValidator.CheckSecret(secret) ?? audienceProblem ?? subjectProblem ?? lifetimeProblem) is { } problem)
         {
             await error.WriteLineAsync($"token: {problem}");
             return 1;

@@ -28,10 +28,8 @@ public sealed class RetrySchedule(DatabaseRetryOptions options)
             return null;
         }
 
-        var unjittered = Math.Min(
-            options.FirstRetryDelayMilliseconds * Math.Pow(Growth, retry - 1),
-            options.MaxRetryDelaySeconds * 1000.0);
-        var delay = TimeSpan.FromMilliseconds(unjittered * (1 - Jitter + (2 * Jitter * random)));
+        var jittered = options.FirstRetryDelayMilliseconds * Math.Pow(Growth, retry - 1) * (1 - Jitter + (2 * Jitter * random));
+        var delay = TimeSpan.FromMilliseconds(Math.Min(jittered, options.MaxRetryDelaySeconds * 1000.0));
 
         var budget = TimeSpan.FromMilliseconds(options.RetryBudgetMilliseconds);
         return elapsed + delay > budget ? null : delay;

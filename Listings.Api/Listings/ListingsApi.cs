@@ -54,6 +54,7 @@ public static class ListingsApi
             .WithDescription("Replaces every member of the listing with the given id and returns it. Only the listing's owner may.")
             .RequireWriteAccess()
             .WithBodyRules()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapDelete("/{id}", DeleteListing)
@@ -62,6 +63,7 @@ public static class ListingsApi
             .WithDescription("Deletes the listing with the given id. Only the listing's owner may.")
             .RequireWriteAccess()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;

@@ -108,4 +108,14 @@ public sealed class AuthStartupTests(ListingsAppFixture fixture)
         Assert.Contains(message, command.Text);
         Assert.DoesNotContain("eyJ", command.Text);
     }
+
+    [Fact]
+    public async Task TokenCommandRefusesAnEmptyAudienceWithAClearMessage()
+    {
+        await using var command = ApiProcess.Start(new Dictionary<string, string> { ["Auth__Audience"] = " " }, FreePort.Next(), "token");
+
+        Assert.Equal(1, await command.WaitForExitAsync(CommandTimeout));
+        Assert.Contains("Auth:Audience is empty", command.Text);
+        Assert.DoesNotContain("   at ", command.Text);
+    }
 }

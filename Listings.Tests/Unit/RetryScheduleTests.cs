@@ -35,7 +35,7 @@ public sealed class RetryScheduleTests
         Assert.Null(Defaults.Next(1, TimeSpan.FromMilliseconds(790), 0.5));
 
     [Fact]
-    public void PausesAreCappedAtTheLongestPause()
+    public void PausesAreCappedAtTheLongestPauseJitterIncluded()
     {
         var schedule = new RetrySchedule(new DatabaseRetryOptions
         {
@@ -43,6 +43,7 @@ public sealed class RetryScheduleTests
         });
 
         Assert.Equal(TimeSpan.FromSeconds(1), schedule.Next(5, TimeSpan.Zero, 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(1), schedule.Next(5, TimeSpan.Zero, 0.999999));
     }
 
     [Theory]
