@@ -41,10 +41,11 @@ internal static class BearerChallenge
         SecurityTokenNoExpirationException => "The bearer token has no expiry (exp).",
         SecurityTokenInvalidAudienceException => "The bearer token was issued for another audience.",
         SecurityTokenInvalidIssuerException => "The bearer token was issued by another issuer.",
-        SecurityTokenInvalidAlgorithmException => "The bearer token must be signed with HS256.",
-        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
-            "The bearer token's signature does not match this service's secret.",
-        SecurityTokenMalformedException => "The bearer token is not a well-formed JWT.",
+        // Another algorithm (HS512, none) fails as a key that was not found: one answer covers both causes.
+        SecurityTokenInvalidAlgorithmException or SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+            "The bearer token's signature does not verify: it must be HS256, signed with this service's secret.",
+        // A token that is not three base64url parts fails to decode (ArgumentException, IDX14102 and the like).
+        SecurityTokenMalformedException or ArgumentException => "The bearer token is not a well-formed JWT.",
         _ => "The bearer token is not valid.",
     };
 }
