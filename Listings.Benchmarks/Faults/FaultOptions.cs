@@ -78,7 +78,8 @@ public sealed class FaultOptions
 
     /// <summary>
     /// Gets the bound on a request during the restart scenario: a request caught by the restart may wait for the
-    /// API's retries (2, at most 1 s apart), so the restart's 2 s recovery bound is held per request too.
+    /// API's retries (3, within 800 ms of its arrival) and then the client's own repeat, so the restart's 2 s recovery
+    /// bound is held per request too.
     /// </summary>
     public TimeSpan RestartRequestBound => TimeSpan.FromSeconds(2);
 

@@ -53,7 +53,8 @@ public static class FaultGoals
             goals.Add(Steady("outage", outage.Recovery, recoveryBound));
             goals.Add(new("outage: zero lost and zero duplicated writes",
                 $"{outage.Writes.Acknowledged} acknowledged, {outage.Writes.Lost} lost, {outage.Writes.DuplicatedKeys} duplicated",
-                outage.Writes.Lost == 0 && outage.Writes.DuplicatedKeys == 0 && outage.Writes.IdMismatches == 0 && outage.Writes.UnknownRows == 0));
+                outage.Writes.Acknowledged > 0 && outage.Writes.Lost == 0 && outage.Writes.DuplicatedKeys == 0
+                && outage.Writes.IdMismatches == 0 && outage.Writes.UnknownRows == 0));
         }
 
         if (results.KilledBackends is { } killed)
