@@ -59,23 +59,7 @@ public sealed class BenchmarkOptions
     /// <param name="repositoryRoot">The repository the default output folder is in.</param>
     public static BenchmarkOptions Parse(string[] args, string repositoryRoot)
     {
-        var quick = false;
-        var output = Path.Combine(repositoryRoot, "benchmarks", "results");
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--out" when i + 1 < args.Length:
-                    output = args[++i];
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--out folder]");
-            }
-        }
-
-        return new BenchmarkOptions { Quick = quick, OutputDirectory = Path.GetFullPath(output) };
+        var (quick, output) = RunArguments.Parse(args, repositoryRoot, "[--quick] [--out folder]");
+        return new BenchmarkOptions { Quick = quick, OutputDirectory = output };
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore.Storage;
 using Listings.ServiceDefaults.ConnectionPool;
 using Npgsql;
 
@@ -16,7 +15,6 @@ public static class DatabaseFailures
     /// <returns>The transient failure, whose message names the host at most; <c>null</c> when there is none.</returns>
     public static Exception? FindTransient(Exception exception)
     {
-        RetryLimitExceededException? retriesSpent = null;
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
             if (current is NpgsqlException { IsTransient: true } or TimeoutException or DatabaseConnectionLostException
@@ -24,11 +22,8 @@ public static class DatabaseFailures
             {
                 return current;
             }
-
-            retriesSpent ??= current as RetryLimitExceededException;
         }
 
-        // The retrying strategy gives up only after failures it judged transient: the last of them is the cause.
-        return retriesSpent is null ? null : retriesSpent.InnerException ?? retriesSpent;
+        return null;
     }
 }

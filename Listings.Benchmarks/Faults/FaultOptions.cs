@@ -98,23 +98,7 @@ public sealed class FaultOptions
     /// <param name="repositoryRoot">The repository the default output folder is in.</param>
     public static FaultOptions Parse(IReadOnlyList<string> args, string repositoryRoot)
     {
-        var quick = false;
-        var output = Path.Combine(repositoryRoot, "benchmarks", "results");
-        for (var i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--out" when i + 1 < args.Count:
-                    output = args[++i];
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: {Command} [--quick] [--out folder]");
-            }
-        }
-
-        return new FaultOptions { Quick = quick, OutputDirectory = Path.GetFullPath(output) };
+        var (quick, output) = RunArguments.Parse(args, repositoryRoot, $"{Command} [--quick] [--out folder]");
+        return new FaultOptions { Quick = quick, OutputDirectory = output };
     }
 }

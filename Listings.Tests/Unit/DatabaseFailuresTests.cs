@@ -27,7 +27,7 @@ public sealed class DatabaseFailuresTests
     [Fact]
     public void RetriesSpentOnABrokenTransactionReportTheLastFailure()
     {
-        var lastFailure = new InvalidOperationException("Transaction is already completed");
+        var lastFailure = new DatabaseConnectionLostException(new InvalidOperationException("Transaction is already completed"));
         var spent = new RetryLimitExceededException("The maximum number of retries (3) was exceeded.", lastFailure);
 
         Assert.Same(lastFailure, DatabaseFailures.FindTransient(spent));
