@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Listings.Api.Data;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.AspNetCore.Diagnostics;
@@ -36,13 +37,20 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
     private ProblemDetails BadRequest(HttpContext httpContext, BadHttpRequestException exception)
     {
         LogBadRequest(httpContext.Request.Method, httpContext.Request.Path, exception.StatusCode, exception.Message);
-        return new ProblemDetails
-        {
-            Status = exception.StatusCode,
-            Title = ReasonPhrases.GetReasonPhrase(exception.StatusCode),
-            Detail = exception.Message,
-        };
+        var problem = exception.InnerException is JsonException { Path: ['$', '.', .. var member] } json
+            // The JSON reader says which member it could not read (a wrong type, a lone surrogate, an unknown member):
+            // name it as a validation error, the way the validator names the members it refuses.
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [member] = [JsonReason(json)] })
+            : new ProblemDetails();
+        problem.Status = exception.StatusCode;
+        problem.Title = ReasonPhrases.GetReasonPhrase(exception.StatusCode);
+        problem.Detail = exception.Message;
+        return problem;
     }
+
+    // The reader's message without its " Path: ... | LineNumber: ..." tail, which the errors key already says.
+    private static string JsonReason(JsonException exception) =>
+        exception.Message.Split(" Path: ", 2)[0];
 
     private ProblemDetails DatabaseUnavailable(HttpContext httpContext, Exception transient)
     {

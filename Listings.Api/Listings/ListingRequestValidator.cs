@@ -1,3 +1,5 @@
+using Listings.Api.Input;
+
 namespace Listings.Api.Listings;
 
 /// <summary>Checks a <see cref="ListingRequest"/> against the rules of the <c>listings</c> table and the business.</summary>
@@ -31,6 +33,10 @@ public static class ListingRequestValidator
         {
             errors["title"] = ["The title must not contain control characters."];
         }
+        else if (!StorableText.IsStorable(title))
+        {
+            errors["title"] = [$"The title {StorableText.Rule}"];
+        }
 
         if (request.Description is null || request.Description.Length > Listing.MaxDescriptionLength)
         {
@@ -39,6 +45,10 @@ public static class ListingRequestValidator
         else if (request.Description.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
         {
             errors["description"] = ["The description must not contain control characters other than line feed, carriage return and tab."];
+        }
+        else if (!StorableText.IsStorable(request.Description))
+        {
+            errors["description"] = [$"The description {StorableText.Rule}"];
         }
 
         var city = request.City?.Trim();
@@ -49,6 +59,10 @@ public static class ListingRequestValidator
         else if (city.Any(char.IsControl))
         {
             errors["city"] = ["The city must not contain control characters."];
+        }
+        else if (!StorableText.IsStorable(city))
+        {
+            errors["city"] = [$"The city {StorableText.Rule}"];
         }
 
         if (request.Price is <= 0 or > MaxPrice || HasMoreThanTwoDecimals(request.Price))

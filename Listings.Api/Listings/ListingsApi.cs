@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Listings.Api.Auth;
 using Listings.Api.Data;
 using Listings.Api.Idempotency;
+using Listings.Api.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ public static class ListingsApi
     {
         var api = app.MapGroup(RoutePrefix)
             .RequireDatabaseAdmission()
+            .AddEndpointFilter<StorableTextFilter>()
             .WithTags("Listings")
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -99,6 +99,13 @@ public sealed class ListingsReadTests(ListingsAppFixture fixture)
     [InlineData("minPrice=-1", "minPrice")]
     [InlineData("minPrice=cheap", "minPrice")]
     [InlineData("minPrice=900&maxPrice=100", "minPrice")]
+    // PostgreSQL refuses a NUL byte in text (SQLSTATE 22021): it is refused here, before the query.
+    [InlineData("city=%00", "city")]
+    [InlineData("city=Lyon%00", "city")]
+    [InlineData("city=Lyon&cursor=%00", "cursor")]
+    [InlineData("page=1%00", "page")]
+    [InlineData("other=%00", "other")]
+    [InlineData("%00=1", "\\u0000")]
     public async Task BadPagingOrFilterIsValidationProblemNamingTheParameter(string query, string parameter)
     {
         var response = await _client.GetAsync($"/api/v1/listings?{query}");
@@ -106,6 +113,43 @@ public sealed class ListingsReadTests(ListingsAppFixture fixture)
         var problem = await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.NotNull(problem.Errors);
         Assert.Contains(parameter, problem.Errors.Keys);
+    }
+
+    [Theory]
+    // Percent-encoded bytes that are not UTF-8 (a lone byte, a cut sequence, a CESU-8 surrogate, an over-long NUL): the
+    // server decodes each to U+FFFD, a text PostgreSQL stores, so the filter simply matches no city.
+    [InlineData("%FF")]
+    [InlineData("Lyon%C3")]
+    [InlineData("%ED%A0%80")]
+    [InlineData("%C0%80")]
+    public async Task CityOfBytesThatAreNotUtf8IsReadAsReplacementCharactersAndMatchesNothing(string city)
+    {
+        var response = await _client.GetAsync($"/api/v1/listings?city={city}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadFromJsonAsync<ListingPageJson>();
+        Assert.Empty(page!.Items);
+    }
+
+    [Theory]
+    [InlineData("%ED%A0%80")]
+    [InlineData("%FF")]
+    public async Task IdOfBytesThatAreNotUtf8IsBadRequestProblem(string id)
+    {
+        var response = await _client.GetAsync($"/api/v1/listings/{id}");
+
+        await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("%00")]
+    [InlineData("1%00")]
+    public async Task PathWithAnEncodedNulIsRefusedByKestrelBeforeTheApp(string id)
+    {
+        // Kestrel refuses a request target that decodes to a NUL with a bare 400 of its own: the app never runs.
+        var response = await _client.GetAsync($"/api/v1/listings/{id}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]

@@ -129,6 +129,59 @@ public sealed class ListingsWriteTests(ListingsAppFixture fixture)
         Assert.Equal(before, await CountAsync());
     }
 
+    [Theory]
+    // JSON escapes, so the test data stays plain ASCII: a NUL, which PostgreSQL refuses in text (SQLSTATE 22021), and
+    // lone UTF-16 surrogates, which have no UTF-8 form for Npgsql to send.
+    [InlineData("title", @"A title with a \u0000 inside")]
+    [InlineData("city", @"Lyon\u0000")]
+    [InlineData("description", @"\u0000")]
+    [InlineData("title", @"A title with a lone \ud800 high surrogate")]
+    [InlineData("city", @"Lyon \udc00")]
+    [InlineData("description", @"Ends on a high surrogate \ud83d")]
+    public async Task TextWithANulOrALoneSurrogateIsValidationProblemNamingTheFieldAndStoresNothing(string field, string escapedValue)
+    {
+        var members = new Dictionary<string, string>
+        {
+            ["title"] = "\"Valid title\"",
+            ["description"] = "\"Valid description\"",
+            ["city"] = "\"Lyon\"",
+            ["price"] = "1000",
+            ["currency"] = "\"EUR\"",
+            ["bedrooms"] = "1",
+            ["bathrooms"] = "1",
+            ["surfaceSquareMeters"] = "30",
+            [field] = $"\"{escapedValue}\"",
+        };
+        var json = "{" + string.Join(',', members.Select(member => $"\"{member.Key}\":{member.Value}")) + "}";
+        var before = await CountAsync();
+
+        var response = await _client.PostAsync("/api/v1/listings", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var problem = await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.Errors!.Keys);
+        Assert.Equal(before, await CountAsync());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xC3 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0xC0, 0x80 })]
+    public async Task BodyWithBytesThatAreNotUtf8IsBadRequestProblemAndStoresNothing(byte[] bytes)
+    {
+        var start = Encoding.UTF8.GetBytes("{\"title\":\"Valid title");
+        var end = Encoding.UTF8.GetBytes(
+            "\",\"description\":\"d\",\"city\":\"Lyon\",\"price\":10,\"currency\":\"EUR\",\"bedrooms\":1,\"bathrooms\":1,\"surfaceSquareMeters\":30}");
+        var content = new ByteArrayContent([.. start, .. bytes, .. end]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var before = await CountAsync();
+
+        var response = await _client.PostAsync("/api/v1/listings", content);
+
+        await HttpAssertions.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await CountAsync());
+    }
+
     [Fact]
     public async Task BodyThatIsNotJsonContentIsUnsupportedMediaTypeProblem()
     {
