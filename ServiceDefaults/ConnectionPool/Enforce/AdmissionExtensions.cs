@@ -1,4 +1,3 @@
-using Listings.ServiceDefaults.Admission;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -36,6 +35,8 @@ public static class AdmissionExtensions
                     TimeSpan.FromMilliseconds(options.QueueTimeoutMilliseconds),
                     options.RetryAfterSeconds);
             });
+            // The pool's sampler and health check count the gate's queue as demand through this narrow view.
+            builder.Services.AddSingleton<IRequestQueue>(services => services.GetRequiredService<AdmissionGate>());
         }
 
         return builder;

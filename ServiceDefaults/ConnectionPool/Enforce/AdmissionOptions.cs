@@ -1,4 +1,4 @@
-namespace Listings.ServiceDefaults.Admission;
+namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
 /// Admission control in front of database work, bound from the <c>Admission</c> section and validated at start.

@@ -58,7 +58,7 @@ public static class ConnectionPoolExtensions
 
         builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton(usage);
-        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<Listings.ServiceDefaults.Admission.AdmissionGate>()));
+        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<IRequestQueue>()));
         builder.Services.AddSingleton<ConnectionPlanReporter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);
