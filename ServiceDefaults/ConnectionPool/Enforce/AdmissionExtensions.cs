@@ -18,11 +18,8 @@ public static class AdmissionExtensions
     /// <exception cref="OptionsValidationException">An <c>Admission:*</c> setting is out of range; the message names it.</exception>
     public static TBuilder AddDatabaseAdmission<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var options = builder.Configuration.GetSection(AdmissionOptions.SectionName).Get<AdmissionOptions>() ?? new();
-        if (options.Check() is { Count: > 0 } failures)
-        {
-            throw new OptionsValidationException(AdmissionOptions.SectionName, typeof(AdmissionOptions), failures);
-        }
+        // Read now: whether the gate exists at all is decided here.
+        var options = builder.BindSettingsNow(AdmissionOptions.SectionName, new AdmissionOptionsValidator());
 
         if (options.Enabled)
         {
