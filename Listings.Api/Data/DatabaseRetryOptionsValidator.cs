@@ -1,18 +1,11 @@
-using Microsoft.Extensions.Options;
+using Listings.ServiceDefaults;
 
 namespace Listings.Api.Data;
 
 /// <summary>Checks <see cref="DatabaseRetryOptions"/>; every message names the key and what would be right.</summary>
-public sealed class DatabaseRetryOptionsValidator : IValidateOptions<DatabaseRetryOptions>
+public sealed class DatabaseRetryOptionsValidator() : SettingsValidator<DatabaseRetryOptions>(Check)
 {
     private const string Section = DatabaseRetryOptions.SectionName;
-
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, DatabaseRetryOptions options)
-    {
-        var failures = Check(options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 
     /// <summary>The problems with <paramref name="options"/>, each naming its key; empty when there are none.</summary>
     public static List<string> Check(DatabaseRetryOptions options)

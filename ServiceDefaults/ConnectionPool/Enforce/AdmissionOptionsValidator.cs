@@ -1,18 +1,9 @@
-using Microsoft.Extensions.Options;
-
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>Checks <see cref="AdmissionOptions"/>; every message names the key and what would be right.</summary>
-public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>
+public sealed class AdmissionOptionsValidator() : SettingsValidator<AdmissionOptions>(Check)
 {
     private const string Section = AdmissionOptions.SectionName;
-
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
-    {
-        var failures = Check(options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 
     /// <summary>The problems with <paramref name="options"/>, each naming its key; empty when there are none.</summary>
     public static List<string> Check(AdmissionOptions options)
