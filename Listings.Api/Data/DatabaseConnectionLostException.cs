@@ -1,4 +1,5 @@
 using System.Data;
+using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore;
 
 namespace Listings.Api.Data;
@@ -11,7 +12,7 @@ namespace Listings.Api.Data;
 /// </summary>
 /// <param name="inner">Npgsql's exception.</param>
 public sealed class DatabaseConnectionLostException(InvalidOperationException inner)
-    : Exception("The database connection broke during a transaction.", inner)
+    : TransientDatabaseException("The database connection broke during a transaction.", inner)
 {
     /// <summary>
     /// True when <paramref name="db"/>'s connection is no longer open: an <see cref="InvalidOperationException"/> thrown

@@ -27,7 +27,7 @@ public sealed partial class DatabaseInitializer(
     public Task<int> Completion => _completion.Task;
 
     /// <summary>The connection problem initialization is waiting on (its name), or null when there is none.</summary>
-    public string? WaitingOn { get; private set; }
+    public ConnectionProblemKind? WaitingOn { get; private set; }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,17 +49,17 @@ public sealed partial class DatabaseInitializer(
             }
             catch (Exception exception) when (IsWorthRetrying(exception))
             {
-                var cause = DatabaseFailures.FindTransient(exception) ?? exception.GetBaseException();
+                var cause = ConnectionProblemClassifier.FindTransient(exception) ?? exception.GetBaseException();
                 LogAttemptFailed(attempt, cause.GetType().Name, cause.Message, RetryDelay);
             }
-            catch (Exception exception) when (ConnectionProblemClassifier.Identify(exception) is { } problem)
+            catch (Exception exception) when (ConnectionProblemClassifier.FindConnectionProblem(exception)?.Kind is { } problem)
             {
                 // A wrong password, a missing pg_hba.conf line or database can be fixed on the server while the service
                 // runs: keep trying, slowly (a pooler may ban a client that fails to log in often), and say so once per
                 // problem. The reporter logged the problem and its fix at start; a stack trace would only bury it.
                 if (problem != WaitingOn)
                 {
-                    LogConnectionFailed(problem, ConnectionProblemRetryDelay);
+                    LogConnectionFailed(problem.ToName(), ConnectionProblemRetryDelay);
                     WaitingOn = problem;
                 }
 
@@ -99,7 +99,7 @@ public sealed partial class DatabaseInitializer(
     // Replicas starting together race to create the database; the loser sees duplicate_database and
     // succeeds on the next attempt, when the database exists.
     private static bool IsWorthRetrying(Exception exception) =>
-        DatabaseFailures.FindTransient(exception) is not null
+        ConnectionProblemClassifier.FindTransient(exception) is not null
         || exception.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database initialized: migrations applied, {Seeded} listings seeded")]

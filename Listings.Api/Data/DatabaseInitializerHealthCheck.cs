@@ -25,7 +25,7 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
             TaskStatus.Canceled =>
                 HealthCheckResult.Unhealthy("Database initialization was canceled"),
             _ when initializer.WaitingOn is { } problem =>
-                HealthCheckResult.Unhealthy($"Database initialization waits for the connection to work ({problem})"),
+                HealthCheckResult.Unhealthy($"Database initialization waits for the connection to work ({problem.ToName()})"),
             _ => HealthCheckResult.Unhealthy("Database initialization in progress"),
         };
 
@@ -33,6 +33,6 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
     }
 
     private static string Describe(Exception error) =>
-        ConnectionProblemClassifier.Identify(error)
+        ConnectionProblemClassifier.FindConnectionProblem(error)?.Name
         ?? (error is Npgsql.PostgresException postgres ? $"{error.GetType().Name} {postgres.SqlState}" : error.GetType().Name);
 }

@@ -2,7 +2,8 @@ namespace Listings.Api.Data;
 
 /// <summary>
 /// How a database operation that failed transiently (a broken connection, a restarting server) is tried again, bound
-/// from the <c>DatabaseRetry</c> section. Aspire's stock is 6 retries with up to 30 s between them, which holds a
+/// from the <c>DatabaseRetry</c> section when the service is built
+/// (<see cref="DatabaseRetryOptionsValidator"/>). Aspire's stock is 6 retries with up to 30 s between them, which holds a
 /// request for about a minute while the database is down. The defaults here retry three times within 800 ms
 /// (after about 50, 150 and 450 ms): enough to ride out killed connections and a fast restart, and short enough that
 /// a request meets a database that stays down with a 503 and Retry-After in about a second.
@@ -27,31 +28,4 @@ public sealed class DatabaseRetryOptions
     /// budget, as Aspire's stock setting has it. The default value is 800.
     /// </summary>
     public int RetryBudgetMilliseconds { get; set; } = 800;
-
-    /// <summary>The problems with these options, each naming its key; empty when there are none.</summary>
-    public List<string> Check()
-    {
-        var failures = new List<string>();
-        if (MaxRetryCount is < 0 or > 20)
-        {
-            failures.Add($"{SectionName}:MaxRetryCount is {MaxRetryCount}: use 0 (no retries) to 20.");
-        }
-
-        if (FirstRetryDelayMilliseconds is < 0 or > 10_000)
-        {
-            failures.Add($"{SectionName}:FirstRetryDelayMilliseconds is {FirstRetryDelayMilliseconds}: use 0 to 10000.");
-        }
-
-        if (MaxRetryDelaySeconds is < 1 or > 300)
-        {
-            failures.Add($"{SectionName}:MaxRetryDelaySeconds is {MaxRetryDelaySeconds}: use 1 to 300.");
-        }
-
-        if (RetryBudgetMilliseconds is < 0 or > 600_000)
-        {
-            failures.Add($"{SectionName}:RetryBudgetMilliseconds is {RetryBudgetMilliseconds}: use 0 (EF Core's schedule, no budget) to 600000.");
-        }
-
-        return failures;
-    }
 }

@@ -17,11 +17,8 @@ public static class ListingsDataExtensions
     /// <param name="builder">The application builder.</param>
     public static TBuilder AddListingsData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var retry = builder.Configuration.GetSection(DatabaseRetryOptions.SectionName).Get<DatabaseRetryOptions>() ?? new();
-        if (retry.Check() is { Count: > 0 } failures)
-        {
-            throw new OptionsValidationException(DatabaseRetryOptions.SectionName, typeof(DatabaseRetryOptions), failures);
-        }
+        // Read now: the execution strategy is chosen here.
+        var retry = builder.BindSettingsNow(DatabaseRetryOptions.SectionName, new DatabaseRetryOptionsValidator());
 
         builder.AddNpgsqlDbContextWithPoolPolicy<ListingsDbContext>(
             ConnectionName,

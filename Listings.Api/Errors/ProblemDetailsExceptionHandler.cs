@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Listings.Api.Data;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -22,9 +21,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         var problem = exception switch
         {
             BadHttpRequestException badRequest => BadRequest(httpContext, badRequest),
-            _ when DatabaseFailures.FindTransient(exception) is { } transient => DatabaseUnavailable(httpContext, transient),
+            _ when ConnectionProblemClassifier.FindTransient(exception) is { } transient => DatabaseUnavailable(httpContext, transient),
             // A connection that fails for a reason time does not heal (wrong password, SSL refused) is still no bug here.
-            _ when ConnectionProblemClassifier.Identify(exception) is not null => DatabaseUnavailable(httpContext, exception.GetBaseException()),
+            _ when ConnectionProblemClassifier.FindConnectionProblem(exception) is not null => DatabaseUnavailable(httpContext, exception.GetBaseException()),
             _ => Unexpected(httpContext, exception),
         };
 
@@ -60,7 +59,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
 
         // Npgsql's exhaustion error: the database is up, every connection is busy (and the wait ran out).
-        var exhausted = transient.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal);
+        var exhausted = ConnectionProblemClassifier.IsPoolExhausted(transient);
         return new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,

@@ -1,4 +1,5 @@
 using Listings.Api.Data;
+using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -15,14 +16,14 @@ public sealed class DatabaseFailuresTests
     {
         var error = new InvalidOperationException("wrapped", new PostgresException(message, "FATAL", "FATAL", sqlState));
 
-        Assert.NotNull(DatabaseFailures.FindTransient(error));
+        Assert.NotNull(ConnectionProblemClassifier.FindTransient(error));
     }
 
     [Theory]
     [InlineData("XX000", "something else broke")]
     [InlineData("23505", "duplicate key value violates unique constraint")]
     public void OtherServerErrorsAreNotTransient(string sqlState, string message) =>
-        Assert.Null(DatabaseFailures.FindTransient(new PostgresException(message, "ERROR", "ERROR", sqlState)));
+        Assert.Null(ConnectionProblemClassifier.FindTransient(new PostgresException(message, "ERROR", "ERROR", sqlState)));
 
     [Fact]
     public void RetriesSpentOnABrokenTransactionReportTheLastFailure()
@@ -30,7 +31,7 @@ public sealed class DatabaseFailuresTests
         var lastFailure = new DatabaseConnectionLostException(new InvalidOperationException("Transaction is already completed"));
         var spent = new RetryLimitExceededException("The maximum number of retries (3) was exceeded.", lastFailure);
 
-        Assert.Same(lastFailure, DatabaseFailures.FindTransient(spent));
+        Assert.Same(lastFailure, ConnectionProblemClassifier.FindTransient(spent));
     }
 
     [Fact]
@@ -39,18 +40,18 @@ public sealed class DatabaseFailuresTests
         var refused = new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111));
         var spent = new RetryLimitExceededException("The maximum number of retries (3) was exceeded.", refused);
 
-        Assert.Same(refused, DatabaseFailures.FindTransient(spent));
+        Assert.Same(refused, ConnectionProblemClassifier.FindTransient(spent));
     }
 
     [Fact]
     public void ABugOutsideTheDatabaseIsNotTransient() =>
-        Assert.Null(DatabaseFailures.FindTransient(new InvalidOperationException("Sequence contains more than one element")));
+        Assert.Null(ConnectionProblemClassifier.FindTransient(new InvalidOperationException("Sequence contains more than one element")));
 
     [Fact]
     public void AConnectionLostInsideATransactionIsTransient()
     {
         var lost = new DatabaseConnectionLostException(new InvalidOperationException("Transaction is already completed"));
 
-        Assert.Same(lost, DatabaseFailures.FindTransient(lost));
+        Assert.Same(lost, ConnectionProblemClassifier.FindTransient(lost));
     }
 }

@@ -56,9 +56,9 @@ public sealed class RetryScheduleTests
         var options = new DatabaseRetryOptions();
         typeof(DatabaseRetryOptions).GetProperty(property)!.SetValue(options, value);
 
-        Assert.Contains(options.Check(), failure => failure.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Contains(DatabaseRetryOptionsValidator.Check(options), failure => failure.StartsWith(expected, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void DefaultOptionsAreValid() => Assert.Empty(new DatabaseRetryOptions().Check());
+    public void DefaultOptionsAreValid() => Assert.Empty(DatabaseRetryOptionsValidator.Check(new DatabaseRetryOptions()));
 }

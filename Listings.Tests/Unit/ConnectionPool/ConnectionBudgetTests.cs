@@ -14,19 +14,19 @@ public sealed class ConnectionBudgetTests
     [InlineData(2, 0.1, 1, 1)]
     public void TheAllowanceIsTheServersShareDividedByReplicasRoundedDownButNeverZero(int max, double fraction, int replicas, int allowance)
     {
-        var budget = ConnectionBudget.FromServer(max, fraction, replicas, "configured");
+        var budget = ConnectionBudget.FromServer(max, fraction, replicas, ConnectionBudgetSource.Configured);
 
         Assert.Equal(allowance, budget.PerReplicaAllowance);
-        Assert.Equal("configured", budget.Source);
+        Assert.Equal(ConnectionBudgetSource.Configured, budget.Source);
     }
 
     [Fact]
     public void AnUnknownServerLimitGivesNoAllowanceAndIsNeverExceeded()
     {
-        var budget = ConnectionBudget.FromServer(null, 1.0 / 3, 1, "server");
+        var budget = ConnectionBudget.FromServer(null, 1.0 / 3, 1, ConnectionBudgetSource.Server);
 
         Assert.Null(budget.PerReplicaAllowance);
-        Assert.Equal("unknown", budget.Source);
+        Assert.Equal(ConnectionBudgetSource.Unknown, budget.Source);
         Assert.False(budget.IsExceededBy(1000));
     }
 
@@ -34,7 +34,7 @@ public sealed class ConnectionBudgetTests
     [InlineData(20, false)]
     [InlineData(21, true)]
     public void APoolIsOverBudgetOnlyAboveTheAllowance(int maxPoolSize, bool exceeded) =>
-        Assert.Equal(exceeded, ConnectionBudget.FromServer(60, 1.0 / 3, 1, "configured").IsExceededBy(maxPoolSize));
+        Assert.Equal(exceeded, ConnectionBudget.FromServer(60, 1.0 / 3, 1, ConnectionBudgetSource.Configured).IsExceededBy(maxPoolSize));
 
     [Theory]
     [InlineData(60, 1, 20, "20 of 60 server connections", "1 replica)")]
@@ -42,7 +42,7 @@ public sealed class ConnectionBudgetTests
     [InlineData(90, 1, 10, "10 of 90 server connections", "1 replica)")]
     public void DescribeCountsEveryReplicasPoolAgainstTheServer(int max, int replicas, int maxPoolSize, string count, string replicaWords)
     {
-        var description = ConnectionBudget.FromServer(max, 1.0 / 3, replicas, "configured").Describe(maxPoolSize);
+        var description = ConnectionBudget.FromServer(max, 1.0 / 3, replicas, ConnectionBudgetSource.Configured).Describe(maxPoolSize);
 
         Assert.Contains(count, description);
         Assert.EndsWith(replicaWords, description);
@@ -54,7 +54,7 @@ public sealed class ConnectionBudgetTests
 
     [Fact]
     public void DescribeSaysWhenTheServerLimitIsUnknown() =>
-        Assert.Equal("20 connections; server limit unknown (1 replica)", ConnectionBudget.FromServer(null, 0.4, 1, "server").Describe(20));
+        Assert.Equal("20 connections; server limit unknown (1 replica)", ConnectionBudget.FromServer(null, 0.4, 1, ConnectionBudgetSource.Server).Describe(20));
 
     [Fact]
     public void ADirectPoolOfTwentyFitsAThirdOfSixtyConnections()
@@ -65,7 +65,7 @@ public sealed class ConnectionBudgetTests
         Assert.Equal(20, plan.Budget.PerReplicaAllowance);
         Assert.Equal(60, plan.Budget.ServerMaxConnections);
         Assert.Equal(1.0 / 3, plan.Budget.Fraction, 6);
-        Assert.Equal("configured", plan.Budget.Source);
+        Assert.Equal(ConnectionBudgetSource.Configured, plan.Budget.Source);
         Assert.False(plan.OverBudget);
         Assert.True(plan.Safe);
         Assert.Empty(plan.Warnings);
@@ -126,10 +126,10 @@ public sealed class ConnectionBudgetTests
 
     [Theory]
     // configured, read from the server => used, source
-    [InlineData(null, 90, 90, "server")]
-    [InlineData(60, 90, 60, "configured")]
-    [InlineData(60, null, 60, "configured")]
-    public void TheConfiguredServerLimitWinsOverTheOneReadFromTheServer(int? configured, int? read, int used, string source)
+    [InlineData(null, 90, 90, ConnectionBudgetSource.Server)]
+    [InlineData(60, 90, 60, ConnectionBudgetSource.Configured)]
+    [InlineData(60, null, 60, ConnectionBudgetSource.Configured)]
+    public void TheConfiguredServerLimitWinsOverTheOneReadFromTheServer(int? configured, int? read, int used, ConnectionBudgetSource source)
     {
         var plan = ConnectionPlanner.Plan(
             SupabaseConnections.Direct, SupabaseConnections.Source, new ConnectionPoolOptions { ServerMaxConnections = configured }, read);
@@ -144,7 +144,7 @@ public sealed class ConnectionBudgetTests
     {
         var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions());
 
-        Assert.Equal("unknown", plan.Budget!.Source);
+        Assert.Equal(ConnectionBudgetSource.Unknown, plan.Budget!.Source);
         Assert.Null(plan.Budget.PerReplicaAllowance);
         var warning = Assert.Single(plan.Warnings);
         Assert.Contains("max_connections is unknown", warning);
@@ -158,7 +158,7 @@ public sealed class ConnectionBudgetTests
     {
         var plan = Plan(SupabaseConnections.SessionPooler, new ConnectionPoolOptions { Replicas = 3 });
 
-        Assert.Equal("session-pooler-cap", plan.Budget!.Source);
+        Assert.Equal(ConnectionBudgetSource.SessionPoolerCap, plan.Budget!.Source);
         Assert.Equal(15, plan.Budget.ClientCap);
         Assert.Equal(5, plan.Budget.PerReplicaAllowance);
         Assert.Empty(plan.Warnings);

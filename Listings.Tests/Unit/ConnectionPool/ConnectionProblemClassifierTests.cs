@@ -15,46 +15,46 @@ public sealed class ConnectionProblemClassifierTests
 
     private static readonly ConnectionPlan LocalPlan = Plan($"Host=127.0.0.1;Port=5433;Username=app;Password={Password};Database=listings;SSL Mode=Require");
 
-    public static TheoryData<string, string, bool> Failures => new()
+    public static TheoryData<string, ConnectionProblemKind, bool> Failures => new()
     {
         // case => problem name, stops a strict start
-        { "28P01", ConnectionProblem.WrongPassword, true },
-        { "28000 role", ConnectionProblem.WrongPassword, true },
-        { "28000 pg_hba", ConnectionProblem.NotAllowed, true },
-        { "3D000", ConnectionProblem.DatabaseMissing, false },
-        { "53300", ConnectionProblem.TooManyConnections, false },
-        { "Supavisor EMAXCONNSESSION", ConnectionProblem.TooManyConnections, false },
-        { "Supavisor tenant", ConnectionProblem.UnknownPoolerUser, true },
-        { "57P03", ConnectionProblem.Other, false },
-        { "HostNotFound", ConnectionProblem.UnknownHost, true },
-        { "TryAgain", ConnectionProblem.UnknownHost, false },
-        { "ConnectionRefused", ConnectionProblem.ConnectionRefused, false },
-        { "HostUnreachable", ConnectionProblem.NetworkUnreachable, false },
-        { "SSL refused", ConnectionProblem.SslRefused, true },
-        { "SSL untrusted", ConnectionProblem.SslUntrusted, true },
-        { "Timeout", ConnectionProblem.Timeout, false },
-        { "Canceled", ConnectionProblem.Timeout, false },
-        { "Npgsql other", ConnectionProblem.Other, false },
+        { "28P01", ConnectionProblemKind.WrongPassword, true },
+        { "28000 role", ConnectionProblemKind.WrongPassword, true },
+        { "28000 pg_hba", ConnectionProblemKind.NotAllowed, true },
+        { "3D000", ConnectionProblemKind.DatabaseMissing, false },
+        { "53300", ConnectionProblemKind.TooManyConnections, false },
+        { "Supavisor EMAXCONNSESSION", ConnectionProblemKind.TooManyConnections, false },
+        { "Supavisor tenant", ConnectionProblemKind.UnknownPoolerUser, true },
+        { "57P03", ConnectionProblemKind.Other, false },
+        { "HostNotFound", ConnectionProblemKind.UnknownHost, true },
+        { "TryAgain", ConnectionProblemKind.UnknownHost, false },
+        { "ConnectionRefused", ConnectionProblemKind.ConnectionRefused, false },
+        { "HostUnreachable", ConnectionProblemKind.NetworkUnreachable, false },
+        { "SSL refused", ConnectionProblemKind.SslRefused, true },
+        { "SSL untrusted", ConnectionProblemKind.SslUntrusted, true },
+        { "Timeout", ConnectionProblemKind.Timeout, false },
+        { "Canceled", ConnectionProblemKind.Timeout, false },
+        { "Npgsql other", ConnectionProblemKind.Other, false },
     };
 
     public static TheoryData<string> FailureCases => [.. Failures.Select(row => (string)row[0])];
 
     [Theory]
     [MemberData(nameof(Failures))]
-    public void EachConnectionFailureNpgsqlThrowsHasItsProblem(string failure, string name, bool isConfiguration)
+    public void EachConnectionFailureNpgsqlThrowsHasItsProblem(string failure, ConnectionProblemKind kind, bool isConfiguration)
     {
-        var problem = ConnectionProblemClassifier.Classify(Exceptions(failure), LocalPlan);
+        var problem = ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions(failure), LocalPlan);
 
-        Assert.Equal(name, problem.Name);
+        Assert.Equal(kind, problem.Kind);
         Assert.Equal(isConfiguration, problem.IsConfiguration);
-        Assert.Equal(name, ConnectionProblemClassifier.Identify(Exceptions(failure)));
+        Assert.Equal(kind, ConnectionProblemClassifier.FindConnectionProblem(Exceptions(failure))?.Kind);
     }
 
     [Theory]
     [MemberData(nameof(FailureCases))]
     public void ProblemIsOneSentenceWithAFixAndNeverThePassword(string failure)
     {
-        var problem = ConnectionProblemClassifier.Classify(Exceptions(failure), LocalPlan);
+        var problem = ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions(failure), LocalPlan);
 
         Assert.EndsWith(".", problem.Message);
         Assert.False(string.IsNullOrWhiteSpace(problem.Fix));
@@ -67,7 +67,7 @@ public sealed class ConnectionProblemClassifierTests
     [InlineData("Npgsql other")]
     public void ProblemNamesTheEndpointDatabaseAndUser(string failure)
     {
-        var problem = ConnectionProblemClassifier.Classify(Exceptions(failure), LocalPlan);
+        var problem = ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions(failure), LocalPlan);
 
         Assert.Contains("127.0.0.1:5433", problem.Message);
         Assert.Contains("'listings'", problem.Message);
@@ -86,13 +86,13 @@ public sealed class ConnectionProblemClassifierTests
     [InlineData("Supavisor tenant", "postgres.<project-ref>")]
     public void FixNamesTheSettingToChange(string failure, string fix)
     {
-        Assert.Contains(fix, ConnectionProblemClassifier.Classify(Exceptions(failure), LocalPlan).Fix);
+        Assert.Contains(fix, ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions(failure), LocalPlan).Fix);
     }
 
     [Fact]
     public void SslRefusedNamesTheSslModeThatRequiresIt()
     {
-        var problem = ConnectionProblemClassifier.Classify(Exceptions("SSL refused"), LocalPlan);
+        var problem = ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions("SSL refused"), LocalPlan);
 
         Assert.Equal("The server at 127.0.0.1:5433 does not accept SSL, and SSL Mode=Require requires it.", problem.Message);
     }
@@ -102,7 +102,7 @@ public sealed class ConnectionProblemClassifierTests
     {
         var plan = Plan(SupabaseConnections.Direct);
 
-        var problem = ConnectionProblemClassifier.Classify(Exceptions("HostNotFound"), plan);
+        var problem = ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions("HostNotFound"), plan);
 
         Assert.Equal($"The host name '{SupabaseConnections.DirectHost}' does not resolve (DNS lookup failed).", problem.Message);
         Assert.Contains("only an IPv6 address unless the IPv4 add-on is on", problem.Fix);
@@ -112,7 +112,7 @@ public sealed class ConnectionProblemClassifierTests
     [Fact]
     public void OtherHostThatDoesNotResolveGetsNoSupabaseAdvice()
     {
-        Assert.DoesNotContain("Supabase", ConnectionProblemClassifier.Classify(Exceptions("HostNotFound"), LocalPlan).Fix);
+        Assert.DoesNotContain("Supabase", ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions("HostNotFound"), LocalPlan).Fix);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ConnectionProblemClassifierTests
     {
         var plan = Plan($"postgresql://app:{Password}@[::1]:5433/listings");
 
-        var problem = ConnectionProblemClassifier.Classify(Exceptions("ConnectionRefused"), plan);
+        var problem = ConnectionProblemClassifier.DescribeConnectionFailure(Exceptions("ConnectionRefused"), plan);
 
         Assert.Equal("Nothing accepts connections at [::1]:5433 (connection refused).", problem.Message);
         Assert.Contains("DATABASE_URL", problem.Fix);
@@ -131,9 +131,9 @@ public sealed class ConnectionProblemClassifierTests
     {
         var error = new NpgsqlException($"Something echoed {Password} back", new IOException("broken"));
 
-        var problem = ConnectionProblemClassifier.Classify(error, LocalPlan);
+        var problem = ConnectionProblemClassifier.DescribeConnectionFailure(error, LocalPlan);
 
-        Assert.Equal(ConnectionProblem.Other, problem.Name);
+        Assert.Equal(ConnectionProblemKind.Other, problem.Kind);
         Assert.DoesNotContain(Password, problem.Message);
         Assert.Contains("***", problem.Message);
     }
@@ -143,7 +143,7 @@ public sealed class ConnectionProblemClassifierTests
     {
         var wrapped = new InvalidOperationException("retry limit exceeded", new AggregateException(Exceptions("28P01")));
 
-        Assert.Equal(ConnectionProblem.WrongPassword, ConnectionProblemClassifier.Identify(wrapped));
+        Assert.Equal(ConnectionProblemKind.WrongPassword, ConnectionProblemClassifier.FindConnectionProblem(wrapped)?.Kind);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class ConnectionProblemClassifierTests
             "The connection pool has been exhausted, either raise 'Maximum Pool Size' (currently 20) or 'Timeout' (currently 60 seconds) in your connection string.",
             new TimeoutException());
 
-        Assert.Null(ConnectionProblemClassifier.Identify(exhausted));
+        Assert.Null(ConnectionProblemClassifier.FindConnectionProblem(exhausted));
     }
 
     [Theory]
@@ -162,7 +162,7 @@ public sealed class ConnectionProblemClassifierTests
     [InlineData(PostgresErrorCodes.SerializationFailure)]
     public void StatementErrorsAreNotConnectionProblems(string sqlState)
     {
-        Assert.Null(ConnectionProblemClassifier.Identify(new PostgresException("statement failed", "ERROR", "ERROR", sqlState)));
+        Assert.Null(ConnectionProblemClassifier.FindConnectionProblem(new PostgresException("statement failed", "ERROR", "ERROR", sqlState)));
     }
 
     [Fact]
@@ -170,8 +170,8 @@ public sealed class ConnectionProblemClassifierTests
     {
         var error = new InvalidOperationException("not about connecting");
 
-        Assert.Null(ConnectionProblemClassifier.Identify(error));
-        Assert.Equal(ConnectionProblem.Other, ConnectionProblemClassifier.Classify(error, LocalPlan).Name);
+        Assert.Null(ConnectionProblemClassifier.FindConnectionProblem(error));
+        Assert.Equal(ConnectionProblemKind.Other, ConnectionProblemClassifier.DescribeConnectionFailure(error, LocalPlan).Kind);
     }
 
     // Built as Npgsql 10.0.3 throws them against PostgreSQL 15 (texts copied from real failures).

@@ -47,7 +47,7 @@ public sealed record ServerFacts(string Version, int MaxConnections, int Connect
         }
         catch (Exception error) when (error is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            return (null, ConnectionProblemClassifier.Classify(error, plan));
+            return (null, ConnectionProblemClassifier.DescribeConnectionFailure(error, plan));
         }
     }
 }

@@ -4,11 +4,11 @@ using Microsoft.Extensions.Hosting;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Samples <see cref="PoolUsage"/> (and the admission queue) every 100 ms and keeps the last minute, to tell whether the
+/// Samples <see cref="PoolUsage"/> (and the <see cref="IRequestQueue"/> in front of it, if any) every 100 ms and keeps the last minute, to tell whether the
 /// pool <em>stays</em> saturated (not a single instant) and to measure demand: Little's law from the running totals,
 /// and the 99th percentile of concurrent use.
 /// </summary>
-public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, Admission.AdmissionGate? admission = null) : BackgroundService
+public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequestQueue? queue = null) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
     private const int WindowSamples = 600;
@@ -80,15 +80,15 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, Admis
 
     private void Record()
     {
-        var queued = admission?.QueueLength ?? 0;
-        var inFlight = admission?.InFlight ?? 0;
-        var admissionSaturated = admission is not null && inFlight >= admission.MaxConcurrency && queued > 0;
+        var queued = queue?.QueueLength ?? 0;
+        var inFlight = queue?.InFlight ?? 0;
+        var queueSaturated = queue is not null && inFlight >= queue.MaxConcurrency && queued > 0;
         var sample = new Sample(
             Stopwatch.GetTimestamp(),
             usage.TotalOpened,
             usage.TotalHeld,
             usage.InUse + usage.Waiting + queued,
-            usage.Saturated || admissionSaturated);
+            usage.Saturated || queueSaturated);
 
         lock (_lock)
         {

@@ -6,27 +6,34 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Turns the exception of a failed connection attempt into a <see cref="ConnectionProblem"/> that names the problem,
-/// the connection and the fix. Pure. It reads the exception types and texts Npgsql 10 produces, found by experiment
-/// against a real PostgreSQL 15, and never echoes the password, even where a server's text might hold it.
+/// The one place that reads a database failure: it walks an exception and everything it wraps once
+/// (<see cref="Chain"/>) and answers what each caller needs. Pure. It reads the exception types and texts Npgsql 10
+/// produces, found by experiment against a real PostgreSQL 15, and never echoes the password, even where a server's
+/// text might hold it.
+/// <list type="bullet">
+/// <item><see cref="FindConnectionProblem"/>: the connection problem, or null when the failure is not one.</item>
+/// <item><see cref="DescribeConnectionFailure"/>: the same for an attempt known to have failed: never null.</item>
+/// <item><see cref="FindTransient"/>: the failure a retry or a later request can get past (503, not 500).</item>
+/// <item><see cref="IsTimeout"/>: whether the wait for a connection outlived its <c>Timeout</c>.</item>
+/// </list>
 /// </summary>
 public static class ConnectionProblemClassifier
 {
+    private const string PoolExhaustedText = "The connection pool has been exhausted";
+
     private static readonly ConnectionPlan NoPlan = new();
 
-    /// <summary>The problem behind <paramref name="error"/>, or <see cref="ConnectionProblem.Other"/> when no known one is.</summary>
-    /// <param name="error">What connecting (or a command that had to connect) threw; wrapped exceptions are searched too.</param>
-    /// <param name="plan">The connection that was tried: its host, port, database, user and source name the problem.</param>
-    public static ConnectionProblem Classify(Exception error, ConnectionPlan plan) => Recognize(error, plan) ?? OtherProblem(error, plan);
-
     /// <summary>
-    /// The problem behind <paramref name="error"/>, or null when nothing in it says a connection failed (a query error,
-    /// or the pool's own exhaustion, which is load rather than a connection problem).
+    /// The connection problem behind <paramref name="error"/>, or null when nothing in it says a connection failed (a
+    /// query error, or the pool's own exhaustion, which is load rather than a connection problem).
     /// </summary>
-    public static ConnectionProblem? Recognize(Exception error, ConnectionPlan plan)
+    /// <param name="error">What connecting (or a command that had to connect) threw; wrapped exceptions are searched too.</param>
+    /// <param name="plan">The connection that was tried: its host, port, database, user and source name the problem.
+    /// Without it the problem's kind is right and its sentences name no connection.</param>
+    public static ConnectionProblem? FindConnectionProblem(Exception error, ConnectionPlan? plan = null)
     {
         var chain = Chain(error).ToList();
-        var target = new Target(plan);
+        var target = new Target(plan ?? NoPlan);
 
         // The server answered: its SQLSTATE says whether it refused the connection or only a statement.
         if (chain.OfType<PostgresException>().FirstOrDefault() is { } postgres)
@@ -35,7 +42,7 @@ public static class ConnectionProblemClassifier
         }
 
         // Npgsql's exhaustion error wraps a TimeoutException too: it is the pool's wait, not the server's silence.
-        if (chain.Any(e => e is NpgsqlException && e.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal)))
+        if (chain.Any(IsPoolExhausted))
         {
             return null;
         }
@@ -49,7 +56,7 @@ public static class ConnectionProblemClassifier
         {
             // "Exception while performing SSL handshake" wrapping "The remote certificate was rejected ...".
             return new(
-                ConnectionProblem.SslUntrusted,
+                ConnectionProblemKind.SslUntrusted,
                 $"The SSL certificate of the server at {target.Endpoint} is not trusted (SSL Mode={target.SslMode} verifies it).",
                 $"Give the server's CA certificate as Root Certificate=<file> (sslrootcert in a URL) in {target.Source}; Supabase offers"
                 + " its CA for download in the project's database settings. Or use SSL Mode=Require, which encrypts without verifying.",
@@ -60,7 +67,7 @@ public static class ConnectionProblemClassifier
         if (chain.Any(e => e is NpgsqlException && e.Message.StartsWith("SSL connection requested", StringComparison.Ordinal)))
         {
             return new(
-                ConnectionProblem.SslRefused,
+                ConnectionProblemKind.SslRefused,
                 $"The server at {target.Endpoint} does not accept SSL, and SSL Mode={target.SslMode} requires it.",
                 $"Set SSL Mode=Disable or Prefer (sslmode=disable or prefer in a URL) in {target.Source} for a local server without"
                 + " SSL, or connect to a server that has SSL on.",
@@ -74,17 +81,46 @@ public static class ConnectionProblemClassifier
             return TimedOut(target);
         }
 
-        return chain.OfType<NpgsqlException>().Any() ? OtherProblem(error, plan) : null;
+        return chain.OfType<NpgsqlException>().Any() ? OtherProblem(chain, error, target) : null;
     }
 
-    /// <summary>The problem's name alone (see <see cref="Recognize"/>), for callers that need no connection details.</summary>
-    public static string? Identify(Exception error) => Recognize(error, NoPlan)?.Name;
+    /// <summary>
+    /// The problem behind a connection attempt known to have failed: <see cref="FindConnectionProblem"/>'s, or
+    /// <see cref="ConnectionProblemKind.Other"/> naming the exception when no known problem explains it.
+    /// </summary>
+    /// <param name="error">What the attempt threw.</param>
+    /// <param name="plan">The connection that was tried.</param>
+    public static ConnectionProblem DescribeConnectionFailure(Exception error, ConnectionPlan plan) =>
+        FindConnectionProblem(error, plan) ?? OtherProblem(Chain(error).ToList(), error, new Target(plan));
+
+    /// <summary>
+    /// The first exception in <paramref name="error"/>'s chain saying the database could not be reached, had no room,
+    /// or no pooled connection was free in time: Npgsql's transient errors, a <see cref="TimeoutException"/>, the
+    /// server's or pooler's connection limit (<see cref="IsConnectionLimit"/>), or the service's own
+    /// <see cref="TransientDatabaseException"/>. The whole chain is searched because EF Core's retrying execution
+    /// strategy wraps the last failure in a <c>RetryLimitExceededException</c>.
+    /// </summary>
+    /// <returns>The transient failure, whose message names the host at most; null when there is none.</returns>
+    public static Exception? FindTransient(Exception error) =>
+        Chain(error).FirstOrDefault(e =>
+            e is NpgsqlException { IsTransient: true } or TimeoutException or TransientDatabaseException || IsConnectionLimit(e));
+
+    /// <summary>
+    /// True when the wait for a connection outlived <c>Timeout</c>: Npgsql reports it as a <see cref="TimeoutException"/>,
+    /// alone or wrapped (the pool exhausted, or a connect that did not finish). Anything else (refused, reset,
+    /// authentication) is a failure, not a timeout.
+    /// </summary>
+    public static bool IsTimeout(Exception error) => Chain(error).Any(e => e is TimeoutException);
+
+    /// <summary>True for Npgsql's own error when no pooled connection came free within <c>Timeout</c> (the exception itself, not its inner ones).</summary>
+    public static bool IsPoolExhausted(Exception error) =>
+        error is NpgsqlException && error.Message.StartsWith(PoolExhaustedText, StringComparison.Ordinal);
 
     private static ConnectionProblem? FromServer(PostgresException error, Target target) => error.SqlState switch
     {
         PostgresErrorCodes.InvalidPassword => WrongPassword(target),
         PostgresErrorCodes.InvalidAuthorizationSpecification when error.MessageText.Contains("pg_hba.conf", StringComparison.Ordinal) => new(
-            ConnectionProblem.NotAllowed,
+            ConnectionProblemKind.NotAllowed,
             $"The server at {target.Endpoint} does not let user '{target.Username}' reach database '{target.Database}' from this"
             + $" client{(error.MessageText.Contains("no encryption", StringComparison.Ordinal) ? " without SSL" : "")} (no pg_hba.conf line allows it).",
             $"Add a line for this client to the server's pg_hba.conf, or connect with a user, database or SSL Mode it allows"
@@ -92,27 +128,27 @@ public static class ConnectionProblemClassifier
             IsConfiguration: true),
         PostgresErrorCodes.InvalidAuthorizationSpecification => WrongPassword(target),
         PostgresErrorCodes.InvalidCatalogName => new(
-            ConnectionProblem.DatabaseMissing,
+            ConnectionProblemKind.DatabaseMissing,
             $"Database '{target.Database}' does not exist on the server at {target.Endpoint} (user '{target.Username}').",
             $"Correct the database name in {target.Source} (on Supabase it is postgres), or create the database; the service's"
             + $" migrations create it at start when user '{target.Username}' may create databases.",
             IsConfiguration: false),
         _ when IsConnectionLimit(error) => new(
-            ConnectionProblem.TooManyConnections,
+            ConnectionProblemKind.TooManyConnections,
             $"The server at {target.Endpoint} has no free connection slot (it said: {target.Scrub(error.MessageText)}).",
             "Other clients hold the server's connections: close some, or lower Maximum Pool Size over all replicas"
             + " (ConnectionPool:MaxPoolSize; 'db-info' shows the budget).",
             IsConfiguration: false),
         // Supavisor, when the user name carries no project ref it knows: XX000 "Tenant or user not found".
         PostgresErrorCodes.InternalError when error.MessageText.Contains("Tenant or user not found", StringComparison.OrdinalIgnoreCase) => new(
-            ConnectionProblem.UnknownPoolerUser,
+            ConnectionProblemKind.UnknownPoolerUser,
             $"The Supabase pooler at {target.Endpoint} knows no project for user '{target.Username}' (Tenant or user not found).",
             $"On the pooler the user name is postgres.<project-ref> (plain postgres only on db.<project-ref>.supabase.co): copy the"
             + $" connection string again from Connect in the Supabase dashboard into {target.Source}.",
             IsConfiguration: true),
         // Class 08 (connection exception) and 57P0x (the server shutting down, or starting up: "cannot connect now").
         { } state when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P0", StringComparison.Ordinal) => new(
-            ConnectionProblem.Other,
+            ConnectionProblemKind.Other,
             $"The server at {target.Endpoint} refused the connection to database '{target.Database}' as user '{target.Username}'"
             + $" ({error.SqlState}: {target.Scrub(error.MessageText)}).",
             $"Check the user, database and SSL Mode in {target.Source}; 'db-info' shows the whole connection plan.",
@@ -121,7 +157,7 @@ public static class ConnectionProblemClassifier
     };
 
     private static ConnectionProblem WrongPassword(Target target) => new(
-        ConnectionProblem.WrongPassword,
+        ConnectionProblemKind.WrongPassword,
         $"The server at {target.Endpoint} rejected the login of user '{target.Username}' to database '{target.Database}':"
         + " wrong password or unknown user.",
         $"Check the password (and user name) in {target.Source}, percent-encoding its special characters in a URL (@ as %40);"
@@ -131,22 +167,22 @@ public static class ConnectionProblemClassifier
     private static ConnectionProblem? FromSocket(SocketException error, Target target) => error.SocketErrorCode switch
     {
         SocketError.HostNotFound or SocketError.NoData => new(
-            ConnectionProblem.UnknownHost,
+            ConnectionProblemKind.UnknownHost,
             $"The host name '{target.Host}' does not resolve (DNS lookup failed).",
             $"Check the host in {target.Source}.{target.SupabaseDirectHint}",
             IsConfiguration: true),
         SocketError.TryAgain => new(
-            ConnectionProblem.UnknownHost,
+            ConnectionProblemKind.UnknownHost,
             $"The host name '{target.Host}' could not be resolved right now (temporary DNS failure).",
             $"Check this machine's DNS and network, and the host in {target.Source}; the service keeps trying.",
             IsConfiguration: false),
         SocketError.NetworkUnreachable or SocketError.HostUnreachable => new(
-            ConnectionProblem.NetworkUnreachable,
+            ConnectionProblemKind.NetworkUnreachable,
             $"No network route to {target.Endpoint}.",
             $"Check the host in {target.Source} and this machine's network; an IPv6 address needs an IPv6 network.{target.SupabaseDirectHint}",
             IsConfiguration: false),
         SocketError.ConnectionRefused => new(
-            ConnectionProblem.ConnectionRefused,
+            ConnectionProblemKind.ConnectionRefused,
             $"Nothing accepts connections at {target.Endpoint} (connection refused).",
             $"Is PostgreSQL running there, and is the port in {target.Source} right? Supabase listens on 5432 (direct host and"
             + " session pooler) and 6543 (transaction pooler).",
@@ -156,18 +192,17 @@ public static class ConnectionProblemClassifier
     };
 
     private static ConnectionProblem TimedOut(Target target) => new(
-        ConnectionProblem.Timeout,
+        ConnectionProblemKind.Timeout,
         $"The server at {target.Endpoint} did not answer in time.",
         $"Check the host and port in {target.Source} and that no firewall drops the traffic; a server that is starting or"
         + " overloaded may answer later, and the service keeps trying.",
         IsConfiguration: false);
 
-    private static ConnectionProblem OtherProblem(Exception error, ConnectionPlan plan)
+    private static ConnectionProblem OtherProblem(List<Exception> chain, Exception error, Target target)
     {
-        var target = new Target(plan);
-        var cause = Chain(error).LastOrDefault(e => e is NpgsqlException or SocketException) ?? error.GetBaseException();
+        var cause = chain.LastOrDefault(e => e is NpgsqlException or SocketException) ?? error.GetBaseException();
         return new(
-            ConnectionProblem.Other,
+            ConnectionProblemKind.Other,
             $"Connecting to database '{target.Database}' at {target.Endpoint} as user '{target.Username}' failed"
             + $" ({cause.GetType().Name}: {target.Scrub(cause.Message.TrimEnd('.'))}).",
             $"Check the host, port, user, database and SSL Mode in {target.Source}; 'db-info' shows the whole connection plan.",
@@ -181,13 +216,17 @@ public static class ConnectionProblemClassifier
     /// as transient, yet they pass like saturation does: a client should retry, not see a 500.
     /// </summary>
     /// <param name="error">The exception to look at (not its inner exceptions).</param>
-    public static bool IsConnectionLimit(Exception error) => error is PostgresException postgres
+    private static bool IsConnectionLimit(Exception error) => error is PostgresException postgres
         && (postgres.SqlState == PostgresErrorCodes.TooManyConnections
             || (postgres.SqlState == PostgresErrorCodes.InternalError
                 && (postgres.MessageText.Contains("max clients reached", StringComparison.OrdinalIgnoreCase)
                     || postgres.MessageText.Contains("EMAXCONN", StringComparison.Ordinal)
                     || postgres.MessageText.Contains("unable to check out connection", StringComparison.OrdinalIgnoreCase))));
 
+    /// <summary>
+    /// <paramref name="error"/> and everything it wraps, depth first: inner exceptions, and every one of an
+    /// <see cref="AggregateException"/>'s. The only walk of an exception chain in the solution.
+    /// </summary>
     private static IEnumerable<Exception> Chain(Exception error)
     {
         yield return error;

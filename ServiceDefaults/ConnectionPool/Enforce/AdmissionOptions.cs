@@ -1,7 +1,8 @@
-namespace Listings.ServiceDefaults.Admission;
+namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Admission control in front of database work, bound from the <c>Admission</c> section and validated at start.
+/// Admission control in front of database work, bound from the <c>Admission</c> section when
+/// the service is built (<see cref="AdmissionOptionsValidator"/>).
 /// A request runs when one of <see cref="MaxConcurrency"/> slots is free, waits in a bounded queue for at most
 /// <see cref="QueueTimeoutMilliseconds"/> otherwise, and past either bound is answered 503 with <c>Retry-After</c> at once.
 /// </summary>
@@ -31,31 +32,4 @@ public sealed class AdmissionOptions
 
     /// <summary>The <c>Retry-After</c> seconds sent with a 503. The default value is 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
-
-    /// <summary>The problems with these options, each naming its key; empty when there are none.</summary>
-    public List<string> Check()
-    {
-        var failures = new List<string>();
-        if (MaxConcurrency is < 1 or > 10_000)
-        {
-            failures.Add($"{SectionName}:MaxConcurrency is {MaxConcurrency}: use a whole number from 1 to 10000, or leave it unset to use the pool's Maximum Pool Size.");
-        }
-
-        if (QueueLimit is < 0 or > 1_000_000)
-        {
-            failures.Add($"{SectionName}:QueueLimit is {QueueLimit}: use a whole number from 0 to 1000000 (0: no queue, answer 503 at once).");
-        }
-
-        if (QueueTimeoutMilliseconds is < 1 or > 60_000)
-        {
-            failures.Add($"{SectionName}:QueueTimeoutMilliseconds is {QueueTimeoutMilliseconds}: use 1 to 60000.");
-        }
-
-        if (RetryAfterSeconds is < 1 or > 3_600)
-        {
-            failures.Add($"{SectionName}:RetryAfterSeconds is {RetryAfterSeconds}: use 1 to 3600.");
-        }
-
-        return failures;
-    }
 }

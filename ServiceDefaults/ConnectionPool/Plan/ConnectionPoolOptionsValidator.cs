@@ -1,18 +1,9 @@
-using Microsoft.Extensions.Options;
-
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>Checks <see cref="ConnectionPoolOptions"/> at start; every message names the key and what would be right.</summary>
-public sealed class ConnectionPoolOptionsValidator : IValidateOptions<ConnectionPoolOptions>
+public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<ConnectionPoolOptions>(Check)
 {
     private const string Section = ConnectionPoolOptions.SectionName;
-
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, ConnectionPoolOptions options)
-    {
-        var failures = Check(options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 
     /// <summary>The problems with <paramref name="options"/>, empty when there are none.</summary>
     public static List<string> Check(ConnectionPoolOptions options)

@@ -76,7 +76,7 @@ public sealed record ConnectionPlan
     /// <summary>Why the plan is refused; the service does not start while there is any.</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
 
-    /// <summary>The advice for this mode, as the original system printed it at start.</summary>
+    /// <summary>The advice for this mode, logged at start: <c>direct</c> is optimal, a pooler says what to consider instead.</summary>
     public string? Advice { get; init; }
 
     /// <summary>The connection before and after <c>ConnectionPool:PreferredMode</c> rewrote it (passwords redacted), if it did.</summary>

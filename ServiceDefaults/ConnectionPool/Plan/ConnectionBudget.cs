@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
@@ -8,23 +10,23 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <param name="Fraction">The share of the server's connections this service may hold, all replicas together.</param>
 /// <param name="Replicas">The replicas sharing the budget.</param>
 /// <param name="PerReplicaAllowance">The most connections one replica may hold, or null when the server's limit is unknown.</param>
-/// <param name="Source">Where the limit comes from: <c>configured</c>, <c>server</c>, <c>session-pooler-cap</c> or <c>unknown</c>.</param>
-public sealed record ConnectionBudget(int? ServerMaxConnections, double Fraction, int Replicas, int? PerReplicaAllowance, string Source)
+/// <param name="Source">Where the limit comes from; written as <c>configured</c>, <c>server</c>, <c>session-pooler-cap</c> or <c>unknown</c>.</param>
+public sealed record ConnectionBudget(int? ServerMaxConnections, double Fraction, int Replicas, int? PerReplicaAllowance, ConnectionBudgetSource Source)
 {
     /// <summary>Computes the per-replica allowance; a whole connection, rounded down, never below 1.</summary>
-    public static ConnectionBudget FromServer(int? serverMaxConnections, double fraction, int replicas, string source)
+    public static ConnectionBudget FromServer(int? serverMaxConnections, double fraction, int replicas, ConnectionBudgetSource source)
     {
         // The epsilon keeps 60 × 1/3 at 20 rather than 19.999...
         int? allowance = serverMaxConnections is { } max
             ? Math.Max(1, (int)Math.Floor((max * fraction / replicas) + 1e-9))
             : null;
 
-        return new ConnectionBudget(serverMaxConnections, fraction, replicas, allowance, serverMaxConnections is null ? "unknown" : source);
+        return new ConnectionBudget(serverMaxConnections, fraction, replicas, allowance, serverMaxConnections is null ? ConnectionBudgetSource.Unknown : source);
     }
 
     /// <summary>Behind a session pooler every pooled connection is a pooler client: the cap is shared by the replicas.</summary>
     public static ConnectionBudget FromSessionPoolerCap(int clientCap, int replicas) =>
-        new(null, 1, replicas, Math.Max(1, clientCap / replicas), "session-pooler-cap") { ClientCap = clientCap };
+        new(null, 1, replicas, Math.Max(1, clientCap / replicas), ConnectionBudgetSource.SessionPoolerCap) { ClientCap = clientCap };
 
     /// <summary>The session pooler's client cap, when that is the limit.</summary>
     public int? ClientCap { get; init; }
@@ -38,10 +40,27 @@ public sealed record ConnectionBudget(int? ServerMaxConnections, double Fraction
     /// <summary>A human summary, e.g. <c>20 of 60 server connections (33%, 1 replica)</c>.</summary>
     public string Describe(int maxPoolSize) => Source switch
     {
-        "session-pooler-cap" => $"{maxPoolSize * Replicas} of {ClientCap} session-pooler clients ({Replicas} {ReplicaWord})",
-        "unknown" => $"{maxPoolSize * Replicas} connections; server limit unknown ({Replicas} {ReplicaWord})",
+        ConnectionBudgetSource.SessionPoolerCap => $"{maxPoolSize * Replicas} of {ClientCap} session-pooler clients ({Replicas} {ReplicaWord})",
+        ConnectionBudgetSource.Unknown => $"{maxPoolSize * Replicas} connections; server limit unknown ({Replicas} {ReplicaWord})",
         _ => $"{maxPoolSize * Replicas} of {ServerMaxConnections} server connections (allowance {PerReplicaAllowance * Replicas} = {FractionPercent}, {Replicas} {ReplicaWord})",
     };
 
     private string ReplicaWord => Replicas == 1 ? "replica" : "replicas";
+}
+
+/// <summary>Where a <see cref="ConnectionBudget"/>'s limit comes from; JSON writes it in kebab-case (<c>session-pooler-cap</c>).</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<ConnectionBudgetSource>))]
+public enum ConnectionBudgetSource
+{
+    /// <summary><c>ConnectionPool:ServerMaxConnections</c> sets the server's <c>max_connections</c>.</summary>
+    Configured,
+
+    /// <summary>The server said its <c>max_connections</c> at start.</summary>
+    Server,
+
+    /// <summary>Behind a session pooler its client cap (<c>ConnectionPool:SessionPoolerClientCap</c>) is the limit.</summary>
+    SessionPoolerCap,
+
+    /// <summary>Neither configured nor read from the server.</summary>
+    Unknown,
 }

@@ -23,13 +23,19 @@ public static class ConnectionPoolExtensions
         Action<DbContextOptionsBuilder>? configureDbContextOptions = null)
         where TContext : DbContext
     {
-        builder.Services.AddOptions<ConnectionPoolOptions>()
-            .BindConfiguration(ConnectionPoolOptions.SectionName)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ConnectionPoolOptions>, ConnectionPoolOptionsValidator>();
-
-        var options = builder.Configuration.GetSection(ConnectionPoolOptions.SectionName).Get<ConnectionPoolOptions>() ?? new();
         var (connectionString, source) = ConnectionSource.Read(builder.Configuration, connectionName);
+        ConnectionPoolOptions options;
+        try
+        {
+            // Read now: the plan, and with it the connection string, is made here.
+            options = builder.BindSettingsNow(ConnectionPoolOptions.SectionName, new ConnectionPoolOptionsValidator());
+        }
+        catch (OptionsValidationException error)
+        {
+            // A wrong setting refuses the plan, in the words the planner and db-info use for it.
+            throw new ConnectionPlanException(new ConnectionPlan { Source = source, Errors = [.. error.Failures] });
+        }
+
         var plan = ConnectionPlanner.Plan(connectionString, source, options, applicationName: builder.Environment.ApplicationName);
         if (plan.Errors.Count > 0)
         {
@@ -58,7 +64,7 @@ public static class ConnectionPoolExtensions
 
         builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton(usage);
-        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<Listings.ServiceDefaults.Admission.AdmissionGate>()));
+        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<IRequestQueue>()));
         builder.Services.AddSingleton<ConnectionPlanReporter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);

@@ -14,7 +14,7 @@ public static class PoolMetrics
     /// <summary>The pool name tag, as OpenTelemetry names it.</summary>
     public const string PoolNameTag = "db.client.connection.pool.name";
 
-    /// <summary>The meter itself, for gauges that observe an instance (see <see cref="Admission.AdmissionGate"/>).</summary>
+    /// <summary>The meter itself, for instruments defined elsewhere (admission control's gauges and counter).</summary>
     public static readonly Meter Meter = new(MeterName);
 
     /// <summary>Seconds from asking for a connection to having it (the wait in the pool's queue, plus connecting).</summary>
@@ -24,8 +24,4 @@ public static class PoolMetrics
     /// <summary>Seconds from having a connection to giving it back.</summary>
     public static readonly Histogram<double> UseTime = Meter.CreateHistogram<double>(
         "db.client.connection.use_time", "s", "Time between borrowing a connection and returning it to the pool.");
-
-    /// <summary>Requests turned away by admission control (answered 503 with Retry-After).</summary>
-    public static readonly Counter<long> AdmissionRejections = Meter.CreateCounter<long>(
-        "listings.admission.rejections", "{request}", "Requests refused by admission control; the reason tag says why.");
 }

@@ -1,4 +1,3 @@
-using Listings.ServiceDefaults.Admission;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -11,7 +10,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// DbContext check, which would wait in a saturated pool for the whole connection <c>Timeout</c>.
 /// </summary>
 public sealed class DatabaseHealthCheck<TContext>(
-    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, AdmissionGate? admission = null) : IHealthCheck
+    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, IRequestQueue? queue = null) : IHealthCheck
     where TContext : DbContext
 {
     /// <summary>The check's name in <c>/health</c>.</summary>
@@ -29,7 +28,7 @@ public sealed class DatabaseHealthCheck<TContext>(
         var demand = sampler.Demand();
         var data = Data(demand);
         var saturation = $"connection pool saturated: {usage.InUse} of {usage.MaxPoolSize} connections in use,"
-            + $" {usage.Waiting + (admission?.QueueLength ?? 0)} requests waiting";
+            + $" {usage.Waiting + (queue?.QueueLength ?? 0)} requests waiting";
 
         // Requests that hold every admission slot while their connects fail look saturated too: while connects fail,
         // the probe below decides (it fails fast when the server is down).
@@ -56,15 +55,16 @@ public sealed class DatabaseHealthCheck<TContext>(
                 return HealthCheckResult.Degraded(saturation, data: data);
             }
 
-            data[ProblemKey] = ConnectionProblem.Timeout;
-            return HealthCheckResult.Unhealthy($"The database did not answer within {ProbeTimeout.TotalSeconds:0} s ({ConnectionProblem.Timeout}).", data: data);
+            var timeout = ConnectionProblemKind.Timeout.ToName();
+            data[ProblemKey] = timeout;
+            return HealthCheckResult.Unhealthy($"The database did not answer within {ProbeTimeout.TotalSeconds:0} s ({timeout}).", data: data);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             // The problem's name only: /health answers anyone who can reach it, and the message names a host and a user.
             // The start-up log and db-info carry the whole message and the fix.
-            var problem = ConnectionProblemClassifier.Identify(error);
-            data[ProblemKey] = problem ?? ConnectionProblem.Other;
+            var problem = ConnectionProblemClassifier.FindConnectionProblem(error)?.Name;
+            data[ProblemKey] = problem ?? ConnectionProblemKind.Other.ToName();
             return HealthCheckResult.Unhealthy(problem is null
                 ? $"The database does not answer ({error.GetBaseException().GetType().Name})."
                 : $"The database connection fails ({problem}); the service's start-up log and 'db-info' say what to fix.", data: data);
@@ -83,11 +83,11 @@ public sealed class DatabaseHealthCheck<TContext>(
             ["connectionFailures"] = usage.Failures,
         };
 
-        if (admission is not null)
+        if (queue is not null)
         {
-            data["admissionInFlight"] = admission.InFlight;
-            data["admissionQueued"] = admission.QueueLength;
-            data["admissionMaxConcurrency"] = admission.MaxConcurrency;
+            data["admissionInFlight"] = queue.InFlight;
+            data["admissionQueued"] = queue.QueueLength;
+            data["admissionMaxConcurrency"] = queue.MaxConcurrency;
         }
 
         if (demand is not null)

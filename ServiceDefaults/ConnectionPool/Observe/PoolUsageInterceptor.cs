@@ -102,7 +102,7 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
         if (_openingStartedAt.TryGetValue(connection, out var startedAt))
         {
             _openingStartedAt.Remove(connection);
-            usage.OpeningEnded(startedAt.Value, IsPoolTimeout(exception) ? PoolUsage.OpenOutcome.TimedOut : PoolUsage.OpenOutcome.Failed);
+            usage.OpeningEnded(startedAt.Value, ConnectionProblemClassifier.IsTimeout(exception) ? PoolUsage.OpenOutcome.TimedOut : PoolUsage.OpenOutcome.Failed);
         }
     }
 
@@ -129,23 +129,6 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
             usage.Released(duration);
             PoolMetrics.UseTime.Record(duration.TotalSeconds, _poolTag);
         }
-    }
-
-    /// <summary>
-    /// Npgsql reports a wait that outlived <c>Timeout</c> as a <see cref="TimeoutException"/>, alone or wrapped (the
-    /// pool exhausted, or a connect that did not finish); anything else (refused, reset, authentication) is a failure.
-    /// </summary>
-    private static bool IsPoolTimeout(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private sealed class HeldConnection(long openedAt)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace Listings.ServiceDefaults.Admission;
+namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
 /// Runs an endpoint only with an admission slot; otherwise answers 503 problem details with <c>Retry-After</c>,

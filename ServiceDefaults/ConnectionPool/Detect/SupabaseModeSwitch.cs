@@ -3,9 +3,9 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Rewrites a Supabase connection to another mode on purpose (<c>ConnectionPool:PreferredMode</c>). The original
-/// system rewrote port 6543 to 5432 and called it direct; on Supabase that lands on the session pooler. A real switch
-/// changes host, port and user name together.
+/// Rewrites a Supabase connection to another mode on purpose (<c>ConnectionPool:PreferredMode</c>). Changing the port
+/// alone is not enough: 6543 rewritten to 5432 on the pooler host lands on the session pooler, not a direct connection.
+/// A real switch changes host, port and user name together.
 /// </summary>
 public static class SupabaseModeSwitch
 {

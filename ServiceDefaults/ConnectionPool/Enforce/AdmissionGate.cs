@@ -1,14 +1,17 @@
+using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
-using Listings.ServiceDefaults.ConnectionPool;
 
-namespace Listings.ServiceDefaults.Admission;
+namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
 /// A concurrency limit with a bounded, first-come-first-served queue and a bounded wait. Callers that cannot get a
 /// slot in time get null and are answered 503 by <see cref="AdmissionFilter"/>.
 /// </summary>
-public sealed class AdmissionGate : IDisposable
+public sealed class AdmissionGate : IRequestQueue, IDisposable
 {
+    private static readonly Counter<long> Rejections = PoolMetrics.Meter.CreateCounter<long>(
+        "listings.admission.rejections", "{request}", "Requests refused by admission control; the reason tag says why.");
+
     private readonly ConcurrencyLimiter _limiter;
     private int _queueLength;
     private int _inFlight;
@@ -84,12 +87,12 @@ public sealed class AdmissionGate : IDisposable
             }
 
             lease.Dispose();
-            PoolMetrics.AdmissionRejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
+            Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
             return null;
         }
         catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
         {
-            PoolMetrics.AdmissionRejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_timeout"));
+            Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_timeout"));
             return null;
         }
         finally

@@ -1,4 +1,3 @@
-using Listings.ServiceDefaults.Admission;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,11 +18,8 @@ public static class AdmissionExtensions
     /// <exception cref="OptionsValidationException">An <c>Admission:*</c> setting is out of range; the message names it.</exception>
     public static TBuilder AddDatabaseAdmission<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var options = builder.Configuration.GetSection(AdmissionOptions.SectionName).Get<AdmissionOptions>() ?? new();
-        if (options.Check() is { Count: > 0 } failures)
-        {
-            throw new OptionsValidationException(AdmissionOptions.SectionName, typeof(AdmissionOptions), failures);
-        }
+        // Read now: whether the gate exists at all is decided here.
+        var options = builder.BindSettingsNow(AdmissionOptions.SectionName, new AdmissionOptionsValidator());
 
         if (options.Enabled)
         {
@@ -36,6 +32,8 @@ public static class AdmissionExtensions
                     TimeSpan.FromMilliseconds(options.QueueTimeoutMilliseconds),
                     options.RetryAfterSeconds);
             });
+            // The pool's sampler and health check count the gate's queue as demand through this narrow view.
+            builder.Services.AddSingleton<IRequestQueue>(services => services.GetRequiredService<AdmissionGate>());
         }
 
         return builder;

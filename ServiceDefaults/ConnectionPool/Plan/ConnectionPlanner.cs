@@ -236,8 +236,8 @@ public static class ConnectionPlanner
             : ConnectionPoolOptions.DefaultPoolerBudgetFraction);
 
         return options.ServerMaxConnections is { } configured
-            ? ConnectionBudget.FromServer(configured, fraction, options.Replicas, "configured")
-            : ConnectionBudget.FromServer(serverMaxConnections, fraction, options.Replicas, "server");
+            ? ConnectionBudget.FromServer(configured, fraction, options.Replicas, ConnectionBudgetSource.Configured)
+            : ConnectionBudget.FromServer(serverMaxConnections, fraction, options.Replicas, ConnectionBudgetSource.Server);
     }
 
     private static void CheckBudget(ConnectionBudget budget, int maxPoolSize, ConnectionPoolOptions options, List<string> errors, List<string> warnings)
@@ -248,7 +248,7 @@ public static class ConnectionPlanner
             return;
         }
 
-        if (budget.Source == "session-pooler-cap" || maxPoolSize <= allowance)
+        if (budget.Source == ConnectionBudgetSource.SessionPoolerCap || maxPoolSize <= allowance)
         {
             return;
         }

@@ -10,19 +10,22 @@ public sealed class ConnectionPoolOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "ConnectionPool";
 
-    /// <summary>The default <see cref="TimeoutSeconds"/>: the original fix's 60 s wait for a pooled connection.</summary>
+    /// <summary>The default <see cref="TimeoutSeconds"/>: 60 s to connect or to wait for a free connection, so a burst of
+    /// requests queues for a connection rather than failing.</summary>
     public const int DefaultTimeoutSeconds = 60;
 
-    /// <summary>The default maximum pool size for direct connections: the original fix's 10 + 10 overflow.</summary>
+    /// <summary>The default maximum pool size for direct connections: 20, a third of Supabase Free's 60 server connections.</summary>
     public const int DefaultDirectMaxPoolSize = 20;
 
-    /// <summary>The default maximum pool size behind a transaction pooler: the original fix's 5 + 5 overflow.</summary>
+    /// <summary>The default maximum pool size behind a transaction pooler: 10. Supavisor runs every client's transactions on its
+    /// own 15 server connections (Nano to Medium), so more clients from one replica would only queue there.</summary>
     public const int DefaultTransactionPoolerMaxPoolSize = 10;
 
     /// <summary>The default client cap of a session pooler: Supavisor's pool size on Supabase plans up to Medium.</summary>
     public const int DefaultSessionPoolerClientCap = 15;
 
-    /// <summary>The default share of the server's connections for direct connections: a third (the original's 20 of 60).</summary>
+    /// <summary>The default share of the server's connections for direct connections: a third (20 of Supabase Free's 60),
+    /// leaving the rest to Supabase's own services and other clients.</summary>
     public const double DefaultDirectBudgetFraction = 1.0 / 3;
 
     /// <summary>The default share of the server's connections behind a pooler: Supabase advises at most 40%.</summary>
@@ -57,7 +60,7 @@ public sealed class ConnectionPoolOptions
 
     /// <summary>
     /// <c>Timeout</c> in seconds: bounds both opening a connection and waiting for a free one in a full pool.
-    /// The default value is 60, the original fix's wait.
+    /// The default value is 60: a burst queues for a connection rather than failing.
     /// </summary>
     public int TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
 
