@@ -86,46 +86,7 @@ public static class ListingsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var listings = db.Listings.AsNoTracking();
-        if (query.City is not null)
-        {
-            listings = listings.Where(l => l.City == query.City);
-        }
-
-        if (query.MinPrice is not null)
-        {
-            listings = listings.Where(l => l.Price >= query.MinPrice);
-        }
-
-        if (query.MaxPrice is not null)
-        {
-            listings = listings.Where(l => l.Price <= query.MaxPrice);
-        }
-
-        // Walking the list by cursor skips the count: it would cost more than the page, on every step.
-        int? totalCount = query.After is null
-            ? await counts.GetOrCountAsync(query, listings.CountAsync, cancellationToken)
-            : null;
-
-        var ordered = listings.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id);
-        var page = query.After is { } after
-            // A row-value comparison, (created_at, id) < (@createdAt, @id), which the (created_at DESC, id DESC) index serves as a seek.
-            ? ordered.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(after.CreatedAt, after.Id)))
-            : ordered.Skip(query.Offset);
-
-        // One more than the page tells whether a next page exists without counting.
-        var items = await page
-            .Take(query.PageSize + 1)
-            .Select(l => ListingResponse.From(l))
-            .ToListAsync(cancellationToken);
-
-        var hasMore = items.Count > query.PageSize;
-        if (hasMore)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        return TypedResults.Ok(ListingPage.Create(items, query, totalCount, hasMore));
+        return TypedResults.Ok(await db.GetListingPageAsync(query, counts, cancellationToken));
     }
 
     private static async Task<Results<Ok<ListingResponse>, ProblemHttpResult>> GetListing(
