@@ -3,9 +3,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Listings.Api.Data;
 
-/// <summary>The EF Core session over the listings database, with the read queries the endpoints run.</summary>
+/// <summary>
+/// The EF Core session over the listings database, with the read queries the endpoints run (the writes are in
+/// <c>ListingsDbContext.Writes.cs</c>).
+/// </summary>
 /// <param name="options">The options Aspire's <c>AddNpgsqlDbContext</c> builds from the <c>listingsdb</c> connection.</param>
-public sealed class ListingsDbContext(DbContextOptions<ListingsDbContext> options) : DbContext(options)
+public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext> options) : DbContext(options)
 {
     /// <summary>The <c>listings</c> table.</summary>
     public DbSet<Listing> Listings => Set<Listing>();

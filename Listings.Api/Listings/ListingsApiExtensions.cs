@@ -29,6 +29,7 @@ public static class ListingsApiExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ListingCountCache>();
+        builder.Services.AddScoped<IdempotentWrite>();
         builder.Services.AddSingleton<IdempotencyKeyPurger>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyPurger>());
 
