@@ -92,50 +92,19 @@ public static class ListingsApi
         return listing is null ? ListingProblems.NotFound(id) : TypedResults.Ok(ListingResponse.From(listing));
     }
 
-    private static async Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(
+    private static Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(
         ListingRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] ListingsServices services,
-        CancellationToken cancellationToken)
-    {
-        if (Validate(request, http.Request, out var key) is { } invalid)
-        {
-            return invalid;
-        }
+        CancellationToken cancellationToken) => WriteOnceAsync(
+            request, user, http, services, StatusCodes.Status201Created,
+            (owner, token) => services.Db.AddListingAsync(owner, request, services.Clock, token),
+            listing => TypedResults.Created(LocationOf(listing), listing), cancellationToken);
 
-        // The owner comes from the token only: the body has no owner member (an unknown member is a 400).
-        var owner = CurrentUser.Id(user);
-        var outcome = await services.IdempotentWrite.RunOnceAsync(
-            http, owner, key, request, StatusCodes.Status201Created,
-            token => services.Db.AddListingAsync(owner, request, services.Clock, token), cancellationToken);
-        if (outcome is not ListingWrite.Written(var listing))
-        {
-            return ListingProblems.For(outcome);
-        }
-
-        services.Counts.Invalidate();
-        return TypedResults.Created(LocationOf(listing), listing);
-    }
-
-    private static async Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
+    private static Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
         long id, ListingRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] ListingsServices services,
-        CancellationToken cancellationToken)
-    {
-        if (Validate(request, http.Request, out var key) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var owner = CurrentUser.Id(user);
-        var outcome = await services.IdempotentWrite.RunOnceAsync(
-            http, owner, key, request, StatusCodes.Status200OK,
-            token => services.Db.ReplaceListingAsync(id, owner, request, services.Clock, token), cancellationToken);
-        if (outcome is not ListingWrite.Written(var listing))
-        {
-            return ListingProblems.For(outcome);
-        }
-
-        services.Counts.Invalidate();
-        return TypedResults.Ok(listing);
-    }
+        CancellationToken cancellationToken) => WriteOnceAsync(
+            request, user, http, services, StatusCodes.Status200OK,
+            (owner, token) => services.Db.ReplaceListingAsync(id, owner, request, services.Clock, token),
+            TypedResults.Ok, cancellationToken);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
         long id, ClaimsPrincipal user, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
@@ -153,15 +122,34 @@ public static class ListingsApi
     /// <summary>The path a listing is read at: the <c>Location</c> of a creation.</summary>
     internal static string LocationOf(ListingResponse listing) => $"{RoutePrefix}/{listing.Id}";
 
-    // The body's rules and the Idempotency-Key's, answered together in one 400.
-    private static ValidationProblem? Validate(ListingRequest request, HttpRequest http, out string? key)
+    // A create or an update: the body and the Idempotency-Key checked together (one 400 names every fault), the write
+    // run once per key, the answer shaped by the endpoint.
+    private static async Task<Results<TWritten, ValidationProblem, ProblemHttpResult>> WriteOnceAsync<TWritten>(
+        ListingRequest request, ClaimsPrincipal user, HttpContext http, ListingsServices services, int successStatus,
+        Func<Guid, CancellationToken, Task<ListingWrite>> write, Func<ListingResponse, TWritten> answer, CancellationToken cancellationToken)
+        where TWritten : IResult
     {
         var errors = ListingRequestValidator.Validate(request);
-        if (!IdempotencyKey.TryRead(http, out key))
+        if (!IdempotencyKey.TryRead(http.Request, out var key))
         {
             errors[IdempotencyKey.HeaderName] = [IdempotencyKey.Rule];
         }
 
-        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        // The owner comes from the token only: the body has no owner member (an unknown member is a 400).
+        var owner = CurrentUser.Id(user);
+        var outcome = await services.IdempotentWrite.RunOnceAsync(
+            http, owner, key, request, successStatus, token => write(owner, token), cancellationToken);
+        if (outcome is not ListingWrite.Written(var listing))
+        {
+            return ListingProblems.For(outcome);
+        }
+
+        services.Counts.Invalidate();
+        return answer(listing);
     }
 }
