@@ -3,9 +3,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Listings.Api.Data;
 
-/// <summary>The EF Core session over the listings database.</summary>
+/// <summary>
+/// The EF Core session over the listings database, with the read queries the endpoints run (the writes are in
+/// <c>ListingsDbContext.Writes.cs</c>).
+/// </summary>
 /// <param name="options">The options Aspire's <c>AddNpgsqlDbContext</c> builds from the <c>listingsdb</c> connection.</param>
-public sealed class ListingsDbContext(DbContextOptions<ListingsDbContext> options) : DbContext(options)
+public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext> options) : DbContext(options)
 {
     /// <summary>The <c>listings</c> table.</summary>
     public DbSet<Listing> Listings => Set<Listing>();
@@ -17,6 +20,58 @@ public sealed class ListingsDbContext(DbContextOptions<ListingsDbContext> option
     public static readonly Func<ListingsDbContext, long, CancellationToken, Task<Listing?>> FindListingAsync =
         EF.CompileAsyncQuery((ListingsDbContext db, long id, CancellationToken _) =>
             db.Listings.AsNoTracking().FirstOrDefault(listing => listing.Id == id));
+
+    /// <summary>
+    /// Reads the page <paramref name="query"/> asks for, newest first: by offset (with the total count, from
+    /// <paramref name="counts"/> when cached) or, given a cursor, by keyset (without a count). Not compiled: only the
+    /// filters given become SQL, so each combination gets the plan that fits it.
+    /// </summary>
+    /// <param name="query">The validated filters and page.</param>
+    /// <param name="counts">The cached total counts per filter combination.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public async Task<ListingPage> GetListingPageAsync(ListingQuery query, ListingCountCache counts, CancellationToken cancellationToken)
+    {
+        var listings = Listings.AsNoTracking();
+        if (query.City is not null)
+        {
+            listings = listings.Where(l => l.City == query.City);
+        }
+
+        if (query.MinPrice is not null)
+        {
+            listings = listings.Where(l => l.Price >= query.MinPrice);
+        }
+
+        if (query.MaxPrice is not null)
+        {
+            listings = listings.Where(l => l.Price <= query.MaxPrice);
+        }
+
+        // Walking the list by cursor skips the count: it would cost more than the page, on every step.
+        int? totalCount = query.After is null
+            ? await counts.GetOrCountAsync(query, listings.CountAsync, cancellationToken)
+            : null;
+
+        var ordered = listings.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id);
+        var page = query.After is { } after
+            // A row-value comparison, (created_at, id) < (@createdAt, @id), which the (created_at DESC, id DESC) index serves as a seek.
+            ? ordered.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(after.CreatedAt, after.Id)))
+            : ordered.Skip(query.Offset);
+
+        // One more than the page tells whether a next page exists without counting.
+        var items = await page
+            .Take(query.PageSize + 1)
+            .Select(l => ListingResponse.From(l))
+            .ToListAsync(cancellationToken);
+
+        var hasMore = items.Count > query.PageSize;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        return ListingPage.Create(items, query, totalCount, hasMore);
+    }
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder

@@ -5,7 +5,6 @@ using Listings.Api.Idempotency;
 using Listings.Api.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Listings.Api.Listings;
 
@@ -80,225 +79,79 @@ public static class ListingsApi
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<Results<Ok<ListingPage>, ValidationProblem>> GetListings(
-        HttpRequest request, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)
+        HttpRequest request, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
     {
         var errors = ListingQueryParser.Parse(request.Query, out var query);
-        if (query is null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var listings = db.Listings.AsNoTracking();
-        if (query.City is not null)
-        {
-            listings = listings.Where(l => l.City == query.City);
-        }
-
-        if (query.MinPrice is not null)
-        {
-            listings = listings.Where(l => l.Price >= query.MinPrice);
-        }
-
-        if (query.MaxPrice is not null)
-        {
-            listings = listings.Where(l => l.Price <= query.MaxPrice);
-        }
-
-        // Walking the list by cursor skips the count: it would cost more than the page, on every step.
-        int? totalCount = query.After is null
-            ? await counts.GetOrCountAsync(query, listings.CountAsync, cancellationToken)
-            : null;
-
-        var ordered = listings.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id);
-        var page = query.After is { } after
-            // A row-value comparison, (created_at, id) < (@createdAt, @id), which the (created_at DESC, id DESC) index serves as a seek.
-            ? ordered.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(after.CreatedAt, after.Id)))
-            : ordered.Skip(query.Offset);
-
-        // One more than the page tells whether a next page exists without counting.
-        var items = await page
-            .Take(query.PageSize + 1)
-            .Select(l => ListingResponse.From(l))
-            .ToListAsync(cancellationToken);
-
-        var hasMore = items.Count > query.PageSize;
-        if (hasMore)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        return TypedResults.Ok(ListingPage.Create(items, query, totalCount, hasMore));
+        return query is null
+            ? TypedResults.ValidationProblem(errors)
+            : TypedResults.Ok(await services.Db.GetListingPageAsync(query, services.Counts, cancellationToken));
     }
 
     private static async Task<Results<Ok<ListingResponse>, ProblemHttpResult>> GetListing(
-        long id, ListingsDbContext db, CancellationToken cancellationToken)
+        long id, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
     {
-        var listing = await ListingsDbContext.FindListingAsync(db, id, cancellationToken);
-        return listing is null ? NotFound(id) : TypedResults.Ok(ListingResponse.From(listing));
+        var listing = await ListingsDbContext.FindListingAsync(services.Db, id, cancellationToken);
+        return listing is null ? ListingProblems.NotFound(id) : TypedResults.Ok(ListingResponse.From(listing));
     }
 
-    private static async Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(
-        ListingRequest request, ClaimsPrincipal user, HttpContext http, ListingsDbContext db, TimeProvider clock, ListingCountCache counts,
-        CancellationToken cancellationToken)
+    private static Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(
+        ListingRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] ListingsServices services,
+        CancellationToken cancellationToken) => WriteOnceAsync(
+            request, user, http, services, StatusCodes.Status201Created,
+            (owner, token) => services.Db.AddListingAsync(owner, request, services.Clock, token),
+            listing => TypedResults.Created(LocationOf(listing), listing), cancellationToken);
+
+    private static Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
+        long id, ListingRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] ListingsServices services,
+        CancellationToken cancellationToken) => WriteOnceAsync(
+            request, user, http, services, StatusCodes.Status200OK,
+            (owner, token) => services.Db.ReplaceListingAsync(id, owner, request, services.Clock, token),
+            TypedResults.Ok, cancellationToken);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
+        long id, ClaimsPrincipal user, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
     {
-        if (Invalid(request, http.Request, out var key) is { } invalid)
+        var outcome = await services.Db.DeleteListingAsync(id, CurrentUser.Id(user), cancellationToken);
+        if (outcome is not ListingWrite.Deleted)
         {
-            return invalid;
+            return ListingProblems.For(outcome);
         }
 
-        // The owner comes from the token only: the body has no owner member (an unknown member is a 400).
-        var owner = CurrentUser.Id(user);
-
-        async Task<ListingWrite> Write(CancellationToken token)
-        {
-            var now = Now(clock);
-            var listing = new Listing { OwnerId = owner, CreatedAt = now };
-            request.ApplyTo(listing, now);
-            db.Listings.Add(listing);
-            await db.SaveChangesAsync(token);
-            return ListingWrite.Written(ListingResponse.From(listing));
-        }
-
-        var outcome = await WriteOnceAsync(http, owner, key, request, db, clock, StatusCodes.Status201Created, Write, cancellationToken);
-        if (outcome.Conflict)
-        {
-            return KeyReused();
-        }
-
-        counts.Invalidate();
-        return TypedResults.Created(LocationOf(outcome.Listing!), outcome.Listing);
+        services.Counts.Invalidate();
+        return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
-        long id, ListingRequest request, ClaimsPrincipal user, HttpContext http, ListingsDbContext db, TimeProvider clock,
-        ListingCountCache counts, CancellationToken cancellationToken)
-    {
-        if (Invalid(request, http.Request, out var key) is { } invalid)
-        {
-            return invalid;
-        }
+    /// <summary>The path a listing is read at: the <c>Location</c> of a creation.</summary>
+    internal static string LocationOf(ListingResponse listing) => $"{RoutePrefix}/{listing.Id}";
 
-        var owner = CurrentUser.Id(user);
-
-        async Task<ListingWrite> Write(CancellationToken token)
-        {
-            var listing = await db.Listings.FirstOrDefaultAsync(l => l.Id == id, token);
-            if (listing is null)
-            {
-                return ListingWrite.NotFound;
-            }
-
-            if (listing.OwnerId != owner)
-            {
-                return ListingWrite.NotOwner;
-            }
-
-            request.ApplyTo(listing, Now(clock));
-            await db.SaveChangesAsync(token);
-            return ListingWrite.Written(ListingResponse.From(listing));
-        }
-
-        var outcome = await WriteOnceAsync(http, owner, key, request, db, clock, StatusCodes.Status200OK, Write, cancellationToken);
-        if (outcome.Conflict)
-        {
-            return KeyReused();
-        }
-
-        if (outcome.Listing is null)
-        {
-            return outcome.StatusCode == StatusCodes.Status403Forbidden ? NotOwner(id) : NotFound(id);
-        }
-
-        counts.Invalidate();
-        return TypedResults.Ok(outcome.Listing);
-    }
-
-    private static ValidationProblem? Invalid(ListingRequest request, HttpRequest http, out string? key)
+    // A create or an update: the body and the Idempotency-Key checked together (one 400 names every fault), the write
+    // run once per key, the answer shaped by the endpoint.
+    private static async Task<Results<TWritten, ValidationProblem, ProblemHttpResult>> WriteOnceAsync<TWritten>(
+        ListingRequest request, ClaimsPrincipal user, HttpContext http, ListingsServices services, int successStatus,
+        Func<Guid, CancellationToken, Task<ListingWrite>> write, Func<ListingResponse, TWritten> answer, CancellationToken cancellationToken)
+        where TWritten : IResult
     {
         var errors = ListingRequestValidator.Validate(request);
-        if (!IdempotencyKey.TryRead(http, out key))
+        if (!IdempotencyKey.TryRead(http.Request, out var key))
         {
             errors[IdempotencyKey.HeaderName] = [IdempotencyKey.Rule];
         }
 
-        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
-    }
-
-    /// <summary>
-    /// Runs the write once per Idempotency-Key, the client's or else one of the request's own, replaying the first answer
-    /// on a repeat.
-    /// </summary>
-    private static async Task<IdempotentWrite.Outcome> WriteOnceAsync(
-        HttpContext http, Guid owner, string? key, ListingRequest request, ListingsDbContext db, TimeProvider clock, int successStatus,
-        Func<CancellationToken, Task<ListingWrite>> write, CancellationToken cancellationToken)
-    {
-        // Without a client key the write still runs under a key of its own: when the service retries a write whose
-        // commit went through but whose answer was lost (a connection broken at that moment), the retry finds the key and
-        // returns the first answer instead of writing a second listing.
-        var outcome = await IdempotentWrite.RunAsync(
-            db, owner, key ?? IdempotencyKey.NewServerKey(), IdempotentWrite.Fingerprint(http.Request, request), successStatus, LocationOf,
-            write, clock, cancellationToken);
-        if (outcome.Replayed && key is not null)
+        if (errors.Count > 0)
         {
-            http.Response.Headers[IdempotencyKey.ReplayedHeaderName] = "true";
+            return TypedResults.ValidationProblem(errors);
         }
 
-        return outcome;
-    }
-
-    private static string LocationOf(ListingResponse listing) => $"{RoutePrefix}/{listing.Id}";
-
-    private static ProblemHttpResult KeyReused() => TypedResults.Problem(
-        statusCode: StatusCodes.Status422UnprocessableEntity,
-        title: "Idempotency-Key reused",
-        detail: "This Idempotency-Key was already used for a different request: send a new key with a new request.");
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
-        long id, ClaimsPrincipal user, ListingsDbContext db, ListingCountCache counts, CancellationToken cancellationToken)
-    {
+        // The owner comes from the token only: the body has no owner member (an unknown member is a 400).
         var owner = CurrentUser.Id(user);
-        var tries = 0;
-        var deleted = await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        var outcome = await services.IdempotentWrite.RunOnceAsync(
+            http, owner, key, request, successStatus, token => write(owner, token), cancellationToken);
+        if (outcome is not ListingWrite.Written(var listing))
         {
-            tries++;
-            return await db.Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(token);
-        }, cancellationToken);
-
-        if (deleted == 0)
-        {
-            // Nothing of this user's had that id: either another user's listing has it, or nothing does.
-            if (await db.Listings.AnyAsync(l => l.Id == id, cancellationToken))
-            {
-                return NotOwner(id);
-            }
-
-            // Gone after a retry: the try whose answer was lost (a connection broken as it committed) deleted it, and
-            // the listing is absent as asked. Answering 404 would tell the client its delete failed.
-            if (tries == 1)
-            {
-                return NotFound(id);
-            }
+            return ListingProblems.For(outcome);
         }
 
-        counts.Invalidate();
-        return TypedResults.NoContent();
-    }
-
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Listing not found",
-        detail: $"There is no listing with id {id}.");
-
-    private static ProblemHttpResult NotOwner(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status403Forbidden,
-        title: "Not the owner",
-        detail: $"The listing with id {id} belongs to another user: only its owner may change or delete it.");
-
-    // timestamptz keeps microseconds: truncating here makes the timestamps a write returns equal to
-    // the ones a later read returns.
-    private static DateTimeOffset Now(TimeProvider clock)
-    {
-        var now = clock.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        services.Counts.Invalidate();
+        return answer(listing);
     }
 }

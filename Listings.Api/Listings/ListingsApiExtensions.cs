@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Listings.Api.Listings;
 
 /// <summary>Registers what the listings endpoints need besides the database.</summary>
-public static class ListingsApiServices
+public static class ListingsApiExtensions
 {
     /// <summary>
     /// Makes request binding strict and loud: unknown, missing and <c>null</c> JSON members and numbers written as strings are rejected, and
@@ -29,6 +29,7 @@ public static class ListingsApiServices
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ListingCountCache>();
+        builder.Services.AddScoped<IdempotentWrite>();
         builder.Services.AddSingleton<IdempotencyKeyPurger>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyPurger>());
 

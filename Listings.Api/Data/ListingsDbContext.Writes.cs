@@ -1,0 +1,89 @@
+using Listings.Api.Listings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Listings.Api.Data;
+
+/// <summary>The writes the listings endpoints run, each answering with a <see cref="ListingWrite"/>.</summary>
+public sealed partial class ListingsDbContext
+{
+    /// <summary>Creates a listing owned by <paramref name="owner"/> and saves it.</summary>
+    /// <param name="owner">The user creating it, from the token: the body has no owner member.</param>
+    /// <param name="request">The validated body.</param>
+    /// <param name="clock">The clock the timestamps come from.</param>
+    /// <param name="cancellationToken">Cancels the save.</param>
+    public async Task<ListingWrite> AddListingAsync(
+        Guid owner, ListingRequest request, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = Now(clock);
+        var listing = new Listing { OwnerId = owner, CreatedAt = now };
+        request.ApplyTo(listing, now);
+        Listings.Add(listing);
+        await SaveChangesAsync(cancellationToken);
+        return new ListingWrite.Written(ListingResponse.From(listing));
+    }
+
+    /// <summary>Replaces every member of listing <paramref name="id"/> when <paramref name="owner"/> owns it.</summary>
+    /// <param name="id">The listing to replace.</param>
+    /// <param name="owner">The user asking.</param>
+    /// <param name="request">The validated body.</param>
+    /// <param name="clock">The clock <see cref="Listing.UpdatedAt"/> comes from.</param>
+    /// <param name="cancellationToken">Cancels the read and the save.</param>
+    public async Task<ListingWrite> ReplaceListingAsync(
+        long id, Guid owner, ListingRequest request, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var listing = await Listings.FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (listing is null)
+        {
+            return new ListingWrite.NotFound(id);
+        }
+
+        if (listing.OwnerId != owner)
+        {
+            return new ListingWrite.NotOwner(id);
+        }
+
+        request.ApplyTo(listing, Now(clock));
+        await SaveChangesAsync(cancellationToken);
+        return new ListingWrite.Written(ListingResponse.From(listing));
+    }
+
+    /// <summary>Deletes listing <paramref name="id"/> when <paramref name="owner"/> owns it, retrying through the execution strategy.</summary>
+    /// <param name="id">The listing to delete.</param>
+    /// <param name="owner">The user asking.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    public async Task<ListingWrite> DeleteListingAsync(long id, Guid owner, CancellationToken cancellationToken)
+    {
+        var tries = 0;
+        var deleted = await Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            tries++;
+            return await Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(token);
+        }, cancellationToken);
+
+        if (deleted == 0)
+        {
+            // Nothing of this user's had that id: either another user's listing has it, or nothing does.
+            if (await Listings.AnyAsync(l => l.Id == id, cancellationToken))
+            {
+                return new ListingWrite.NotOwner(id);
+            }
+
+            // Gone after a retry: the try whose answer was lost (a connection broken as it committed) deleted it, and
+            // the listing is absent as asked. Answering 404 would tell the client its delete failed.
+            if (tries == 1)
+            {
+                return new ListingWrite.NotFound(id);
+            }
+        }
+
+        return new ListingWrite.Deleted();
+    }
+
+    // timestamptz keeps microseconds: truncating here makes the timestamps a write returns equal to
+    // the ones a later read returns.
+    private static DateTimeOffset Now(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+}
