@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Listings.Benchmarks;
+using Listings.Benchmarks.Throughput;
 using Listings.Benchmarks.Faults;
 
 // Usage: dotnet run -c Release --project Listings.Benchmarks -- [--quick] [--out benchmarks/results]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Listings.Benchmarks.Faults.Analysis;
@@ -6,7 +5,6 @@ using Listings.Benchmarks.Faults.Load;
 using Listings.Benchmarks.Faults.Probes;
 using Listings.Benchmarks.Faults.Report;
 using Listings.Benchmarks.Faults.Scenarios;
-using Listings.Benchmarks.Report;
 
 namespace Listings.Benchmarks.Faults;
 
@@ -16,7 +14,6 @@ namespace Listings.Benchmarks.Faults;
 /// </summary>
 public static class FaultRun
 {
-    private static readonly Stopwatch Clock = new();
     private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Runs every scenario; returns the process exit code (0 when the run itself worked, whatever the numbers).</summary>
@@ -24,35 +21,18 @@ public static class FaultRun
     /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        Clock.Start();
-        var root = BenchmarkRun.RepositoryRoot();
-        FaultOptions options;
-        try
+        RunFrame.StartClock();
+        var root = RunFolders.RepositoryRoot();
+        if (RunArguments.ParseOrExplain(() => FaultOptions.Parse(args, root)) is not { } options)
         {
-            options = FaultOptions.Parse(args, root);
-        }
-        catch (ArgumentException exception)
-        {
-            Console.Error.WriteLine(exception.Message);
             return 2;
         }
 
-        Directory.CreateDirectory(options.OutputDirectory);
-        // Logs of an earlier fault run would be mistaken for this run's; the benchmark's own logs stay.
-        if (Directory.Exists(options.LogDirectory))
-        {
-            Directory.Delete(options.LogDirectory, recursive: true);
-        }
-
-        Directory.CreateDirectory(options.LogDirectory);
+        // Only the fault run's own log folder is emptied; the benchmark's logs beside it stay.
+        RunFolders.Prepare(options.OutputDirectory, options.LogDirectory);
         var results = new FaultResults { Machine = MachineFactsReader.Read(root), Parameters = ParametersOf(options) };
-        var exitCode = 0;
-        try
+        return await RunFrame.RunAsync(root, results, async (server, apiDll) =>
         {
-            Log("Building Listings.Api (Release)...");
-            var apiDll = await ApiBuild.BuildAsync(root, cancellationToken);
-            Log("Starting PostgreSQL...");
-            await using var server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), cancellationToken);
             try
             {
                 await RunScenariosAsync(server, apiDll, options, results, cancellationToken);
@@ -61,24 +41,7 @@ public static class FaultRun
             {
                 server.CopyLogTo(Path.Combine(options.LogDirectory, "postgres.log"));
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            results.Failure = "cancelled";
-            exitCode = 130;
-        }
-        catch (Exception exception)
-        {
-            results.Failure = exception.Message;
-            exitCode = 1;
-        }
-        finally
-        {
-            results.Machine.RunSeconds = Math.Round(Clock.Elapsed.TotalSeconds);
-            await WriteReportAsync(results, options);
-        }
-
-        return exitCode;
+        }, () => WriteReportAsync(results, options), cancellationToken);
     }
 
     private static async Task RunScenariosAsync(PostgresServer server, string apiDll, FaultOptions options, FaultResults results,
@@ -226,6 +189,5 @@ public static class FaultRun
         Log($"Report: {Path.Combine(options.OutputDirectory, "faults.md")}");
     }
 
-    private static void Log(string message) =>
-        Console.WriteLine($"[{Clock.Elapsed:mm\\:ss}] {message}");
+    private static void Log(string message) => RunFrame.Log(message);
 }

@@ -1,4 +1,4 @@
-using Listings.Benchmarks;
+using Listings.Testing;
 using Npgsql;
 
 namespace Listings.Tests.Infrastructure;

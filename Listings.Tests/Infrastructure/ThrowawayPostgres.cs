@@ -1,4 +1,4 @@
-using Listings.Benchmarks;
+using Listings.Testing;
 
 namespace Listings.Tests.Infrastructure;
 

@@ -61,7 +61,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, alive.Response.StatusCode);
         Assert.True(alive.Elapsed < PromptAnswer, $"/alive answered after {alive.Elapsed}");
 
-        string degraded = string.Empty;
+        var degraded = string.Empty;
         await WaitUntilAsync(async () => (degraded = await client.GetStringAsync("/health")).Contains("\"status\":\"Degraded\""), "/health to say Degraded");
         Assert.Contains("connection pool saturated", degraded);
         Assert.Contains("\"inUse\":3", degraded);

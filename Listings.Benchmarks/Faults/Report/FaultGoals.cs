@@ -1,5 +1,4 @@
 using System.Globalization;
-using Listings.Benchmarks.Report;
 
 namespace Listings.Benchmarks.Faults.Report;
 

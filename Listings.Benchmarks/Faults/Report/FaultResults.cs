@@ -1,9 +1,7 @@
-using Listings.Benchmarks.Report;
-
 namespace Listings.Benchmarks.Faults.Report;
 
 /// <summary>Everything the fault run measured, written to <c>faults.json</c>.</summary>
-public sealed class FaultResults
+public sealed class FaultResults : IRunResults
 {
     /// <summary>Gets the machine and software the run was taken on.</summary>
     public MachineFacts Machine { get; init; } = new();

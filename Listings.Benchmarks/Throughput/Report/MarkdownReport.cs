@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Listings.Benchmarks.Report;
+namespace Listings.Benchmarks.Throughput.Report;
 
 /// <summary>Renders <see cref="BenchmarkResults"/> as the Markdown of <c>report.md</c>, which is also printed.</summary>
 public static class MarkdownReport

@@ -1,7 +1,7 @@
-using Listings.Benchmarks.Scenarios;
+using Listings.Benchmarks.Throughput.Scenarios;
 using ScottPlot;
 
-namespace Listings.Benchmarks.Report;
+namespace Listings.Benchmarks.Throughput.Report;
 
 /// <summary>Draws the report's charts as PNG files with ScottPlot.</summary>
 public static class Charts

@@ -1,6 +1,6 @@
-using Listings.Benchmarks.Report;
+using Listings.Benchmarks.Throughput.Report;
 
-namespace Listings.Benchmarks.Scenarios;
+namespace Listings.Benchmarks.Throughput.Scenarios;
 
 /// <summary>What every scenario shares: the database server, the API build, the run's options and the results.</summary>
 /// <param name="Server">The throw-away PostgreSQL server.</param>

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Listings.Benchmarks;
+namespace Listings.Benchmarks.Throughput;
 
 /// <summary>
 /// Samples every 100 ms how many server connections the API holds (<c>pg_stat_activity</c> rows with

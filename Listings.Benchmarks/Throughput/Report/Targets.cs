@@ -1,7 +1,7 @@
 using System.Globalization;
-using Listings.Benchmarks.Scenarios;
+using Listings.Benchmarks.Throughput.Scenarios;
 
-namespace Listings.Benchmarks.Report;
+namespace Listings.Benchmarks.Throughput.Report;
 
 /// <summary>The goals printed beside the results. They are reported, never asserted: a benchmark informs.</summary>
 public static class Targets

@@ -32,4 +32,21 @@ public sealed record RunArguments(bool Quick, string OutputDirectory)
 
         return new RunArguments(quick, Path.GetFullPath(output));
     }
+
+    /// <summary>Runs <paramref name="parse"/>; a usage error is written to standard error and gives null.</summary>
+    /// <typeparam name="TOptions">The run's options.</typeparam>
+    /// <param name="parse">Parses the command line, throwing <see cref="ArgumentException"/> on a usage error.</param>
+    public static TOptions? ParseOrExplain<TOptions>(Func<TOptions> parse)
+        where TOptions : class
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ArgumentException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return null;
+        }
+    }
 }

@@ -1,7 +1,7 @@
-namespace Listings.Benchmarks.Report;
+namespace Listings.Benchmarks.Throughput.Report;
 
 /// <summary>Every number the benchmark measured, written to <c>results.json</c> after each step.</summary>
-public sealed class BenchmarkResults
+public sealed class BenchmarkResults : IRunResults
 {
     /// <summary>Gets the machine and software the numbers were taken on.</summary>
     public MachineFacts Machine { get; init; } = new();
@@ -29,37 +29,6 @@ public sealed class BenchmarkResults
 
     /// <summary>Gets or sets the failure that ended the run early, if any.</summary>
     public string? Failure { get; set; }
-}
-
-/// <summary>The machine and software versions.</summary>
-public sealed class MachineFacts
-{
-    /// <summary>Gets or sets the UTC time the run started.</summary>
-    public DateTimeOffset StartedUtc { get; set; }
-
-    /// <summary>Gets or sets the logical processor count.</summary>
-    public int Cores { get; set; }
-
-    /// <summary>Gets or sets the processor model.</summary>
-    public string Cpu { get; set; } = "";
-
-    /// <summary>Gets or sets the operating system description.</summary>
-    public string Os { get; set; } = "";
-
-    /// <summary>Gets or sets the .NET runtime description.</summary>
-    public string Runtime { get; set; } = "";
-
-    /// <summary>Gets or sets the PostgreSQL server version.</summary>
-    public string PostgreSql { get; set; } = "";
-
-    /// <summary>Gets or sets the Npgsql version the benchmark itself uses.</summary>
-    public string Npgsql { get; set; } = "";
-
-    /// <summary>Gets or sets the commit of the measured source tree.</summary>
-    public string Commit { get; set; } = "";
-
-    /// <summary>Gets or sets the total run time in seconds.</summary>
-    public double RunSeconds { get; set; }
 }
 
 /// <summary>The knobs of one run.</summary>
@@ -215,9 +184,3 @@ public sealed class PageDepthResult
     /// <summary>Gets or sets why the point was not measured ("n/a"), if it was not.</summary>
     public string? Note { get; set; }
 }
-
-/// <summary>A goal printed beside the results; goals are reported, never asserted.</summary>
-/// <param name="Goal">What is aimed for.</param>
-/// <param name="Actual">What this run measured.</param>
-/// <param name="Met">Whether the goal was met; null when it could not be judged.</param>
-public sealed record TargetResult(string Goal, string Actual, bool? Met);

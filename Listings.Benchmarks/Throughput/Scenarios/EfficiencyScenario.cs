@@ -1,6 +1,6 @@
-using Listings.Benchmarks.Report;
+using Listings.Benchmarks.Throughput.Report;
 
-namespace Listings.Benchmarks.Scenarios;
+namespace Listings.Benchmarks.Throughput.Scenarios;
 
 /// <summary>
 /// How close the API comes to PostgreSQL itself: the policy storm's requests per second divided by pgbench's

@@ -1,8 +1,7 @@
-using System.Diagnostics;
-using Listings.Benchmarks.Report;
-using Listings.Benchmarks.Scenarios;
+using Listings.Benchmarks.Throughput.Report;
+using Listings.Benchmarks.Throughput.Scenarios;
 
-namespace Listings.Benchmarks;
+namespace Listings.Benchmarks.Throughput;
 
 /// <summary>
 /// The whole benchmark in order: build the API, start PostgreSQL, seed, then the check, the storms, the efficiency
@@ -10,34 +9,19 @@ namespace Listings.Benchmarks;
 /// </summary>
 public static class BenchmarkRun
 {
-    private static readonly Stopwatch Clock = new();
-
     /// <summary>Runs everything; returns the process exit code (0 when every step ran, whatever the numbers).</summary>
     /// <param name="args">The command line: <c>[--quick] [--out folder]</c>.</param>
     /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        Clock.Start();
-        var root = RepositoryRoot();
-        BenchmarkOptions options;
-        try
+        RunFrame.StartClock();
+        var root = RunFolders.RepositoryRoot();
+        if (RunArguments.ParseOrExplain(() => BenchmarkOptions.Parse(args, root)) is not { } options)
         {
-            options = BenchmarkOptions.Parse(args, root);
-        }
-        catch (ArgumentException exception)
-        {
-            Console.Error.WriteLine(exception.Message);
             return 2;
         }
 
-        Directory.CreateDirectory(options.OutputDirectory);
-        // Logs of an earlier run would be mistaken for this run's.
-        if (Directory.Exists(options.LogDirectory))
-        {
-            Directory.Delete(options.LogDirectory, recursive: true);
-        }
-
-        Directory.CreateDirectory(options.LogDirectory);
+        RunFolders.Prepare(options.OutputDirectory, options.LogDirectory);
         var results = new BenchmarkResults { Machine = MachineFactsReader.Read(root) };
         results.Parameters = new RunParameters
         {
@@ -52,13 +36,8 @@ public static class BenchmarkRun
             ServerMaxConnections = PostgresServer.MaxConnections,
         };
 
-        var exitCode = 0;
-        try
+        return await RunFrame.RunAsync(root, results, async (server, apiDll) =>
         {
-            Log("Building Listings.Api (Release)...");
-            var apiDll = await ApiBuild.BuildAsync(root, cancellationToken);
-            Log("Starting PostgreSQL...");
-            await using var server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), cancellationToken);
             await using (var connection = await server.OpenAsync("postgres", cancellationToken))
             {
                 results.Machine.PostgreSql = connection.PostgreSqlVersion.ToString();
@@ -67,24 +46,7 @@ public static class BenchmarkRun
             await using var sampler = await ConnectionSampler.OpenAsync(server, cancellationToken);
             var context = new BenchmarkContext(server, apiDll, options, results, sampler);
             await RunStepsAsync(context, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            results.Failure = "cancelled";
-            exitCode = 130;
-        }
-        catch (Exception exception)
-        {
-            results.Failure = exception.Message;
-            exitCode = 1;
-        }
-        finally
-        {
-            results.Machine.RunSeconds = Math.Round(Clock.Elapsed.TotalSeconds);
-            await WriteReportAsync(results, options);
-        }
-
-        return exitCode;
+        }, () => WriteReportAsync(results, options), cancellationToken);
     }
 
     private static async Task RunStepsAsync(BenchmarkContext context, CancellationToken cancellationToken)
@@ -159,23 +121,5 @@ public static class BenchmarkRun
         Log($"Report: {Path.Combine(options.OutputDirectory, "report.md")}");
     }
 
-    /// <summary>Finds the repository root (the folder holding <c>Listings.sln</c>) above the current folder or the build output.</summary>
-    public static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Listings.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Listings.sln not found above the current folder.");
-    }
-
-    private static void Log(string message) =>
-        Console.WriteLine($"[{Clock.Elapsed:mm\\:ss}] {message}");
+    private static void Log(string message) => RunFrame.Log(message);
 }

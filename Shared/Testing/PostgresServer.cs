@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace Listings.Benchmarks;
+namespace Listings.Testing;
 
 /// <summary>
 /// A throw-away PostgreSQL cluster in a temporary folder, on loopback, with password authentication.

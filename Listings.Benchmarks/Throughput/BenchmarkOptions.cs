@@ -1,4 +1,4 @@
-namespace Listings.Benchmarks;
+namespace Listings.Benchmarks.Throughput;
 
 /// <summary>The run's options, from the command line: <c>[--quick] [--out folder]</c>.</summary>
 public sealed class BenchmarkOptions

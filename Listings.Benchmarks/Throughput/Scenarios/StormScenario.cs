@@ -1,6 +1,6 @@
-using Listings.Benchmarks.Report;
+using Listings.Benchmarks.Throughput.Report;
 
-namespace Listings.Benchmarks.Scenarios;
+namespace Listings.Benchmarks.Throughput.Scenarios;
 
 /// <summary>
 /// A closed-loop storm against page 1 for one setting, each on a fresh API process so no setting inherits

@@ -1,6 +1,6 @@
-using Listings.Benchmarks.Report;
+using Listings.Benchmarks.Throughput.Report;
 
-namespace Listings.Benchmarks.Scenarios;
+namespace Listings.Benchmarks.Throughput.Scenarios;
 
 /// <summary>
 /// The policy setting with its pool forced to several sizes, under a smaller storm: where throughput peaks on this

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Listings.Benchmarks.Report;
+using Listings.Benchmarks.Throughput.Report;
 
-namespace Listings.Benchmarks.Scenarios;
+namespace Listings.Benchmarks.Throughput.Scenarios;
 
 /// <summary>
 /// Latency of one request at growing page depths and table sizes, with OFFSET paging (<c>page=</c>) and, when the API

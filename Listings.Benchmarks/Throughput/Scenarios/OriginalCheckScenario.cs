@@ -1,6 +1,6 @@
-using Listings.Benchmarks.Report;
+using Listings.Benchmarks.Throughput.Report;
 
-namespace Listings.Benchmarks.Scenarios;
+namespace Listings.Benchmarks.Throughput.Scenarios;
 
 /// <summary>The original system's acceptance test: 20 parallel requests for page 1 must all answer 200.</summary>
 public static class OriginalCheckScenario

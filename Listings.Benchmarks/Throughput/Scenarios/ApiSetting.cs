@@ -1,4 +1,4 @@
-namespace Listings.Benchmarks.Scenarios;
+namespace Listings.Benchmarks.Throughput.Scenarios;
 
 /// <summary>
 /// One way of configuring the API: keywords appended to its connection string (they win over the service's own

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Listings.Benchmarks.Report;
+namespace Listings.Benchmarks;
 
 /// <summary>Writes results (<see cref="BenchmarkResults"/>, the fault harness's) as indented camelCase JSON.</summary>
 public static class JsonResults

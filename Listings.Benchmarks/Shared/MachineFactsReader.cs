@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Listings.Benchmarks.Report;
+namespace Listings.Benchmarks;
 
 /// <summary>Reads the facts about the machine a reader needs to compare numbers across runs.</summary>
 public static class MachineFactsReader

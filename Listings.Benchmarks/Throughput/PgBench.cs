@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Listings.Benchmarks;
+namespace Listings.Benchmarks.Throughput;
 
 /// <summary>Runs <c>pgbench</c> with a custom script against the benchmark's server.</summary>
 public static partial class PgBench

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Listings.Benchmarks;
+namespace Listings.Benchmarks.Throughput;
 
 /// <summary>The two statements the API sends for one page of listings.</summary>
 /// <param name="CountSql">The total-count query.</param>

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace Listings.Benchmarks;
+
+/// <summary>
+/// What the benchmark and the fault harness both do around their own steps: build the API, start a throw-away
+/// PostgreSQL, and whatever happens write the report, with the failure that ended the run if one did.
+/// </summary>
+public static class RunFrame
+{
+    private static readonly Stopwatch Clock = new();
+
+    /// <summary>Starts the clock of the progress lines and of the run time.</summary>
+    public static void StartClock() => Clock.Start();
+
+    /// <summary>Writes a progress line stamped with the time since the run started.</summary>
+    /// <param name="message">The line.</param>
+    public static void Log(string message) =>
+        Console.WriteLine($"[{Clock.Elapsed:mm\\:ss}] {message}");
+
+    /// <summary>Runs <paramref name="steps"/> against a freshly built API and a fresh server, then <paramref name="writeReport"/>.</summary>
+    /// <param name="repositoryRoot">The folder holding <c>Listings.sln</c>.</param>
+    /// <param name="results">Where the run time and a failure are recorded.</param>
+    /// <param name="steps">The run's own steps, given the server and the path of the API's dll.</param>
+    /// <param name="writeReport">Writes the report; it runs whether the steps finished, failed or were cancelled.</param>
+    /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
+    /// <returns>The process exit code: 0 when the steps ran, whatever the numbers; 1 when one failed; 130 when cancelled.</returns>
+    public static async Task<int> RunAsync(string repositoryRoot, IRunResults results, Func<PostgresServer, string, Task> steps,
+        Func<Task> writeReport, CancellationToken cancellationToken)
+    {
+        var exitCode = 0;
+        try
+        {
+            Log("Building Listings.Api (Release)...");
+            var apiDll = await ApiBuild.BuildAsync(repositoryRoot, cancellationToken);
+            Log("Starting PostgreSQL...");
+            await using var server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), cancellationToken);
+            await steps(server, apiDll);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            results.Failure = "cancelled";
+            exitCode = 130;
+        }
+        catch (Exception exception)
+        {
+            results.Failure = exception.Message;
+            exitCode = 1;
+        }
+        finally
+        {
+            results.Machine.RunSeconds = Math.Round(Clock.Elapsed.TotalSeconds);
+            await writeReport();
+        }
+
+        return exitCode;
+    }
+}
