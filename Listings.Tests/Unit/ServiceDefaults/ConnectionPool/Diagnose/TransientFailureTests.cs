@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Listings.Tests.Unit;
 
-public sealed class DatabaseFailuresTests
+public sealed class TransientFailureTests
 {
     [Theory]
     [InlineData("XX000", "(EMAXCONNSESSION) max clients reached in session mode - max clients are limited to pool_size: 15")]
