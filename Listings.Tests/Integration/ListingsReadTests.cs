@@ -201,7 +201,7 @@ public sealed class ListingsReadTests(ListingsAppFixture fixture)
     [Fact]
     public async Task TwentyParallelRequestsForTheFirstPageAllSucceed()
     {
-        // The original system's own acceptance check: 20 parallel 'curl .../api/v1/listings?page=1'.
+        // The acceptance check this service was built from (docs/history.md): 20 parallel 'curl .../api/v1/listings?page=1'.
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.GetAsync("/api/v1/listings?page=1")));
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));

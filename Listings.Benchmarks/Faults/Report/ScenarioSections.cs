@@ -8,7 +8,7 @@ public static class ScenarioSections
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Item 1, the restart under load.</summary>
+    /// <summary>The restart under load.</summary>
     /// <param name="text">The report.</param>
     /// <param name="restart">The scenario's results.</param>
     /// <param name="parameters">The run's parameters.</param>
@@ -37,7 +37,7 @@ public static class ScenarioSections
         FaultTables.ApiLog(text, restart.ApiLog, fault.AtSeconds);
     }
 
-    /// <summary>Item 2, the outage.</summary>
+    /// <summary>The outage.</summary>
     /// <param name="text">The report.</param>
     /// <param name="outage">The scenario's results.</param>
     /// <param name="parameters">The run's parameters.</param>
@@ -68,7 +68,7 @@ public static class ScenarioSections
         FaultTables.ApiLog(text, outage.ApiLog, outage.Stop.AtSeconds);
     }
 
-    /// <summary>Item 3, the killed backends.</summary>
+    /// <summary>The killed backends.</summary>
     /// <param name="text">The report.</param>
     /// <param name="killed">The scenario's results.</param>
     /// <param name="parameters">The run's parameters.</param>

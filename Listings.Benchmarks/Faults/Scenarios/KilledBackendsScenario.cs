@@ -5,7 +5,7 @@ using Listings.Benchmarks.Faults.Report;
 namespace Listings.Benchmarks.Faults.Scenarios;
 
 /// <summary>
-/// Item 3: every few seconds, <c>pg_terminate_backend</c> on all of the API's server connections under a read load.
+/// Killed backends: every few seconds, <c>pg_terminate_backend</c> on all of the API's server connections under a read load.
 /// Reads are safe to retry, so no client sees an error.
 /// </summary>
 public static class KilledBackendsScenario

@@ -5,7 +5,7 @@ using Listings.Benchmarks.Faults.Report;
 namespace Listings.Benchmarks.Faults.Scenarios;
 
 /// <summary>
-/// Item 2: PostgreSQL stopped for 30 s under the mixed load. Every request is answered within about 1 s (503 problem
+/// The outage: PostgreSQL stopped for 30 s under the mixed load. Every request is answered within about 1 s (503 problem
 /// details with <c>Retry-After</c>), <c>/health</c> turns 503 while <c>/alive</c> stays 200, and once the server is
 /// back the API serves again within about 2 s, without a restart.
 /// </summary>

@@ -5,7 +5,7 @@ using Listings.Benchmarks.Faults.Report;
 namespace Listings.Benchmarks.Faults.Scenarios;
 
 /// <summary>
-/// Item 1: a fast restart of PostgreSQL (<c>pg_ctl restart -m fast</c>) under 100 clients mixing reads and keyed writes,
+/// The restart: a fast restart of PostgreSQL (<c>pg_ctl restart -m fast</c>) under 100 clients mixing reads and keyed writes,
 /// the API left running. Reads fail only while the server is away; writes retried with their key end up stored once.
 /// </summary>
 public static class RestartScenario

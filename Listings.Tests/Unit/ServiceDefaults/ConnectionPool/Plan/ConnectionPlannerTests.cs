@@ -263,7 +263,7 @@ public sealed class ConnectionPlannerTests
     [InlineData(SupabaseConnections.Direct, "direct connection: optimal")]
     [InlineData(SupabaseConnections.SessionPooler, "session pooler: every pooled connection holds one of its 15 client slots")]
     [InlineData(SupabaseConnections.TransactionPooler, "transaction pooler: no prepared statements")]
-    public void EachModeComesWithTheAdviceTheOriginalServicePrinted(string connectionString, string advice) =>
+    public void EachModeComesWithItsStartUpAdvice(string connectionString, string advice) =>
         Assert.StartsWith(advice, Plan(connectionString).Advice);
 
     [Fact]
