@@ -70,12 +70,12 @@ public sealed class AuthStartupTests(ListingsAppFixture fixture)
         }
 
         // The handler logs each failure; the console logger writes on its own thread.
-        for (var attempt = 0; attempt < 50 && !api.Text.Contains("Bearer was not authenticated", StringComparison.Ordinal); attempt++)
+        for (var attempt = 0; attempt < 50 && !api.Text.Contains("Bearer.Secret was not authenticated", StringComparison.Ordinal); attempt++)
         {
             await Task.Delay(100);
         }
 
-        Assert.Contains("Bearer was not authenticated", api.Text);
+        Assert.Contains("Bearer.Secret was not authenticated", api.Text);
         Assert.DoesNotContain(TestAuth.Secret, api.Text);
         // A bearer token is a credential too: neither a token nor its signature reaches the log.
         Assert.All(tokens, token => Assert.DoesNotContain(token[(token.LastIndexOf('.') + 1)..], api.Text));
