@@ -24,17 +24,14 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
         using var es256 = SigningKey.Es256("es256-current");
         using var rs256 = SigningKey.Rs256("rs256-previous");
         await using var keys = await SigningKeyServer.StartAsync(es256, rs256);
-        var (api, client) = await StartApiAsync(keys);
+        var (api, client) = await StartApiAsync(keys.ProjectUrl);
         await using var _ = api;
         using var __ = client;
 
         foreach (var key in new[] { es256, rs256 })
         {
             var user = Guid.NewGuid();
-            var response = await PostAsync(client, keys.TokenFor(key, user));
-
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{key.Algorithm}: {await response.Content.ReadAsStringAsync()}");
-            Assert.Equal(user, (await response.Content.ReadFromJsonAsync<ListingJson>())!.OwnerId);
+            await AssertCreatedAndOwnedAsync(await PostAsync(client, keys.TokenFor(key, user)), user);
         }
 
         // The client's own token is HS256, signed with the secret.
@@ -54,7 +51,7 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
         using var impostor = SigningKey.Es256(es256.Kid);
         await using var keys = await SigningKeyServer.StartAsync(es256, rs256);
         // A refresh on an unknown kid at most every 10 minutes: far longer than this test.
-        var (api, client) = await StartApiAsync(keys, new() { ["Auth__JwksMinimumRefreshSeconds"] = "600" });
+        var (api, client) = await StartApiAsync(keys.ProjectUrl, new() { ["Auth__JwksMinimumRefreshSeconds"] = "600" });
         await using var _ = api;
         using var __ = client;
         var user = Guid.NewGuid();
@@ -101,7 +98,7 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
         using var current = SigningKey.Es256("es256-current");
         using var rotatedIn = SigningKey.Rs256("rs256-standby");
         await using var keys = await SigningKeyServer.StartAsync(current);
-        var (api, client) = await StartApiAsync(keys, new() { ["Auth__JwksMinimumRefreshSeconds"] = "1" });
+        var (api, client) = await StartApiAsync(keys.ProjectUrl, new() { ["Auth__JwksMinimumRefreshSeconds"] = "1" });
         await using var _ = api;
         using var __ = client;
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(client, keys.TokenFor(current, Guid.NewGuid()))).StatusCode);
@@ -121,8 +118,7 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
             response = await PostAsync(client, token);
         }
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(user, (await response.Content.ReadFromJsonAsync<ListingJson>())!.OwnerId);
+        await AssertCreatedAndOwnedAsync(response, user);
         Assert.Equal(2, (await SigningKeysHealthAsync(client))["data"]!["keys"]!.GetValue<int>());
     }
 
@@ -133,7 +129,7 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
         using var rs256 = SigningKey.Rs256("rs256-previous");
         using var unpublished = SigningKey.Es256("es256-never-published");
         await using var keys = await SigningKeyServer.StartAsync(es256, rs256);
-        var (api, client) = await StartApiAsync(keys, new() { ["Auth__JwksMinimumRefreshSeconds"] = "1" });
+        var (api, client) = await StartApiAsync(keys.ProjectUrl, new() { ["Auth__JwksMinimumRefreshSeconds"] = "1" });
         await using var _ = api;
         using var __ = client;
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(client, keys.TokenFor(es256, Guid.NewGuid()))).StatusCode);
@@ -155,10 +151,7 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
         foreach (var key in new[] { es256, rs256 })
         {
             var user = Guid.NewGuid();
-            var response = await PostAsync(client, keys.TokenFor(key, user));
-
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{key.Algorithm}: {await response.Content.ReadAsStringAsync()}");
-            Assert.Equal(user, (await response.Content.ReadFromJsonAsync<ListingJson>())!.OwnerId);
+            await AssertCreatedAndOwnedAsync(await PostAsync(client, keys.TokenFor(key, user)), user);
         }
 
         // Degraded is still ready: a fetch failure with keys cached does not take the replica out of rotation.
@@ -170,13 +163,7 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
     {
         using var es256 = SigningKey.Es256("es256-current");
         var unreachable = $"http://127.0.0.1:{FreePort.Next()}";
-        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
-        {
-            ["ConnectionStrings__listingsdb"] = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!,
-            ["Auth__SupabaseUrl"] = unreachable,
-            ["Auth__JwtSecret"] = "",
-            ["Auth__JwksMinimumRefreshSeconds"] = "1",
-        });
+        var (api, client) = await StartApiAsync(unreachable, new() { ["Auth__JwtSecret"] = "", ["Auth__JwksMinimumRefreshSeconds"] = "1" });
         await using var _ = api;
         using var __ = client;
         var payload = ForgedTokens.Payload(Guid.NewGuid().ToString());
@@ -198,14 +185,21 @@ public sealed class SupabaseSigningKeyTests(ListingsAppFixture fixture)
         Assert.Contains("could not be reached", health["data"]!["lastRefreshError"]!.GetValue<string>());
     }
 
-    private async Task<(ProcessOutput Api, HttpClient Client)> StartApiAsync(SigningKeyServer keys, Dictionary<string, string>? settings = null)
+    /// <summary>Starts the API on the fixture's database with <c>Auth__SupabaseUrl</c>, the test secret unless removed, and <paramref name="settings"/>.</summary>
+    private async Task<(ProcessOutput Api, HttpClient Client)> StartApiAsync(string projectUrl, Dictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>(settings ?? [])
         {
             ["ConnectionStrings__listingsdb"] = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!,
-            ["Auth__SupabaseUrl"] = keys.ProjectUrl,
+            ["Auth__SupabaseUrl"] = projectUrl,
         };
         return await ApiProcess.StartHealthyAsync(environment);
+    }
+
+    private static async Task AssertCreatedAndOwnedAsync(HttpResponseMessage response, Guid owner)
+    {
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(owner, (await response.Content.ReadFromJsonAsync<ListingJson>())!.OwnerId);
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string token)
