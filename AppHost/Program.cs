@@ -6,6 +6,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var database = builder.AddListingsDatabase();
 var jwtSecret = builder.AddJwtSecret();
+var supabaseUrl = builder.AddSupabaseUrl();
 
 builder.AddProject<Projects.Listings_Api>("api")
     .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 1))
@@ -13,6 +14,7 @@ builder.AddProject<Projects.Listings_Api>("api")
     .WithReference(database)
     .WaitFor(database)
     .WithJwtSecret(jwtSecret)
+    .WithSupabaseUrl(supabaseUrl)
     .WithSeedData()
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();

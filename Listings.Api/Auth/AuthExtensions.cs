@@ -7,8 +7,9 @@ namespace Listings.Api.Auth;
 public static class AuthExtensions
 {
     /// <summary>
-    /// Adds <see cref="JwtAuthOptions"/> (section <c>Auth</c>, validated at start: the service refuses to start without
-    /// a usable <c>Auth:JwtSecret</c>), the JWT bearer handler configured from them, and authorization.
+    /// Adds <see cref="JwtAuthOptions"/> (section <c>Auth</c>, validated at start: the service refuses to start without a
+    /// usable <c>Auth:SupabaseUrl</c> or <c>Auth:JwtSecret</c>), the JWT handlers of <see cref="BearerSchemes"/> behind a
+    /// default scheme that picks one by the token's algorithm, the signing keys' health check, and authorization.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     public static TBuilder AddListingsAuth<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -17,10 +18,17 @@ public static class AuthExtensions
             .BindConfiguration(JwtAuthOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<JwtAuthOptions>, JwtAuthOptionsValidator>();
+        builder.Services.AddSingleton<SupabaseSigningKeys>();
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Both handlers are always registered: which one serves is the settings' choice, read per request, not at registration.
+        builder.Services.AddAuthentication(BearerSchemes.Default)
+            .AddPolicyScheme(BearerSchemes.Default, displayName: null, options => options.ForwardDefaultSelector = context =>
+                BearerSchemes.Select(context, context.RequestServices.GetRequiredService<IOptions<JwtAuthOptions>>().Value))
+            .AddJwtBearer(BearerSchemes.Secret)
+            .AddJwtBearer(BearerSchemes.SigningKeys);
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearerOptions>();
         builder.Services.AddAuthorization();
+        builder.Services.AddHealthChecks().AddCheck<SigningKeysHealthCheck>(SigningKeysHealthCheck.Name);
 
         return builder;
     }

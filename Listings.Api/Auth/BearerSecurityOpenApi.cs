@@ -20,7 +20,8 @@ internal static class BearerSecurityOpenApi
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A Supabase Auth access token: HS256, audience 'authenticated', the user id (a UUID) in 'sub'."
+                Description = "A Supabase Auth access token: ES256 or RS256 with one of the project's signing keys, or HS256 with its legacy"
+                    + " JWT secret; audience 'authenticated', the user id (a UUID) in 'sub'."
                     + " Reads need none; creating, changing and deleting a listing do, and only its owner may change or delete it.",
             };
             return Task.CompletedTask;

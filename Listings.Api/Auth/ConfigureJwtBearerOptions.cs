@@ -6,39 +6,54 @@ using Microsoft.IdentityModel.Tokens;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// Sets up the JWT bearer handler from the validated <see cref="JwtAuthOptions"/>: HS256 only with the configured secret,
-/// <c>exp</c> required and checked, the audience checked, the issuer checked when configured, and a <c>sub</c> that is a UUID.
+/// Sets up the two JWT handlers of <see cref="BearerSchemes"/> from the validated <see cref="JwtAuthOptions"/>. Both
+/// require <c>exp</c> and check it, check the audience, and require a <c>sub</c> that is a UUID. <see cref="BearerSchemes.Secret"/>
+/// accepts HS256 only, with the configured secret, and checks the issuer when <c>Auth:Issuer</c> is set;
+/// <see cref="BearerSchemes.SigningKeys"/> accepts ES256 and RS256 only, with the project's keys chosen by <c>kid</c>, and
+/// always checks the project's issuer.
 /// </summary>
-internal sealed class ConfigureJwtBearerOptions(IOptions<JwtAuthOptions> auth) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class ConfigureJwtBearerOptions(IOptions<JwtAuthOptions> auth, SupabaseSigningKeys signingKeys)
+    : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
     {
-        if (name == JwtBearerDefaults.AuthenticationScheme)
+        var settings = auth.Value;
+        switch (name)
         {
-            Configure(options);
+            case BearerSchemes.Secret when !string.IsNullOrWhiteSpace(settings.JwtSecret):
+                Configure(options, settings);
+                options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.JwtSecret));
+                options.TokenValidationParameters.ValidAlgorithms = BearerSchemes.SecretAlgorithms;
+                options.TokenValidationParameters.ValidateIssuer = settings.Issuer is not null;
+                options.TokenValidationParameters.ValidIssuer = settings.Issuer;
+                break;
+            case BearerSchemes.SigningKeys when signingKeys.Manager is not null:
+                Configure(options, settings);
+                // The handler asks the manager for the keys on each token, and for a refresh when a kid is unknown.
+                options.ConfigurationManager = signingKeys.Manager;
+                options.RefreshOnIssuerKeyNotFound = true;
+                options.TokenValidationParameters.ValidAlgorithms = BearerSchemes.SigningKeyAlgorithms;
+                options.TokenValidationParameters.ValidateIssuer = true;
+                options.TokenValidationParameters.ValidIssuer = SupabaseAuthUrls.Issuer(settings.SupabaseUrl!);
+                break;
         }
     }
 
-    public void Configure(JwtBearerOptions options)
-    {
-        var settings = auth.Value;
+    public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
+    private static void Configure(JwtBearerOptions options, JwtAuthOptions settings)
+    {
         // Claims keep their JWT names ('sub' stays 'sub'), as CurrentUser reads them.
         options.MapInboundClaims = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {
-            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.JwtSecret!)),
             ValidateIssuerSigningKey = true,
             RequireSignedTokens = true,
-            // Only what Supabase signs with: no 'none', and no other algorithm a forged token might name.
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             RequireExpirationTime = true,
             ValidateLifetime = true,
             ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
             ValidateAudience = true,
             ValidAudience = settings.Audience,
-            ValidateIssuer = settings.Issuer is not null,
-            ValidIssuer = settings.Issuer,
             NameClaimType = CurrentUser.SubjectClaim,
             RoleClaimType = "role",
         };

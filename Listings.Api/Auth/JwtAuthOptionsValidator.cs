@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// Rejects <see cref="JwtAuthOptions"/> at start-up with messages that name the key and say where the right value is.
-/// A message never contains the secret, only its length.
+/// Rejects <see cref="JwtAuthOptions"/> at start-up with messages that name the key and say where the right value is:
+/// at least one of <c>Auth:SupabaseUrl</c> and <c>Auth:JwtSecret</c>, each usable when set. A message never contains the
+/// secret, only its length.
 /// </summary>
 public sealed class JwtAuthOptionsValidator : IValidateOptions<JwtAuthOptions>
 {
@@ -17,9 +18,37 @@ public sealed class JwtAuthOptionsValidator : IValidateOptions<JwtAuthOptions>
     public ValidateOptionsResult Validate(string? name, JwtAuthOptions options)
     {
         var failures = new List<string>();
-        if (CheckSecret(options.JwtSecret) is { } secretFailure)
+        var hasSecret = !string.IsNullOrWhiteSpace(options.JwtSecret);
+        var hasSupabaseUrl = !string.IsNullOrWhiteSpace(options.SupabaseUrl);
+        if (!hasSecret && !hasSupabaseUrl)
+        {
+            failures.Add($"Neither {JwtAuthOptions.SupabaseUrlKey} nor {JwtAuthOptions.JwtSecretKey} is set (environment variables"
+                + $" {JwtAuthOptions.SupabaseUrlVariable}, {JwtAuthOptions.JwtSecretVariable}): writes need at least one. Set"
+                + $" {JwtAuthOptions.SupabaseUrlKey} to the project's URL (https://<project-ref>.supabase.co) to accept tokens signed"
+                + $" with its JWT signing keys (ES256, RS256), and/or {JwtAuthOptions.JwtSecretKey} to accept tokens signed with the"
+                + $" legacy HS256 secret, at least {JwtAuthOptions.MinSecretBytes} bytes. {WhereToFindIt}");
+        }
+        else if (hasSecret && CheckSecret(options.JwtSecret) is { } secretFailure)
         {
             failures.Add(secretFailure);
+        }
+
+        if (hasSupabaseUrl && SupabaseAuthUrls.Check(options.SupabaseUrl!) is { } urlFailure)
+        {
+            failures.Add(urlFailure);
+        }
+
+        if (options.JwksRefreshIntervalSeconds is < JwtAuthOptions.MinJwksRefreshIntervalSeconds or > JwtAuthOptions.MaxJwksRefreshIntervalSeconds)
+        {
+            failures.Add($"{JwtAuthOptions.SectionName}:{nameof(JwtAuthOptions.JwksRefreshIntervalSeconds)} is {options.JwksRefreshIntervalSeconds};"
+                + $" use {JwtAuthOptions.MinJwksRefreshIntervalSeconds} to {JwtAuthOptions.MaxJwksRefreshIntervalSeconds}"
+                + " (Supabase's edge caches the key set for 10 minutes).");
+        }
+
+        if (options.JwksMinimumRefreshSeconds is < 1 or > JwtAuthOptions.MaxJwksMinimumRefreshSeconds)
+        {
+            failures.Add($"{JwtAuthOptions.SectionName}:{nameof(JwtAuthOptions.JwksMinimumRefreshSeconds)} is {options.JwksMinimumRefreshSeconds};"
+                + $" use 1 to {JwtAuthOptions.MaxJwksMinimumRefreshSeconds}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.Audience))

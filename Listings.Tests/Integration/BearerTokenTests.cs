@@ -36,7 +36,7 @@ public sealed class BearerTokenTests(ListingsAppFixture fixture)
         { "expired", "has expired" },
         { "signed with another secret", "signature does not verify" },
         { "for another audience", "another audience" },
-        { "unsigned (alg none)", "signature does not verify" },
+        { "unsigned (alg none)", "algorithm (alg) is not accepted here: it must be HS256" },
         { "signed with HS512", "it must be HS256" },
         { "sub not a UUID", "not a user id" },
         { "no sub", "not a user id" },

@@ -56,6 +56,13 @@ public sealed partial class ManifestTests
         Assert.True(jwtSecret["inputs"]!["value"]!["secret"]!.GetValue<bool>());
         Assert.Null(jwtSecret["inputs"]!["value"]!["default"]);
         Assert.Equal("{jwt-secret.value}", manifest["resources"]!["api"]!["env"]!["Auth__JwtSecret"]!.GetValue<string>());
+
+        // The Supabase project URL is an optional input beside it: not secret, empty unless the deployment sets it.
+        var supabaseUrl = manifest["resources"]!["supabase-url"]!;
+        Assert.Equal("parameter.v0", supabaseUrl["type"]!.GetValue<string>());
+        Assert.Null(supabaseUrl["inputs"]!["value"]!["secret"]);
+        Assert.Equal("", supabaseUrl["inputs"]!["value"]!["default"]!["value"]!.GetValue<string>());
+        Assert.Equal("{supabase-url.value}", manifest["resources"]!["api"]!["env"]!["Auth__SupabaseUrl"]!.GetValue<string>());
     }
 
     private static async Task<(JsonNode Manifest, string Text)> PublishAsync(string? connectionString, string? jwtSecret = null)
@@ -80,6 +87,7 @@ public sealed partial class ManifestTests
         start.Environment.Remove("ConnectionStrings__listingsdb");
         start.Environment.Remove("Database__Mode");
         start.Environment.Remove("Parameters__jwt-secret");
+        start.Environment.Remove("Parameters__supabase-url");
         if (connectionString is not null)
         {
             start.Environment["ConnectionStrings__listingsdb"] = connectionString;
