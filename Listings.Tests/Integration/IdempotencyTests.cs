@@ -124,6 +124,43 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
         Assert.Equal(before, await CountAsync());
     }
 
+    [Theory]
+    // Kestrel refuses a NUL, or bytes that are not UTF-8, in a header itself, with a bare 400 before the app runs; a
+    // UTF-8 key past ASCII reaches the app and is a validation problem naming the header.
+    [InlineData(new byte[] { 0x6B, 0x00, 0x31 }, false)]
+    [InlineData(new byte[] { 0x6B, 0xFF }, false)]
+    [InlineData(new byte[] { 0x63, 0x6C, 0xC3, 0xA9 }, true)]
+    public async Task KeyWithANulOrABytePastAsciiIsRefusedWith400AndWritesNothing(byte[] key, bool reachesTheApp)
+    {
+        // HttpClient will not send these bytes in a header: a raw request does, as any client could.
+        var before = await CountAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(ListingBodies.Valid()));
+        var head = System.Text.Encoding.ASCII.GetBytes(
+            $"POST /api/v1/listings HTTP/1.1\r\nHost: {_client.BaseAddress!.Authority}\r\n" +
+            $"Authorization: {_client.DefaultRequestHeaders.Authorization}\r\nContent-Type: application/json\r\n" +
+            $"Content-Length: {body.Length}\r\nConnection: close\r\nIdempotency-Key: ");
+
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_client.BaseAddress.Host, _client.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync((byte[])[.. head, .. key, .. "\r\n\r\n"u8.ToArray(), .. body]);
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        var response = await reader.ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", response);
+        if (reachesTheApp)
+        {
+            Assert.Contains("application/problem+json", response);
+            Assert.Contains("\"errors\":{\"Idempotency-Key\"", response);
+        }
+        else
+        {
+            Assert.Contains("Content-Length: 0", response);
+        }
+
+        Assert.Equal(before, await CountAsync());
+    }
+
     [Fact]
     public async Task KeysOlderThanADayArePurgedAndYoungerOnesKept()
     {
