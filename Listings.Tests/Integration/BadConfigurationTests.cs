@@ -121,6 +121,9 @@ public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixt
         await using var api = ApiProcess.Start(new Dictionary<string, string>
         {
             ["ConnectionStrings__listingsdb"] = $"Host=127.0.0.1;Port={server.Port};Username={role};Password={rightPassword};Database={role};Timeout=3",
+            // The next attempt after the password is fixed comes within a backoff of at most 2 s (LoginBackoffTests).
+            ["ConnectionPool__LoginBackoffSeconds"] = "1",
+            ["ConnectionPool__LoginBackoffMaxSeconds"] = "2",
         }, port);
         await ProveItStaysUpUnhealthyAsync(api, port, "wrong-password");
 
