@@ -33,7 +33,7 @@ public sealed class LoginBackoffTests(ThrowawayPostgres server) : IClassFixture<
         }, port);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
-        var health = await FirstHealthAsync(api, client);
+        var health = JsonNode.Parse(await (await ApiProcess.FirstAnswerAsync(api, client, "/health", TimeSpan.FromSeconds(60))).Content.ReadAsStringAsync())!;
         var database = health["entries"]!["database"]!;
         Assert.Equal("Unhealthy", database["status"]!.GetValue<string>());
         Assert.Equal("wrong-password", database["data"]!["problem"]!.GetValue<string>());
@@ -78,25 +78,5 @@ public sealed class LoginBackoffTests(ThrowawayPostgres server) : IClassFixture<
         {
             File.Delete(log);
         }
-    }
-
-    private static async Task<JsonNode> FirstHealthAsync(ProcessOutput api, HttpClient client)
-    {
-        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60); DateTime.UtcNow < deadline;)
-        {
-            Assert.False(api.Process.HasExited, $"The API exited:\n{api.Text}");
-            try
-            {
-                var response = await client.GetAsync("/health");
-                return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200);
-            }
-        }
-
-        Assert.Fail($"The API never answered /health:\n{api.Text}");
-        return null!;
     }
 }

@@ -23,8 +23,20 @@ public sealed class ConnectionOpener(ConnectionPlan plan, LoginBackoff backoff) 
     private readonly TimeSpan _slice = TimeSpan.FromSeconds(plan.ConnectTimeoutSeconds);
 
     /// <inheritdoc />
-    public override async ValueTask<InterceptionResult> ConnectionOpeningAsync(
-        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult> ConnectionOpeningAsync(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
+        OpenAsync(result, () => new ValueTask(connection.OpenAsync(cancellationToken)));
+
+    /// <inheritdoc />
+    public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
+        // The open runs synchronously, so the task is complete when it returns.
+        OpenAsync(result, () =>
+        {
+            connection.Open();
+            return ValueTask.CompletedTask;
+        }).GetAwaiter().GetResult();
+
+    private async ValueTask<InterceptionResult> OpenAsync(InterceptionResult result, Func<ValueTask> open)
     {
         if (result.IsSuppressed)
         {
@@ -37,42 +49,13 @@ public sealed class ConnectionOpener(ConnectionPlan plan, LoginBackoff backoff) 
         {
             try
             {
-                await connection.OpenAsync(cancellationToken);
+                await open();
                 backoff.Succeeded(attempt);
                 return InterceptionResult.Suppress();
             }
             catch (Exception error) when (MayWaitAgain(error, startedAt))
             {
                 // The pool stayed full for one slice: queue again (no connect was tried, so the backoff is not involved).
-            }
-            catch (Exception error) when (backoff.Failed(attempt, error) is { } paused)
-            {
-                throw paused;
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
-    {
-        if (result.IsSuppressed)
-        {
-            return result;
-        }
-
-        var attempt = backoff.Enter();
-        var startedAt = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            try
-            {
-                connection.Open();
-                backoff.Succeeded(attempt);
-                return InterceptionResult.Suppress();
-            }
-            catch (Exception error) when (MayWaitAgain(error, startedAt))
-            {
-                // As above.
             }
             catch (Exception error) when (backoff.Failed(attempt, error) is { } paused)
             {
