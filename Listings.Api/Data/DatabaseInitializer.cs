@@ -47,6 +47,13 @@ public sealed partial class DatabaseInitializer(
             {
                 break;
             }
+            catch (LoginBackoffException paused)
+            {
+                // The login was refused: connecting is paused for everyone (LoginBackoff), so the next attempt is when it
+                // ends, not sooner. Said once per problem, like the other connection problems.
+                WaitFor(ConnectionProblemClassifier.FindConnectionProblem(paused)?.Kind ?? ConnectionProblemKind.Other, paused.RetryAfter!.Value);
+                delay = paused.RetryAfter.Value;
+            }
             catch (Exception exception) when (IsWorthRetrying(exception))
             {
                 var cause = ConnectionProblemClassifier.FindTransient(exception) ?? exception.GetBaseException();
@@ -57,12 +64,7 @@ public sealed partial class DatabaseInitializer(
                 // A wrong password, a missing pg_hba.conf line or database can be fixed on the server while the service
                 // runs: keep trying, slowly (a pooler may ban a client that fails to log in often), and say so once per
                 // problem. The reporter logged the problem and its fix at start; a stack trace would only bury it.
-                if (problem != WaitingOn)
-                {
-                    LogConnectionFailed(problem.ToName(), ConnectionProblemRetryDelay);
-                    WaitingOn = problem;
-                }
-
+                WaitFor(problem, ConnectionProblemRetryDelay);
                 delay = ConnectionProblemRetryDelay;
             }
             catch (Exception exception)
@@ -83,6 +85,15 @@ public sealed partial class DatabaseInitializer(
         }
 
         _completion.TrySetCanceled(stoppingToken);
+    }
+
+    private void WaitFor(ConnectionProblemKind problem, TimeSpan delay)
+    {
+        if (problem != WaitingOn)
+        {
+            LogConnectionFailed(problem.ToName(), delay);
+            WaitingOn = problem;
+        }
     }
 
     private async Task<int> InitializeAsync(CancellationToken cancellationToken)
@@ -113,6 +124,6 @@ public sealed partial class DatabaseInitializer(
     private partial void LogFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error,
-        Message = "Database initialization waits: the connection fails ({Problem}), see the database connection problem logged at start; trying again every {Delay} until it is fixed")]
+        Message = "Database initialization waits: the connection fails ({Problem}), see the database connection problem logged at start; trying again in {Delay}, then until it is fixed")]
     private partial void LogConnectionFailed(string problem, TimeSpan delay);
 }

@@ -14,7 +14,7 @@ namespace Listings.Api.Errors;
 internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger, PoolUsage? pool = null) : IExceptionHandler
 {
     // Long enough for a pool connection to free up or a failover to finish, short enough to keep clients responsive.
-    private const string RetryAfterSeconds = "1";
+    private const int RetryAfterSeconds = 1;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -56,7 +56,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         LogDatabaseUnavailable(
             httpContext.Request.Method, httpContext.Request.Path, transient.GetType().Name, transient.Message,
             pool?.InUse ?? -1, pool?.MaxPoolSize ?? -1, pool?.Waiting ?? -1);
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        // A refused login pauses connecting for longer (LoginBackoff): the client is told when the next attempt is.
+        var retryAfter = transient is TransientDatabaseException { RetryAfter: { } after } ? (int)Math.Ceiling(after.TotalSeconds) : RetryAfterSeconds;
+        httpContext.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Npgsql's exhaustion error: the database is up, every connection is busy (and the wait ran out).
         var exhausted = ConnectionProblemClassifier.IsPoolExhausted(transient);

@@ -70,6 +70,15 @@ public sealed class FaultOptions
     /// <summary>Gets the pause between two rounds of <c>pg_terminate_backend</c>.</summary>
     public TimeSpan KillInterval => TimeSpan.FromSeconds(2);
 
+    /// <summary>Gets how long the proxy holds each new connection in the connect stall: a cold pooler's connect.</summary>
+    public TimeSpan StallDelay => TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets how long new connections stall under the read load.</summary>
+    public TimeSpan StallLength => TimeSpan.FromSeconds(Quick ? 20 : 40);
+
+    /// <summary>Gets the read load after the stall ends.</summary>
+    public TimeSpan StallAfter => TimeSpan.FromSeconds(Quick ? 5 : 10);
+
     /// <summary>Gets the bound on every answer while PostgreSQL is down (the "about 1 s").</summary>
     public TimeSpan OutageAnswerBound => TimeSpan.FromSeconds(1);
 

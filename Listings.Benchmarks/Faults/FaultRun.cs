@@ -10,7 +10,8 @@ namespace Listings.Benchmarks.Faults;
 
 /// <summary>
 /// The fault harness in order: build the API, start PostgreSQL and one API process, then the restart under load,
-/// the outage and the killed backends against that same process, and write <c>faults.md</c> and <c>faults.json</c>.
+/// the outage and the killed backends against that same process, the connect stall against a second one behind a
+/// stalling proxy, and write <c>faults.md</c> and <c>faults.json</c>.
 /// </summary>
 public static class FaultRun
 {
@@ -80,6 +81,11 @@ public static class FaultRun
         var killed = results.KilledBackends = await KilledBackendsScenario.RunAsync(context, cancellationToken);
         Log($"   {killed.Rounds.Sum(r => r.Terminated)} backends ended in {killed.Rounds.Count} rounds; {killed.Requests.Requests - killed.Requests.Succeeded} errors in {killed.Requests.Requests} reads");
         results.SettledHealth[KilledBackendsScenario.Name] = await WaitHealthyAsync(api, server, cancellationToken);
+        await SaveAsync(results, options);
+
+        Log($"4. Connect stall: a second API behind a proxy that holds new connections {options.StallDelay.TotalSeconds:0} s, reads for {options.StallLength.TotalSeconds:0} s...");
+        var stall = results.ConnectStall = await ConnectStallScenario.RunAsync(context, apiDll, ApiEnvironment(server, options, secret), cancellationToken);
+        Log($"   {stall.StalledConnections} connections stalled; {stall.StallRequests.Requests} requests in the stall, {stall.StallRequests.Succeeded} served, {stall.ProblemWithRetryAfter} were 503 + Retry-After, {stall.OverBound} over {stall.BoundMs:0} ms (max {stall.MaxMs:0} ms)");
         results.ApiAliveAtEnd = !api.HasExited && api.ProcessId == results.ApiProcessId;
     }
 
@@ -170,6 +176,8 @@ public static class FaultRun
         OutageSeconds = options.OutageLength.TotalSeconds,
         KillSeconds = options.KillDuration.TotalSeconds,
         KillIntervalSeconds = options.KillInterval.TotalSeconds,
+        StallSeconds = options.StallLength.TotalSeconds,
+        StallDelaySeconds = options.StallDelay.TotalSeconds,
         ThinkTimeMs = options.ThinkTime.TotalMilliseconds,
         RecoveryBoundSeconds = options.RecoveryBound.TotalSeconds,
     };

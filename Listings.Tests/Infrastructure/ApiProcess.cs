@@ -64,6 +64,26 @@ public static class ApiProcess
         return (api, client);
     }
 
+    /// <summary>Polls <paramref name="path"/> until the API answers it at all, whatever the status, or fails with the process output.</summary>
+    public static async Task<HttpResponseMessage> FirstAnswerAsync(ProcessOutput api, HttpClient client, string path, TimeSpan timeout)
+    {
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline;)
+        {
+            Assert.False(api.Process.HasExited, $"The API exited:\n{api.Text}");
+            try
+            {
+                return await client.GetAsync(path);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.Fail($"The API never answered {path}:\n{api.Text}");
+        return null!;
+    }
+
     /// <summary>Polls <c>/health</c> until it answers 200, or fails with the process output.</summary>
     public static async Task WaitUntilHealthyAsync(ProcessOutput api, HttpClient client, TimeSpan timeout)
     {

@@ -121,6 +121,9 @@ public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixt
         await using var api = ApiProcess.Start(new Dictionary<string, string>
         {
             ["ConnectionStrings__listingsdb"] = $"Host=127.0.0.1;Port={server.Port};Username={role};Password={rightPassword};Database={role};Timeout=3",
+            // The next attempt after the password is fixed comes within a backoff of at most 2 s (LoginBackoffTests).
+            ["ConnectionPool__LoginBackoffSeconds"] = "1",
+            ["ConnectionPool__LoginBackoffMaxSeconds"] = "2",
         }, port);
         await ProveItStaysUpUnhealthyAsync(api, port, "wrong-password");
 
@@ -143,21 +146,7 @@ public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixt
     private static async Task<string> ProveItStaysUpUnhealthyAsync(ProcessOutput api, int port, string problem)
     {
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
-        HttpResponseMessage? health = null;
-        for (var deadline = DateTime.UtcNow + ProcessTimeout; health is null && DateTime.UtcNow < deadline;)
-        {
-            Assert.False(api.Process.HasExited, $"The API exited:\n{api.Text}");
-            try
-            {
-                health = await client.GetAsync("/health");
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200);
-            }
-        }
-
-        Assert.True(health is not null, $"The API never answered /health:\n{api.Text}");
+        var health = await ApiProcess.FirstAnswerAsync(api, client, "/health", ProcessTimeout);
         var body = await health.Content.ReadAsStringAsync();
         var database = JsonNode.Parse(body)!["entries"]!["database"]!;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);

@@ -1,4 +1,5 @@
 using Listings.AppHost.Database;
+using Listings.ServiceDefaults.ConnectionPool;
 using Listings.Tests.Infrastructure;
 using Npgsql;
 
@@ -56,6 +57,48 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
         Assert.Contains("Maximum Pool Size 10", api.Text);
         Assert.Contains("Max Auto Prepare 0", api.Text);
         Assert.DoesNotContain(password, api.Text);
+    }
+
+    [Fact]
+    public async Task PreparedStatementsPromisedByAPgBouncerWithoutThemFallBackToNoneWithAWarningAndServe()
+    {
+        // Debian 12's PgBouncer is 1.18, without max_prepared_statements: the probe at start must fail and the pool must
+        // prepare nothing, or the concurrent reads below would meet 'prepared statement "_p1" does not exist'.
+        var serverConnectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        await using var bouncer = await PgBouncer.StartAsync(serverConnectionString);
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = bouncer.ClientConnectionString(serverConnectionString),
+            ["ConnectionPool__Mode"] = "transaction-pooler",
+            ["ConnectionPool__PoolerPreparedStatements"] = "true",
+            ["ConnectionPool__ServerMaxConnections"] = "60",
+            ["Admission__QueueLimit"] = "1000",
+            ["Admission__QueueTimeoutMilliseconds"] = "60000",
+        });
+        await using var _ = api;
+        using var __ = client;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => client.GetAsync($"/api/v1/listings?page={(i % 3) + 1}")));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Contains("Prepared statements stay off (Max Auto Prepare=0)", api.Text);
+        Assert.Contains("26000", api.Text);
+        Assert.Contains("Max Auto Prepare 0", api.Text);
+    }
+
+    [Fact]
+    public async Task TheProbeFindsPreparedStatementsKeptOnADirectConnectionAndLostBehindPgBouncer118()
+    {
+        var serverConnectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
+        await using var bouncer = await PgBouncer.StartAsync(serverConnectionString);
+
+        var direct = await PreparedStatementProbe.RunAsync(new ConnectionPlan { ConnectionString = serverConnectionString }, CancellationToken.None);
+        var pooled = await PreparedStatementProbe.RunAsync(
+            new ConnectionPlan { ConnectionString = bouncer.ClientConnectionString(serverConnectionString) }, CancellationToken.None);
+
+        Assert.Null(direct);
+        Assert.NotNull(pooled);
+        Assert.StartsWith("26000: prepared statement", pooled);
     }
 
     [Fact]

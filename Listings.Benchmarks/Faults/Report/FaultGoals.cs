@@ -64,6 +64,18 @@ public static class FaultGoals
                 terminated > 0 && killed.Requests.Succeeded == killed.Requests.Requests));
         }
 
+        if (results.ConnectStall is { } stall)
+        {
+            var requests = stall.StallRequests;
+            goals.Add(new($"connect stall: every request answered within {stall.BoundMs / 1000:0.#} s (the {stall.ConnectTimeoutSeconds:0} s connect bound and a second)",
+                $"{stall.OverBound} of {requests.Requests} over the bound (max {stall.MaxMs:0} ms), {requests.Timeouts} timeouts; {stall.StalledConnections} connections stalled",
+                requests.Requests > 0 && stall.StalledConnections > 0 && stall.OverBound == 0));
+            var other = requests.Requests - requests.Succeeded - stall.ProblemWithRetryAfter;
+            goals.Add(new("connect stall: no 500; what the warm connections cannot serve is 503 with Retry-After",
+                $"{requests.Succeeded} served, {stall.ProblemWithRetryAfter} 503 + Retry-After, {other} other ({Outcomes(requests.ByOutcome)})",
+                other == 0 && requests.Succeeded > 0));
+        }
+
         if (results.ApiAliveAtEnd is { } alive)
         {
             goals.Add(new("no API restart: one process through every fault",

@@ -63,6 +63,11 @@ public static class FaultMarkdownReport
             ScenarioSections.KilledBackends(text, killed, parameters);
         }
 
+        if (results.ConnectStall is { } stall)
+        {
+            ScenarioSections.ConnectStall(text, stall, parameters);
+        }
+
         return text.ToString();
     }
 }

@@ -24,6 +24,9 @@ public sealed class FaultResults : IRunResults
     /// <summary>Gets or sets the killed backends.</summary>
     public KilledBackendsResult? KilledBackends { get; set; }
 
+    /// <summary>Gets or sets the connect stall.</summary>
+    public ConnectStallResult? ConnectStall { get; set; }
+
     /// <summary>Gets <c>/health</c> as it read 2 s after each step, once healthy again, by step.</summary>
     public Dictionary<string, string> SettledHealth { get; } = [];
 
@@ -69,6 +72,12 @@ public sealed class FaultParameters
 
     /// <summary>Gets or sets the pause between kill rounds, in seconds.</summary>
     public double KillIntervalSeconds { get; set; }
+
+    /// <summary>Gets or sets how long new connections stalled, in seconds.</summary>
+    public double StallSeconds { get; set; }
+
+    /// <summary>Gets or sets how long the proxy held each new connection, in seconds.</summary>
+    public double StallDelaySeconds { get; set; }
 
     /// <summary>Gets or sets the bound on serving again once the server accepts connections, in seconds.</summary>
     public double RecoveryBoundSeconds { get; set; }

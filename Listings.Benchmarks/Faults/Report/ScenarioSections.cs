@@ -95,6 +95,23 @@ public static class ScenarioSections
         FaultTables.ApiLog(text, killed.ApiLog, firstKill);
     }
 
+    /// <summary>Writes the connect stall's section.</summary>
+    /// <param name="text">The report.</param>
+    /// <param name="stall">The scenario's results.</param>
+    /// <param name="parameters">The run's parameters.</param>
+    public static void ConnectStall(StringBuilder text, ConnectStallResult stall, FaultParameters parameters)
+    {
+        text.AppendLine().AppendLine(Invariant, $"## 4. Connect stall: new connections held {stall.StallDelaySeconds:0} s for {parameters.StallSeconds:0} s, reads only").AppendLine()
+            .AppendLine(Invariant, $"A second API process (`ConnectionPool:Mode=transaction-pooler`: Minimum Pool Size 2, connect bound {stall.ConnectTimeoutSeconds:0} s) reaches PostgreSQL through a loopback proxy. It was warm ({stall.ConnectionsBeforeStall} connections accepted before the stall); then the read load began as the proxy started holding every new connection. Connections stalled: {stall.StalledConnections}.")
+            .AppendLine()
+            .AppendLine(Invariant, $"Requests sent in the stall: {stall.StallRequests.Requests}; {stall.StallRequests.Succeeded} served by the open connections; **{stall.ProblemWithRetryAfter} answered 503 problem details with Retry-After**; {stall.OverBound} took longer than {stall.BoundMs / 1000:0.#} s or got no answer; the longest took {stall.MaxMs:0} ms.")
+            .AppendLine();
+        FaultTables.Requests(text, stall.StallRequests);
+        FaultTables.Phases(text, stall.Phases);
+        text.AppendLine("API log, warnings and errors:").AppendLine();
+        FaultTables.ApiLog(text, stall.ApiLog, 0);
+    }
+
     private static string Seconds(double? seconds) =>
         seconds is { } value ? value.ToString("0.00", Invariant) + " s" : "never";
 }

@@ -13,11 +13,18 @@ public enum ConnectionMode
     SessionPooler,
 
     /// <summary>
-    /// Through a pooler in transaction mode (Supavisor on <c>:6543</c>, or Supabase's dedicated PgBouncer on
-    /// <c>db.&lt;ref&gt;.supabase.co:6543</c>): a server connection per transaction, so no prepared statements
-    /// and no session state between transactions.
+    /// Through a pooler in transaction mode (Supavisor on <c>:6543</c>, or a self-hosted PgBouncer): a server connection
+    /// per transaction, so no session state between transactions and no prepared statements, unless
+    /// <c>ConnectionPool:PoolerPreparedStatements</c> says the PgBouncer keeps them (proven at start).
     /// </summary>
     TransactionPooler,
+
+    /// <summary>
+    /// Supabase's dedicated pooler (<c>db.&lt;ref&gt;.supabase.co:6543</c>, PgBouncer 1.24): transaction mode like
+    /// <see cref="TransactionPooler"/>, but it keeps protocol-level prepared statements across transactions, so
+    /// <c>Max Auto Prepare</c> is on once a probe at start proves it.
+    /// </summary>
+    DedicatedPooler,
 }
 
 /// <summary>The names of <see cref="ConnectionMode"/> in configuration, logs and <c>db-info</c>.</summary>
@@ -32,12 +39,20 @@ public static class ConnectionModeNames
     /// <summary>The name of <see cref="ConnectionMode.TransactionPooler"/>.</summary>
     public const string TransactionPooler = "transaction-pooler";
 
+    /// <summary>The name of <see cref="ConnectionMode.DedicatedPooler"/>.</summary>
+    public const string DedicatedPooler = "dedicated-pooler";
+
+    /// <summary>True for the modes that pool per transaction: no session state survives between transactions.</summary>
+    public static bool IsTransactionPooling(this ConnectionMode mode) =>
+        mode is ConnectionMode.TransactionPooler or ConnectionMode.DedicatedPooler;
+
     /// <summary>The configuration name of <paramref name="mode"/>.</summary>
     public static string ToName(this ConnectionMode mode) => mode switch
     {
         ConnectionMode.Direct => Direct,
         ConnectionMode.SessionPooler => SessionPooler,
         ConnectionMode.TransactionPooler => TransactionPooler,
+        ConnectionMode.DedicatedPooler => DedicatedPooler,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 
@@ -54,6 +69,9 @@ public static class ConnectionModeNames
                 return true;
             case TransactionPooler:
                 mode = ConnectionMode.TransactionPooler;
+                return true;
+            case DedicatedPooler:
+                mode = ConnectionMode.DedicatedPooler;
                 return true;
             default:
                 mode = default;

@@ -7,4 +7,8 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// </summary>
 /// <param name="message">What failed; never a connection string.</param>
 /// <param name="inner">The exception Npgsql threw.</param>
-public abstract class TransientDatabaseException(string message, Exception inner) : Exception(message, inner);
+public abstract class TransientDatabaseException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>When a retry can succeed, if the service knows (the 503's <c>Retry-After</c>); null for "shortly".</summary>
+    public virtual TimeSpan? RetryAfter => null;
+}

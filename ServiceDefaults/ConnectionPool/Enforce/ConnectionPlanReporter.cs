@@ -18,6 +18,8 @@ internal sealed partial class ConnectionPlanReporter(
     ConnectionPlan plan,
     IOptions<ConnectionPoolOptions> options,
     PoolUsageSampler sampler,
+    LoginBackoff backoff,
+    PreparedStatementVerdict preparedStatements,
     IHostEnvironment environment,
     ILogger<ConnectionPlanReporter> logger)
 {
@@ -26,9 +28,18 @@ internal sealed partial class ConnectionPlanReporter(
     {
         var effective = plan;
         ConnectionProblem? problem = null;
+        string? unprovenStatements = null;
         if (plan.ConnectionString is not null)
         {
-            (var facts, problem) = await ServerFacts.TryReadAsync(plan, cancellationToken);
+            // A refused login here starts the backoff: the pool's first attempt waits for it like any other.
+            (var facts, problem) = await ServerFacts.TryReadAsync(plan, cancellationToken, error => backoff.Refused(error));
+            if (plan.PreparedStatementsNeedProbe)
+            {
+                unprovenStatements = facts is null
+                    ? "the server did not answer at start"
+                    : await PreparedStatementProbe.RunAsync(plan, cancellationToken);
+                preparedStatements.Proven = unprovenStatements is null;
+            }
 
             // Behind a session pooler the server's max_connections is not the limit: the pooler's client cap is.
             if (facts is not null && options.Value.ServerMaxConnections is null && plan.Mode != ConnectionMode.SessionPooler)
@@ -50,9 +61,18 @@ internal sealed partial class ConnectionPlanReporter(
             LogRewrite(plan.Rewrite);
         }
 
+        var maxAutoPrepare = effective.PreparedStatementsNeedProbe && !preparedStatements.Proven ? 0 : effective.MaxAutoPrepare;
         LogPlan(
             effective.ModeName, effective.Host, effective.Port, effective.Database, effective.MaxPoolSize, effective.MinPoolSize,
-            effective.TimeoutSeconds, effective.MaxAutoPrepare, effective.Budget?.Describe(effective.MaxPoolSize), effective.Advice);
+            effective.TimeoutSeconds, effective.ConnectTimeoutSeconds, maxAutoPrepare, effective.Budget?.Describe(effective.MaxPoolSize),
+            effective.Advice);
+        if (unprovenStatements is not null)
+        {
+            LogWarning(
+                $"Prepared statements stay off (Max Auto Prepare=0): the pooler was to keep them across transactions, but the probe"
+                + $" at start failed ({unprovenStatements}). Use PgBouncer 1.21 or later with max_prepared_statements above 0, or set"
+                + " ConnectionPool:PoolerPreparedStatements=false to skip the probe.");
+        }
 
         // The second plan starts from the planned string, so warnings about what planning changed are the first plan's;
         // its warning that the server's limit is unknown is void once the server has said it.
@@ -82,10 +102,10 @@ internal sealed partial class ConnectionPlanReporter(
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Database connection: {Mode} to {Host}:{Port}/{Database}, Maximum Pool Size {MaxPoolSize}, Minimum Pool Size {MinPoolSize},"
-            + " Timeout {TimeoutSeconds}s, Max Auto Prepare {MaxAutoPrepare}; budget {Budget}. {Advice}")]
+            + " Timeout {TimeoutSeconds}s (connect {ConnectTimeoutSeconds}s), Max Auto Prepare {MaxAutoPrepare}; budget {Budget}. {Advice}")]
     private partial void LogPlan(
         string? mode, string? host, int? port, string? database, int maxPoolSize, int minPoolSize, int timeoutSeconds,
-        int maxAutoPrepare, string? budget, string? advice);
+        int connectTimeoutSeconds, int maxAutoPrepare, string? budget, string? advice);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database connection: {Warning}")]
     private partial void LogWarning(string warning);

@@ -2,6 +2,7 @@ using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -44,6 +45,9 @@ public static class ConnectionPoolExtensions
 
         var usage = new PoolUsage(plan.MaxPoolSize);
         var interceptor = new PoolUsageInterceptor(usage, connectionName);
+        var backoff = new LoginBackoff(options, TimeProvider.System);
+        var opener = new ConnectionOpener(plan, backoff);
+        var preparedStatements = new PreparedStatementVerdict();
 
         builder.AddNpgsqlDbContext<TContext>(
             connectionName,
@@ -57,13 +61,25 @@ public static class ConnectionPoolExtensions
             dbContextOptions =>
             {
                 // The pool's name tags the Npgsql metrics; by default it is the connection string, password included.
-                dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource => dataSource.Name = connectionName));
-                dbContextOptions.AddInterceptors(interceptor);
+                dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource =>
+                {
+                    dataSource.Name = connectionName;
+                    // Built at the first connection, after the probe at start has run.
+                    if (preparedStatements.Proven)
+                    {
+                        dataSource.ConnectionStringBuilder.MaxAutoPrepare = plan.MaxAutoPrepare;
+                    }
+                }));
+                // The usage interceptor first: it times the whole open, backoff and slices included.
+                dbContextOptions.AddInterceptors(interceptor, opener);
                 configureDbContextOptions?.Invoke(dbContextOptions);
             });
 
         builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton(usage);
+        builder.Services.AddSingleton(services => backoff.WithLogger(services.GetRequiredService<ILogger<LoginBackoff>>()));
+        builder.Services.AddSingleton(preparedStatements);
+        builder.Services.AddSingleton<PoolWarmer>();
         builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<IRequestQueue>()));
         builder.Services.AddSingleton<ConnectionPlanReporter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());

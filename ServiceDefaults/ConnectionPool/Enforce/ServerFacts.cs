@@ -15,7 +15,11 @@ public sealed record ServerFacts(string Version, int MaxConnections, int Connect
     /// Asks the server over one unpooled connection, made as <paramref name="plan"/> says; returns the facts, or the
     /// problem that kept the server from answering.
     /// </summary>
-    public static async Task<(ServerFacts? Facts, ConnectionProblem? Problem)> TryReadAsync(ConnectionPlan plan, CancellationToken cancellationToken)
+    /// <param name="plan">The connection to make.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    /// <param name="failed">Told what the failed attempt threw, e.g. for the <see cref="LoginBackoff"/>.</param>
+    public static async Task<(ServerFacts? Facts, ConnectionProblem? Problem)> TryReadAsync(
+        ConnectionPlan plan, CancellationToken cancellationToken, Action<Exception>? failed = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(plan.ConnectionString)
         {
@@ -47,6 +51,7 @@ public sealed record ServerFacts(string Version, int MaxConnections, int Connect
         }
         catch (Exception error) when (error is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
         {
+            failed?.Invoke(error);
             return (null, ConnectionProblemClassifier.DescribeConnectionFailure(error, plan));
         }
     }

@@ -6,11 +6,14 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <summary>
 /// The database part of <c>/health</c>: Degraded while the pool stays saturated (every connection in use and callers
 /// queued for most of the last two seconds), Unhealthy when the database does not answer, Healthy otherwise. Its data
-/// carry the pool's numbers and the measured demand with a recommended <c>Maximum Pool Size</c>. It replaces Aspire's
-/// DbContext check, which would wait in a saturated pool for the whole connection <c>Timeout</c>.
+/// carry the pool's numbers and the measured demand with a recommended <c>Maximum Pool Size</c>, and while a refused login
+/// pauses connecting, the pause left (<c>loginBackoffSeconds</c>). It is healthy only once the pool's minimum is open
+/// (<see cref="PoolWarmer"/>). It replaces Aspire's DbContext check, which would wait in a saturated pool for the whole
+/// connection <c>Timeout</c>.
 /// </summary>
 public sealed class DatabaseHealthCheck<TContext>(
-    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, IRequestQueue? queue = null) : IHealthCheck
+    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, LoginBackoff backoff, PoolWarmer warmer,
+    IRequestQueue? queue = null) : IHealthCheck
     where TContext : DbContext
 {
     /// <summary>The check's name in <c>/health</c>.</summary>
@@ -44,6 +47,7 @@ public sealed class DatabaseHealthCheck<TContext>(
         {
             // Through the pool like any request: EF Core's CanConnectAsync would open an extra unpooled connection,
             // one client too many behind a session pooler that is already at its cap.
+            await warmer.WarmAsync<TContext>(probe.Token);
             await db.Database.ExecuteSqlRawAsync("SELECT 1", probe.Token);
             return HealthCheckResult.Healthy($"{plan.ModeName} connection answers; {usage.InUse} of {usage.MaxPoolSize} connections in use", data);
         }
@@ -82,6 +86,12 @@ public sealed class DatabaseHealthCheck<TContext>(
             ["connectionTimeouts"] = usage.Timeouts,
             ["connectionFailures"] = usage.Failures,
         };
+
+        if (backoff.Remaining is { } pause)
+        {
+            data["loginBackoffSeconds"] = (int)Math.Ceiling(pause.TotalSeconds);
+            data["loginRefusals"] = backoff.Refusals;
+        }
 
         if (queue is not null)
         {

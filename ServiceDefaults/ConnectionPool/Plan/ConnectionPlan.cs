@@ -15,7 +15,7 @@ public sealed record ConnectionPlan
     [JsonIgnore]
     public ConnectionMode? Mode { get; init; }
 
-    /// <summary>The connection mode's name: <c>direct</c>, <c>session-pooler</c> or <c>transaction-pooler</c>.</summary>
+    /// <summary>The connection mode's name: <c>direct</c>, <c>session-pooler</c>, <c>transaction-pooler</c> or <c>dedicated-pooler</c>.</summary>
     [JsonPropertyName("mode")]
     public string? ModeName => Mode?.ToName();
 
@@ -43,11 +43,21 @@ public sealed record ConnectionPlan
     /// <summary><c>Minimum Pool Size</c> of each replica.</summary>
     public int MinPoolSize { get; init; }
 
-    /// <summary><c>Timeout</c>: the most seconds to open a connection or wait for a free one.</summary>
+    /// <summary>The most seconds to wait for a free connection in a full pool.</summary>
     public int TimeoutSeconds { get; init; }
 
-    /// <summary><c>Max Auto Prepare</c>; always 0 behind a transaction pooler.</summary>
+    /// <summary>The most seconds a single connect may take: Npgsql's <c>Timeout</c> in <see cref="ConnectionString"/>.</summary>
+    public int ConnectTimeoutSeconds { get; init; }
+
+    /// <summary><c>Max Auto Prepare</c>; 0 behind a transaction pooler unless it keeps prepared statements.</summary>
     public int MaxAutoPrepare { get; init; }
+
+    /// <summary>
+    /// True when <see cref="MaxAutoPrepare"/> waits for a probe at start to prove that the pooler keeps prepared
+    /// statements across transactions; until then, and for good when it fails, <see cref="ConnectionString"/> has
+    /// <c>Max Auto Prepare=0</c>.
+    /// </summary>
+    public bool PreparedStatementsNeedProbe { get; init; }
 
     /// <summary><c>No Reset On Close</c>; true behind a transaction pooler.</summary>
     public bool NoResetOnClose { get; init; }

@@ -78,15 +78,21 @@ public static class ConnectionPlanner
             errors.Add($"Minimum Pool Size ({minPoolSize}) is above Maximum Pool Size ({maxPoolSize}): lower ConnectionPool:MinPoolSize or 'Minimum Pool Size'.");
         }
 
-        var (maxAutoPrepare, noResetOnClose) = PlanStatementSettings(builder, written, options, mode, errors, warnings);
+        var (maxAutoPrepare, noResetOnClose, probe) = PlanStatementSettings(builder, written, options, mode, errors, warnings);
+
+        // Npgsql's Timeout bounds both a connect and the wait for a free connection; the plan gives it the connect's
+        // bound, and the service waits for a free connection in slices of it up to the longer wait (ConnectionOpener).
+        var poolWait = written.Contains(TimeoutKeyword) ? builder.Timeout : options.TimeoutSeconds;
+        var connectTimeout = Math.Min(options.ConnectTimeoutSeconds, poolWait);
 
         builder.MaxPoolSize = maxPoolSize;
-        builder.MinPoolSize = Math.Min(minPoolSize, maxPoolSize);
-        builder.Timeout = written.Contains(TimeoutKeyword) ? builder.Timeout : options.TimeoutSeconds;
+        builder.MinPoolSize = Math.Min(minPoolSize ?? DefaultMinPoolSize(mode), maxPoolSize);
+        builder.Timeout = connectTimeout;
         builder.ConnectionIdleLifetime = written.Contains(IdleLifetimeKeyword) ? builder.ConnectionIdleLifetime : options.ConnectionIdleLifetimeSeconds;
         builder.ConnectionLifetime = written.Contains(LifetimeKeyword) ? builder.ConnectionLifetime : options.ConnectionLifetimeSeconds;
         builder.KeepAlive = written.Contains(KeepAliveKeyword) ? builder.KeepAlive : options.KeepAliveSeconds;
-        builder.MaxAutoPrepare = maxAutoPrepare;
+        // Until the probe at start proves that the pooler keeps prepared statements, the connection prepares none.
+        builder.MaxAutoPrepare = probe ? 0 : maxAutoPrepare;
         builder.NoResetOnClose = noResetOnClose;
         if (!written.Contains(ApplicationNameKeyword) && !string.IsNullOrEmpty(applicationName))
         {
@@ -108,8 +114,10 @@ public static class ConnectionPlanner
             SslMode = builder.SslMode.ToString(),
             MaxPoolSize = maxPoolSize,
             MinPoolSize = builder.MinPoolSize,
-            TimeoutSeconds = builder.Timeout,
+            TimeoutSeconds = poolWait,
+            ConnectTimeoutSeconds = connectTimeout,
             MaxAutoPrepare = maxAutoPrepare,
+            PreparedStatementsNeedProbe = probe,
             NoResetOnClose = noResetOnClose,
             ConnectionIdleLifetimeSeconds = builder.ConnectionIdleLifetime,
             ConnectionLifetimeSeconds = builder.ConnectionLifetime,
@@ -176,7 +184,7 @@ public static class ConnectionPlanner
             : options.MaxPoolSize ?? mode switch
             {
                 ConnectionMode.Direct => ConnectionPoolOptions.DefaultDirectMaxPoolSize,
-                ConnectionMode.TransactionPooler => ConnectionPoolOptions.DefaultTransactionPoolerMaxPoolSize,
+                ConnectionMode.TransactionPooler or ConnectionMode.DedicatedPooler => ConnectionPoolOptions.DefaultTransactionPoolerMaxPoolSize,
                 _ => Math.Max(1, cap / options.Replicas),
             };
 
@@ -193,35 +201,46 @@ public static class ConnectionPlanner
         return maxPoolSize;
     }
 
-    private static (int MaxAutoPrepare, bool NoResetOnClose) PlanStatementSettings(
+    private static int DefaultMinPoolSize(ConnectionMode mode) =>
+        mode.IsTransactionPooling() ? ConnectionPoolOptions.DefaultTransactionPoolerMinPoolSize : 0;
+
+    private static (int MaxAutoPrepare, bool NoResetOnClose, bool Probe) PlanStatementSettings(
         NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionPoolOptions options, ConnectionMode mode,
         List<string> errors, List<string> warnings)
     {
-        if (mode != ConnectionMode.TransactionPooler)
+        var writtenPrepare = written.Contains(MaxAutoPrepareKeyword) ? builder.MaxAutoPrepare : options.MaxAutoPrepare;
+        if (!mode.IsTransactionPooling())
         {
-            return (
-                written.Contains(MaxAutoPrepareKeyword) ? builder.MaxAutoPrepare : options.MaxAutoPrepare ?? ConnectionPoolOptions.DefaultMaxAutoPrepare,
-                written.Contains(NoResetOnCloseKeyword) && builder.NoResetOnClose);
+            return (writtenPrepare ?? ConnectionPoolOptions.DefaultMaxAutoPrepare, written.Contains(NoResetOnCloseKeyword) && builder.NoResetOnClose, false);
         }
 
-        // A transaction pooler hands each transaction to any server connection: a statement prepared on one is
+        var noResetOnClose = true;
+        if (written.Contains(NoResetOnCloseKeyword) && !builder.NoResetOnClose)
+        {
+            warnings.Add("No Reset On Close=false is kept: every connection return sends DISCARD ALL through the transaction pooler, which resets nothing useful there.");
+            noResetOnClose = false;
+        }
+
+        // PgBouncer 1.21+ with max_prepared_statements (Supabase's dedicated pooler runs 1.24) re-prepares a statement on
+        // whichever server connection runs the next transaction; a probe at start proves it before any is prepared.
+        if (mode == ConnectionMode.DedicatedPooler || options.PoolerPreparedStatements)
+        {
+            var prepare = writtenPrepare ?? ConnectionPoolOptions.DefaultMaxAutoPrepare;
+            return (prepare, noResetOnClose, prepare > 0);
+        }
+
+        // Any other transaction pooler hands each transaction to any server connection: a statement prepared on one is
         // unknown on the next ('prepared statement "_p1" does not exist').
-        var askedFor = written.Contains(MaxAutoPrepareKeyword) ? builder.MaxAutoPrepare : options.MaxAutoPrepare ?? 0;
-        if (askedFor > 0)
+        if (writtenPrepare is > 0 and var askedFor)
         {
             errors.Add(
                 $"Max Auto Prepare={askedFor} is unsafe behind a transaction pooler: prepared statements do not survive between"
                 + " transactions there. Remove 'Max Auto Prepare' from the connection string and ConnectionPool:MaxAutoPrepare,"
+                + " set ConnectionPool:PoolerPreparedStatements=true for a PgBouncer 1.21+ with max_prepared_statements,"
                 + " or connect directly or through the session pooler (port 5432).");
         }
 
-        if (written.Contains(NoResetOnCloseKeyword) && !builder.NoResetOnClose)
-        {
-            warnings.Add("No Reset On Close=false is kept: every connection return sends DISCARD ALL through the transaction pooler, which resets nothing useful there.");
-            return (0, false);
-        }
-
-        return (0, true);
+        return (0, noResetOnClose, false);
     }
 
     private static ConnectionBudget PlanBudget(ConnectionPoolOptions options, ConnectionMode mode, int? serverMaxConnections)
@@ -267,6 +286,8 @@ public static class ConnectionPlanner
         ConnectionMode.SessionPooler =>
             $"session pooler: every pooled connection holds one of its {options.SessionPoolerClientCap} client slots for as long as it is open;"
             + " consider a direct connection for a long-running service, or the transaction pooler (port 6543) for many replicas.",
+        ConnectionMode.DedicatedPooler => "dedicated pooler (PgBouncer): prepared statements once the probe at start proves them, no session"
+            + " state between transactions; consider a direct connection for a long-running service.",
         _ => "transaction pooler: no prepared statements and no session state between transactions;"
             + " consider a direct connection (or the session pooler on port 5432) for a long-running service.",
     };

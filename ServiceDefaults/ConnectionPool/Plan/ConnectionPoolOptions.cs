@@ -34,6 +34,21 @@ public sealed class ConnectionPoolOptions
     /// <summary>The default <see cref="MaxAutoPrepare"/> where prepared statements work.</summary>
     public const int DefaultMaxAutoPrepare = 20;
 
+    /// <summary>The default <see cref="MinPoolSize"/> behind a transaction pooler: 2 warm connections per replica. A client
+    /// socket there holds no server connection, and a pooler that shut its idle pool down can take 12-93 s to connect
+    /// again (Supavisor), so a quiet minute must not end in a cold connect.</summary>
+    public const int DefaultTransactionPoolerMinPoolSize = 2;
+
+    /// <summary>The default <see cref="ConnectTimeoutSeconds"/>: 5 s, ten times a TLS and SCRAM login over the internet
+    /// (about 0.5 s), far below a cold pooler's 12-93 s.</summary>
+    public const int DefaultConnectTimeoutSeconds = 5;
+
+    /// <summary>The default <see cref="LoginBackoffSeconds"/>: the first pause after a refused login.</summary>
+    public const int DefaultLoginBackoffSeconds = 5;
+
+    /// <summary>The default <see cref="LoginBackoffMaxSeconds"/>: the pause after refused logins grows to a minute.</summary>
+    public const int DefaultLoginBackoffMaxSeconds = 60;
+
     /// <summary>
     /// Overrides the detected connection mode: <c>direct</c>, <c>session-pooler</c> or <c>transaction-pooler</c>.
     /// Set it for a self-hosted PgBouncer, whose host and port say nothing. The default value is null (detect).
@@ -53,16 +68,27 @@ public sealed class ConnectionPoolOptions
     public int? MaxPoolSize { get; set; }
 
     /// <summary>
-    /// <c>Minimum Pool Size</c>: connections kept open when idle. The default value is 0, so an idle replica gives its
-    /// server (or pooler) slots back; on a 60-connection server every idle connection is one another service lacks.
+    /// <c>Minimum Pool Size</c>: connections kept open when idle, opened before <c>/health</c> first reports healthy.
+    /// The default value is null: 0 direct and behind a session pooler, so an idle replica gives its server (or pooler)
+    /// slots back (on a 60-connection server every idle connection is one another service lacks); 2 behind a
+    /// transaction pooler, where an idle client costs no server connection and a cold connect can stall.
     /// </summary>
-    public int MinPoolSize { get; set; }
+    public int? MinPoolSize { get; set; }
 
     /// <summary>
-    /// <c>Timeout</c> in seconds: bounds both opening a connection and waiting for a free one in a full pool.
-    /// The default value is 60: a burst queues for a connection rather than failing.
+    /// The longest wait for a free connection in a full pool, in seconds. The default value is 60: a burst queues for a
+    /// connection rather than failing. A <c>Timeout</c> written in the connection string sets it (and caps
+    /// <see cref="ConnectTimeoutSeconds"/>).
     /// </summary>
     public int TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
+
+    /// <summary>
+    /// The longest a single connect (TCP, TLS and login) may take, in seconds, apart from the wait for a free pooled
+    /// connection: Npgsql's <c>Timeout</c> bounds both, so the planned <c>Timeout</c> is this and the service waits for a
+    /// free connection in slices of it up to <see cref="TimeoutSeconds"/>. A stalled connect (a cold pooler) then ends in
+    /// a 503 after this long instead of holding a request for a minute. The default value is 5.
+    /// </summary>
+    public int ConnectTimeoutSeconds { get; set; } = DefaultConnectTimeoutSeconds;
 
     /// <summary>
     /// <c>Connection Idle Lifetime</c> in seconds: an idle connection above the minimum is closed after this long.
@@ -88,6 +114,26 @@ public sealed class ConnectionPoolOptions
     /// 0 behind a transaction pooler, where a non-zero value is refused.
     /// </summary>
     public int? MaxAutoPrepare { get; set; }
+
+    /// <summary>
+    /// True when a self-hosted PgBouncer in transaction mode keeps prepared statements across transactions (PgBouncer
+    /// 1.21 or later with <c>max_prepared_statements</c> above 0). <c>Max Auto Prepare</c> is then allowed, and proven
+    /// at start by a probe (prepare in one transaction, execute in another); when the probe fails, the service falls
+    /// back to <c>Max Auto Prepare=0</c> with a warning. Supabase's dedicated pooler (<c>dedicated-pooler</c>) is probed
+    /// without it. The default value is false.
+    /// </summary>
+    public bool PoolerPreparedStatements { get; set; }
+
+    /// <summary>
+    /// The first pause, in seconds, after the server or pooler refused the login (wrong password, unknown user): no
+    /// connection is tried meanwhile, requests answer 503 with a <c>Retry-After</c> of the time left, and each further
+    /// refusal doubles it up to <see cref="LoginBackoffMaxSeconds"/>. Supavisor bans a client address after repeated
+    /// failed logins. The default value is 5.
+    /// </summary>
+    public int LoginBackoffSeconds { get; set; } = DefaultLoginBackoffSeconds;
+
+    /// <summary>The longest pause after refused logins, in seconds. The default value is 60.</summary>
+    public int LoginBackoffMaxSeconds { get; set; } = DefaultLoginBackoffMaxSeconds;
 
     /// <summary>The most clients a session pooler accepts (Supavisor's pool size: 15 on Nano to Medium). The default value is 15.</summary>
     public int SessionPoolerClientCap { get; set; } = DefaultSessionPoolerClientCap;

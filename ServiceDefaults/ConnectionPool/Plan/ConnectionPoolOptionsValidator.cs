@@ -12,11 +12,11 @@ public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<Connect
 
         if (options.Mode is not null && !ConnectionModeNames.TryParse(options.Mode, out _))
         {
-            failures.Add($"{Section}:Mode is '{options.Mode}': use direct, session-pooler or transaction-pooler, or leave it unset to detect the mode.");
+            failures.Add($"{Section}:Mode is '{options.Mode}': use direct, session-pooler, transaction-pooler or dedicated-pooler, or leave it unset to detect the mode.");
         }
 
         if (!string.Equals(options.PreferredMode, SupabaseModeSwitch.Keep, StringComparison.OrdinalIgnoreCase)
-            && !(ConnectionModeNames.TryParse(options.PreferredMode, out var preferred) && preferred != ConnectionMode.TransactionPooler))
+            && !(ConnectionModeNames.TryParse(options.PreferredMode, out var preferred) && preferred is ConnectionMode.Direct or ConnectionMode.SessionPooler))
         {
             failures.Add($"{Section}:PreferredMode is '{options.PreferredMode}': use keep, session-pooler or direct.");
         }
@@ -30,6 +30,14 @@ public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<Connect
 
         // Npgsql caps Timeout at 1024 seconds.
         Range(failures, "TimeoutSeconds", options.TimeoutSeconds, 1, 1024);
+        Range(failures, "ConnectTimeoutSeconds", options.ConnectTimeoutSeconds, 1, 1024);
+        Range(failures, "LoginBackoffSeconds", options.LoginBackoffSeconds, 1, 3_600);
+        Range(failures, "LoginBackoffMaxSeconds", options.LoginBackoffMaxSeconds, 1, 3_600);
+        if (options.LoginBackoffMaxSeconds < options.LoginBackoffSeconds)
+        {
+            failures.Add($"{Section}:LoginBackoffMaxSeconds ({options.LoginBackoffMaxSeconds}) is below {Section}:LoginBackoffSeconds ({options.LoginBackoffSeconds}): raise it.");
+        }
+
         Range(failures, "ConnectionIdleLifetimeSeconds", options.ConnectionIdleLifetimeSeconds, 1, 86_400);
         Range(failures, "ConnectionLifetimeSeconds", options.ConnectionLifetimeSeconds, 0, 86_400);
         Range(failures, "KeepAliveSeconds", options.KeepAliveSeconds, 0, 3_600);

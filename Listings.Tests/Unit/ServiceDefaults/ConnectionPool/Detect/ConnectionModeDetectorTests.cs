@@ -9,7 +9,7 @@ public sealed class ConnectionModeDetectorTests
     [Theory]
     // host, port, user => mode
     [InlineData("db." + Ref + ".supabase.co", 5432, "postgres", ConnectionMode.Direct)]
-    [InlineData("db." + Ref + ".supabase.co", 6543, "postgres", ConnectionMode.TransactionPooler)]
+    [InlineData("db." + Ref + ".supabase.co", 6543, "postgres", ConnectionMode.DedicatedPooler)]
     [InlineData("aws-0-eu-west-1.pooler.supabase.com", 5432, "postgres." + Ref, ConnectionMode.SessionPooler)]
     [InlineData("aws-0-eu-west-1.pooler.supabase.com", 6543, "postgres." + Ref, ConnectionMode.TransactionPooler)]
     [InlineData("aws-1-us-east-1.pooler.supabase.com", 5432, "postgres." + Ref, ConnectionMode.SessionPooler)]
@@ -24,11 +24,22 @@ public sealed class ConnectionModeDetectorTests
         Assert.Equal(expected, ConnectionModeDetector.Detect(host, port, user));
 
     [Theory]
-    [InlineData("DB." + "ABCDEFGHIJKLMNOPQRST" + ".SUPABASE.CO", 6543, "postgres", ConnectionMode.TransactionPooler)]
+    [InlineData("DB." + "ABCDEFGHIJKLMNOPQRST" + ".SUPABASE.CO", 6543, "postgres", ConnectionMode.DedicatedPooler)]
     [InlineData("AWS-0-EU-WEST-1.POOLER.SUPABASE.COM", 5432, "postgres." + Ref, ConnectionMode.SessionPooler)]
     [InlineData("Aws-0-Eu-West-1.Pooler.Supabase.Com", 6543, "POSTGRES." + Ref, ConnectionMode.TransactionPooler)]
     public void HostsAndUserNamesAreMatchedCaseInsensitively(string host, int port, string user, ConnectionMode expected) =>
         Assert.Equal(expected, ConnectionModeDetector.Detect(host, port, user));
+
+    [Fact]
+    public void TheDirectHostOnTheTransactionPortIsSupabasesDedicatedPooler()
+    {
+        var mode = ConnectionModeDetector.Detect(SupabaseConnections.DirectHost, SupabaseEndpoints.TransactionPort, "postgres");
+
+        Assert.Equal(ConnectionMode.DedicatedPooler, mode);
+        Assert.Equal("dedicated-pooler", mode.ToName());
+        Assert.True(mode.IsTransactionPooling());
+        Assert.True(ConnectionModeNames.TryParse("Dedicated-Pooler", out var parsed) && parsed == ConnectionMode.DedicatedPooler);
+    }
 
     [Fact]
     public void APoolerStyleUserNameOnTheDirectHostStaysDirect() =>

@@ -9,13 +9,14 @@ public sealed class ConnectionPlannerTests
     private const string Password = SupabaseConnections.Password;
 
     [Theory]
-    // connection string => mode, Maximum Pool Size, Max Auto Prepare, No Reset On Close
-    [InlineData(SupabaseConnections.Direct, ConnectionMode.Direct, 20, 20, false)]
-    [InlineData(SupabaseConnections.Local, ConnectionMode.Direct, 20, 20, false)]
-    [InlineData(SupabaseConnections.TransactionPooler, ConnectionMode.TransactionPooler, 10, 0, true)]
-    [InlineData(SupabaseConnections.DedicatedPgBouncer, ConnectionMode.TransactionPooler, 10, 0, true)]
-    [InlineData(SupabaseConnections.SessionPooler, ConnectionMode.SessionPooler, 15, 20, false)]
-    public void EachModeGetsItsOwnPoolDefaults(string connectionString, ConnectionMode mode, int maxPoolSize, int maxAutoPrepare, bool noResetOnClose)
+    // connection string => mode, Maximum Pool Size, Minimum Pool Size, Max Auto Prepare (planned, in the string until the probe), No Reset On Close
+    [InlineData(SupabaseConnections.Direct, ConnectionMode.Direct, 20, 0, 20, 20, false)]
+    [InlineData(SupabaseConnections.Local, ConnectionMode.Direct, 20, 0, 20, 20, false)]
+    [InlineData(SupabaseConnections.TransactionPooler, ConnectionMode.TransactionPooler, 10, 2, 0, 0, true)]
+    [InlineData(SupabaseConnections.DedicatedPgBouncer, ConnectionMode.DedicatedPooler, 10, 2, 20, 0, true)]
+    [InlineData(SupabaseConnections.SessionPooler, ConnectionMode.SessionPooler, 15, 0, 20, 20, false)]
+    public void EachModeGetsItsOwnPoolDefaults(
+        string connectionString, ConnectionMode mode, int maxPoolSize, int minPoolSize, int maxAutoPrepare, int builtMaxAutoPrepare, bool noResetOnClose)
     {
         var plan = Plan(connectionString);
 
@@ -23,14 +24,34 @@ public sealed class ConnectionPlannerTests
         Assert.Equal(mode, plan.Mode);
         Assert.False(plan.ModeConfigured);
         Assert.Equal(maxPoolSize, plan.MaxPoolSize);
+        Assert.Equal(minPoolSize, plan.MinPoolSize);
         Assert.Equal(maxAutoPrepare, plan.MaxAutoPrepare);
+        Assert.Equal(maxAutoPrepare != builtMaxAutoPrepare, plan.PreparedStatementsNeedProbe);
         Assert.Equal(noResetOnClose, plan.NoResetOnClose);
 
         var built = Built(plan);
         Assert.Equal(maxPoolSize, built.MaxPoolSize);
-        Assert.Equal(maxAutoPrepare, built.MaxAutoPrepare);
+        Assert.Equal(builtMaxAutoPrepare, built.MaxAutoPrepare);
         Assert.Equal(noResetOnClose, built.NoResetOnClose);
-        Assert.Equal(0, built.MinPoolSize);
+        Assert.Equal(minPoolSize, built.MinPoolSize);
+    }
+
+    [Theory]
+    // PoolerPreparedStatements, MaxAutoPrepare => planned Max Auto Prepare, probe
+    [InlineData(false, null, 0, false)]
+    [InlineData(true, null, 20, true)]
+    [InlineData(true, 0, 0, false)]
+    [InlineData(true, 50, 50, true)]
+    public void ASelfHostedPgBouncerGetsPreparedStatementsOnlyWhenSaidToKeepThemAndAfterTheProbe(
+        bool poolerPreparedStatements, int? maxAutoPrepare, int planned, bool probe)
+    {
+        var plan = Plan(
+            $"Host=pgbouncer.internal;Port=6432;Username=app;Password={Password}",
+            new ConnectionPoolOptions { Mode = "transaction-pooler", PoolerPreparedStatements = poolerPreparedStatements, MaxAutoPrepare = maxAutoPrepare });
+
+        Assert.Empty(plan.Errors);
+        Assert.Equal((planned, probe), (plan.MaxAutoPrepare, plan.PreparedStatementsNeedProbe));
+        Assert.Equal(0, Built(plan).MaxAutoPrepare);
     }
 
     [Theory]
@@ -42,12 +63,14 @@ public sealed class ConnectionPlannerTests
         var plan = Plan(connectionString);
 
         Assert.Equal(60, plan.TimeoutSeconds);
+        Assert.Equal(5, plan.ConnectTimeoutSeconds);
         Assert.Equal(60, plan.ConnectionIdleLifetimeSeconds);
         Assert.Equal(1800, plan.ConnectionLifetimeSeconds);
         Assert.Equal(30, plan.KeepAliveSeconds);
 
+        // Npgsql's Timeout bounds a connect and each slice of the wait for a free connection (ConnectionOpener).
         var built = Built(plan);
-        Assert.Equal(60, built.Timeout);
+        Assert.Equal(5, built.Timeout);
         Assert.Equal(60, built.ConnectionIdleLifetime);
         Assert.Equal(1800, built.ConnectionLifetime);
         Assert.Equal(30, built.KeepAlive);
@@ -114,9 +137,25 @@ public sealed class ConnectionPlannerTests
 
         Assert.Empty(plan.Errors);
         var built = Built(plan);
-        Assert.Equal((12, 3, 30, 90, 600, 10, 8), (built.MaxPoolSize, built.MinPoolSize, built.Timeout, built.ConnectionIdleLifetime,
+        Assert.Equal((12, 3, 5, 90, 600, 10, 8), (built.MaxPoolSize, built.MinPoolSize, built.Timeout, built.ConnectionIdleLifetime,
             built.ConnectionLifetime, built.KeepAlive, built.MaxAutoPrepare));
         Assert.Equal((12, 3, 30, 8), (plan.MaxPoolSize, plan.MinPoolSize, plan.TimeoutSeconds, plan.MaxAutoPrepare));
+    }
+
+    [Theory]
+    // Timeout written, ConnectTimeoutSeconds => pool wait, connect bound
+    [InlineData(null, 5, 60, 5)]
+    [InlineData(null, 2, 60, 2)]
+    [InlineData(3, 5, 3, 3)]
+    [InlineData(30, 10, 30, 10)]
+    public void AConnectIsBoundedApartFromTheWaitForAFreeConnection(int? writtenTimeout, int connectTimeoutSeconds, int poolWait, int connect)
+    {
+        var plan = Plan(
+            SupabaseConnections.Direct + (writtenTimeout is { } timeout ? $";Timeout={timeout}" : ""),
+            new ConnectionPoolOptions { ConnectTimeoutSeconds = connectTimeoutSeconds });
+
+        Assert.Equal((poolWait, connect), (plan.TimeoutSeconds, plan.ConnectTimeoutSeconds));
+        Assert.Equal(connect, Built(plan).Timeout);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public sealed class ConnectionPoolOptionsValidatorTests
 {
     [Theory]
     // key, configured value => the message
-    [InlineData("Mode", "pgbouncer", "ConnectionPool:Mode is 'pgbouncer': use direct, session-pooler or transaction-pooler, or leave it unset to detect the mode.")]
+    [InlineData("Mode", "pgbouncer", "ConnectionPool:Mode is 'pgbouncer': use direct, session-pooler, transaction-pooler or dedicated-pooler, or leave it unset to detect the mode.")]
     [InlineData("PreferredMode", "transaction-pooler", "ConnectionPool:PreferredMode is 'transaction-pooler': use keep, session-pooler or direct.")]
     [InlineData("PreferredMode", "fastest", "ConnectionPool:PreferredMode is 'fastest': use keep, session-pooler or direct.")]
     [InlineData("MaxPoolSize", "0", "ConnectionPool:MaxPoolSize is 0: use a whole number from 1 to 1024.")]
@@ -15,6 +15,10 @@ public sealed class ConnectionPoolOptionsValidatorTests
     [InlineData("MinPoolSize", "-1", "ConnectionPool:MinPoolSize is -1: use a whole number from 0 to 1024.")]
     [InlineData("TimeoutSeconds", "2000", "ConnectionPool:TimeoutSeconds is 2000: use a whole number from 1 to 1024.")]
     [InlineData("TimeoutSeconds", "0", "ConnectionPool:TimeoutSeconds is 0: use a whole number from 1 to 1024.")]
+    [InlineData("ConnectTimeoutSeconds", "0", "ConnectionPool:ConnectTimeoutSeconds is 0: use a whole number from 1 to 1024.")]
+    [InlineData("LoginBackoffSeconds", "0", "ConnectionPool:LoginBackoffSeconds is 0: use a whole number from 1 to 3600.")]
+    [InlineData("LoginBackoffMaxSeconds", "2", "ConnectionPool:LoginBackoffMaxSeconds (2) is below ConnectionPool:LoginBackoffSeconds (5): raise it.")]
+    [InlineData("PreferredMode", "dedicated-pooler", "ConnectionPool:PreferredMode is 'dedicated-pooler': use keep, session-pooler or direct.")]
     [InlineData("ConnectionIdleLifetimeSeconds", "0", "ConnectionPool:ConnectionIdleLifetimeSeconds is 0: use a whole number from 1 to 86400.")]
     [InlineData("ConnectionLifetimeSeconds", "-1", "ConnectionPool:ConnectionLifetimeSeconds is -1: use a whole number from 0 to 86400.")]
     [InlineData("KeepAliveSeconds", "4000", "ConnectionPool:KeepAliveSeconds is 4000: use a whole number from 0 to 3600.")]
@@ -35,6 +39,7 @@ public sealed class ConnectionPoolOptionsValidatorTests
     [Theory]
     [InlineData("Mode", "Session-Pooler")]
     [InlineData("Mode", " direct ")]
+    [InlineData("Mode", "dedicated-pooler")]
     [InlineData("PreferredMode", "DIRECT")]
     [InlineData("PreferredMode", "Keep")]
     [InlineData("ConnectionLifetimeSeconds", "0")]

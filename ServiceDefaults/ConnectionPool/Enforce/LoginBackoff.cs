@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// Stops connecting for a while after the server or pooler refused the login (wrong password, unknown user, no
+/// pg_hba.conf line): Supavisor bans a client address after repeated failed logins, and every request, health probe and
+/// initialization retry would otherwise try again. The pause starts at <c>ConnectionPool:LoginBackoffSeconds</c> and
+/// doubles with each further refusal up to <c>ConnectionPool:LoginBackoffMaxSeconds</c>; when it is over, one attempt
+/// goes through (the others still wait) and a password fixed meanwhile is picked up by it. Logged once per pause.
+/// </summary>
+/// <param name="options">The pause's settings.</param>
+/// <param name="time">The clock.</param>
+public sealed partial class LoginBackoff(ConnectionPoolOptions options, TimeProvider time)
+{
+    // While the one attempt after a pause runs, the others are told to come back in a second.
+    private static readonly TimeSpan TrialRetryAfter = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private int _refusals;
+    private long _generation;
+    private DateTimeOffset _until;
+    private bool _trialRunning;
+    private Exception? _lastRefusal;
+    private ILogger _logger = NullLogger.Instance;
+
+    /// <summary>
+    /// Logs through <paramref name="logger"/> from now on. The backoff is made with the DbContext's registration, before
+    /// the app's logging exists; resolving it from the container attaches the app's logger.
+    /// </summary>
+    public LoginBackoff WithLogger(ILogger<LoginBackoff> logger)
+    {
+        _logger = logger;
+        return this;
+    }
+
+    /// <summary>A permission to connect, from <see cref="Enter"/>; hand it back to <see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
+    /// <param name="Generation">The backoff's state when the attempt started: a burst of refusals counts once.</param>
+    /// <param name="Trial">True for the one attempt after a pause.</param>
+    public readonly record struct Attempt(long Generation, bool Trial);
+
+    /// <summary>Refusals in a row (0 when the last login succeeded).</summary>
+    public int Refusals
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _refusals;
+            }
+        }
+    }
+
+    /// <summary>The time left in the current pause, or null when connecting is allowed.</summary>
+    public TimeSpan? Remaining
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var left = _until - time.GetUtcNow();
+                return _refusals > 0 && left > TimeSpan.Zero ? left : null;
+            }
+        }
+    }
+
+    /// <summary>True for the problems that are a refused login.</summary>
+    public static bool IsLoginRefusal(ConnectionProblemKind kind) =>
+        kind is ConnectionProblemKind.WrongPassword or ConnectionProblemKind.UnknownPoolerUser or ConnectionProblemKind.NotAllowed;
+
+    /// <summary>The pause after <paramref name="refusals"/> refusals in a row.</summary>
+    public static TimeSpan Pause(int refusals, ConnectionPoolOptions options) =>
+        TimeSpan.FromSeconds(Math.Min(options.LoginBackoffMaxSeconds, options.LoginBackoffSeconds * Math.Pow(2, Math.Min(refusals - 1, 30))));
+
+    /// <summary>Allows an attempt, or throws while a pause lasts.</summary>
+    /// <exception cref="LoginBackoffException">Connecting is paused; its <c>RetryAfter</c> says for how long.</exception>
+    public Attempt Enter()
+    {
+        lock (_lock)
+        {
+            if (_refusals == 0)
+            {
+                return new Attempt(_generation, Trial: false);
+            }
+
+            var left = _until - time.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                throw new LoginBackoffException(left, _lastRefusal!);
+            }
+
+            if (_trialRunning)
+            {
+                throw new LoginBackoffException(TrialRetryAfter, _lastRefusal!);
+            }
+
+            _trialRunning = true;
+            return new Attempt(_generation, Trial: true);
+        }
+    }
+
+    /// <summary>The attempt connected: the login works (again).</summary>
+    public void Succeeded(Attempt attempt)
+    {
+        lock (_lock)
+        {
+            if (_refusals > 0)
+            {
+                LogAccepted(_refusals);
+            }
+
+            _refusals = 0;
+            _generation++;
+            _trialRunning = false;
+            _lastRefusal = null;
+        }
+    }
+
+    /// <summary>
+    /// The attempt failed. A refused login starts (or lengthens) the pause and returns the exception to throw instead of
+    /// <paramref name="error"/>, carrying the pause as <c>RetryAfter</c>; any other failure returns null.
+    /// </summary>
+    public LoginBackoffException? Failed(Attempt attempt, Exception error)
+    {
+        var kind = ConnectionProblemClassifier.FindConnectionProblem(error)?.Kind;
+        lock (_lock)
+        {
+            if (attempt.Trial)
+            {
+                _trialRunning = false;
+            }
+
+            if (kind is not { } refused || !IsLoginRefusal(refused))
+            {
+                return null;
+            }
+
+            // Attempts that started together fail together: the first to report starts the pause, the rest join it.
+            if (attempt.Generation == _generation)
+            {
+                _generation++;
+                _refusals++;
+                _lastRefusal = error;
+                var pause = Pause(_refusals, options);
+                _until = time.GetUtcNow() + pause;
+                LogPaused(refused.ToName(), pause.TotalSeconds, _refusals);
+            }
+
+            return new LoginBackoffException(_until - time.GetUtcNow(), _lastRefusal!);
+        }
+    }
+
+    /// <summary>A refused login seen outside the pool (the probe at start): starts the pause like <see cref="Failed"/>.</summary>
+    public void Refused(Exception error)
+    {
+        Attempt current;
+        lock (_lock)
+        {
+            current = new Attempt(_generation, Trial: false);
+        }
+
+        Failed(current, error);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Database login refused ({Problem}): no connection is tried for {PauseSeconds} s (refusal {Refusals} in a row);"
+            + " requests answer 503 with Retry-After meanwhile")]
+    private partial void LogPaused(string problem, double pauseSeconds, int refusals);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database login accepted again after {Refusals} refusals")]
+    private partial void LogAccepted(int refusals);
+}
