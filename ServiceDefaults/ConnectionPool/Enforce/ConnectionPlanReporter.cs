@@ -15,15 +15,16 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// clear line and an exit code instead of a host that fails half-started.
 /// </summary>
 internal sealed partial class ConnectionPlanReporter(
-    ConnectionPlan plan,
+    RunningConnectionPlan running,
     IOptions<ConnectionPoolOptions> options,
-    PoolUsageSampler sampler,
+    PoolUsage usage,
     IHostEnvironment environment,
     ILogger<ConnectionPlanReporter> logger)
 {
     /// <summary>Reports the plan; false when the service must not start (the reason is logged).</summary>
     public async Task<bool> ReportAsync(CancellationToken cancellationToken)
     {
+        var plan = running.Plan;
         var effective = plan;
         ConnectionProblem? problem = null;
         if (plan.ConnectionString is not null)
@@ -43,7 +44,8 @@ internal sealed partial class ConnectionPlanReporter(
             LogProblem(problem.Name, problem.Message, problem.Fix);
         }
 
-        sampler.Budget = effective.Budget;
+        running.Plan = effective;
+        usage.MaxPoolSize = effective.MaxPoolSize;
 
         if (plan.Rewrite is not null)
         {
@@ -51,8 +53,10 @@ internal sealed partial class ConnectionPlanReporter(
         }
 
         LogPlan(
-            effective.ModeName, effective.Host, effective.Port, effective.Database, effective.MaxPoolSize, effective.MinPoolSize,
-            effective.TimeoutSeconds, effective.MaxAutoPrepare, effective.Budget?.Describe(effective.MaxPoolSize), effective.Advice);
+            effective.ModeName, effective.Host, effective.Port, effective.Database, effective.MaxPoolSize,
+            KebabCase.Name(effective.MaxPoolSizeChosenBy), effective.MinPoolSize, effective.TimeoutSeconds, effective.MaxAutoPrepare,
+            effective.Limits?.Describe(), KebabCase.Name(effective.LimitsSetBy), effective.GssEncryptionMode,
+            effective.Budget?.Describe(effective.MaxPoolSize), effective.Advice);
 
         // The second plan starts from the planned string, so warnings about what planning changed are the first plan's;
         // its warning that the server's limit is unknown is void once the server has said it.
@@ -81,11 +85,12 @@ internal sealed partial class ConnectionPlanReporter(
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Database connection: {Mode} to {Host}:{Port}/{Database}, Maximum Pool Size {MaxPoolSize}, Minimum Pool Size {MinPoolSize},"
-            + " Timeout {TimeoutSeconds}s, Max Auto Prepare {MaxAutoPrepare}; budget {Budget}. {Advice}")]
+        Message = "Database connection: {Mode} to {Host}:{Port}/{Database}, Maximum Pool Size {MaxPoolSize} (chosen by {MaxPoolSizeChosenBy}),"
+            + " Minimum Pool Size {MinPoolSize}, Timeout {TimeoutSeconds}s, Max Auto Prepare {MaxAutoPrepare}; limits {Limits} ({LimitsSetBy});"
+            + " GSS Encryption Mode {GssEncryptionMode}; budget {Budget}. {Advice}")]
     private partial void LogPlan(
-        string? mode, string? host, int? port, string? database, int maxPoolSize, int minPoolSize, int timeoutSeconds,
-        int maxAutoPrepare, string? budget, string? advice);
+        string? mode, string? host, int? port, string? database, int maxPoolSize, string maxPoolSizeChosenBy, int minPoolSize,
+        int timeoutSeconds, int maxAutoPrepare, string? limits, string limitsSetBy, string? gssEncryptionMode, string? budget, string? advice);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database connection: {Warning}")]
     private partial void LogWarning(string warning);

@@ -42,8 +42,10 @@ public static class ConnectionPoolExtensions
             throw new ConnectionPlanException(plan);
         }
 
+        var running = new RunningConnectionPlan(plan);
         var usage = new PoolUsage(plan.MaxPoolSize);
         var interceptor = new PoolUsageInterceptor(usage, connectionName);
+        var limits = new StatementLimitsInterceptor(running);
 
         builder.AddNpgsqlDbContext<TContext>(
             connectionName,
@@ -57,14 +59,22 @@ public static class ConnectionPoolExtensions
             dbContextOptions =>
             {
                 // The pool's name tags the Npgsql metrics; by default it is the connection string, password included.
-                dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource => dataSource.Name = connectionName));
-                dbContextOptions.AddInterceptors(interceptor);
+                dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource =>
+                {
+                    dataSource.Name = connectionName;
+                    // Built at first use, after the start-up report: the size the server's budget allows.
+                    dataSource.ConnectionStringBuilder.MaxPoolSize = running.Plan.MaxPoolSize;
+                    dataSource.ConnectionStringBuilder.MinPoolSize = running.Plan.MinPoolSize;
+                }));
+                dbContextOptions.AddInterceptors(interceptor, limits);
                 configureDbContextOptions?.Invoke(dbContextOptions);
             });
 
-        builder.Services.AddSingleton(plan);
+        builder.Services.AddSingleton(running);
+        // Resolved after the start-up report (never by it), so every user sees the plan the pool runs on.
+        builder.Services.AddSingleton(_ => running.Plan);
         builder.Services.AddSingleton(usage);
-        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<IRequestQueue>()));
+        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, running.Plan, services.GetService<IRequestQueue>()));
         builder.Services.AddSingleton<ConnectionPlanReporter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);

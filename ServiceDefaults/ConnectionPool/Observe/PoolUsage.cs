@@ -17,8 +17,8 @@ public sealed class PoolUsage(int maxPoolSize)
     private long _failures;
     private long _lastFailureAt;
 
-    /// <summary>The pool's <c>Maximum Pool Size</c>.</summary>
-    public int MaxPoolSize { get; } = maxPoolSize;
+    /// <summary>The pool's <c>Maximum Pool Size</c>; the start-up report sets the size the server's budget allows.</summary>
+    public int MaxPoolSize { get; internal set; } = maxPoolSize;
 
     /// <summary>Connections open right now (taken from the pool, not yet returned).</summary>
     public int InUse => (int)Interlocked.Read(ref _inUse);
