@@ -77,6 +77,12 @@ public static class ConnectionPoolExtensions
         builder.Services.AddSingleton(services => new PoolUsageSampler(usage, running.Plan, services.GetService<IRequestQueue>()));
         builder.Services.AddSingleton<ConnectionPlanReporter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
+        // The interceptor names the request that holds a connection through the accessor's shared storage.
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<LongHoldMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LongHoldMonitor>());
+        builder.Services.AddSingleton<FleetConnectionMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FleetConnectionMonitor>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);
 
         return plan;

@@ -170,6 +170,12 @@ public sealed class ConnectionPoolOptions
     /// </summary>
     public int LongHoldWarningMs { get; set; } = DefaultLongHoldWarningMs;
 
+    /// <summary>
+    /// How often, in seconds, the service counts its replicas' server connections in <c>pg_stat_activity</c> and reports
+    /// <c>/health</c> Degraded when they pass the budget. The default value is 60.
+    /// </summary>
+    public int FleetCheckSeconds { get; set; } = 60;
+
     /// <summary>The replicas the budget is shared by: <see cref="MaxReplicas"/> (or <see cref="Replicas"/>) plus <see cref="SurgeReplicas"/>.</summary>
     internal int BudgetReplicas => (MaxReplicas ?? Replicas) + SurgeReplicas;
 

@@ -49,6 +49,7 @@ public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<Connect
         Range(failures, "LockTimeoutMs", options.LockTimeoutMs, 0, 86_400_000);
         Range(failures, "IdleInTransactionTimeoutMs", options.IdleInTransactionTimeoutMs, 0, 86_400_000);
         Range(failures, "MigrationTimeoutMs", options.MigrationTimeoutMs, 0, 86_400_000);
+        Range(failures, "FleetCheckSeconds", options.FleetCheckSeconds, 1, 86_400);
         Range(failures, "LongHoldWarningMs", options.LongHoldWarningMs, 1, 86_400_000);
 
         if (options.BudgetFraction is { } fraction && (double.IsNaN(fraction) || fraction is <= 0 or > 1))
