@@ -332,7 +332,7 @@ public static class ConnectionPlanner
 
         var message =
             $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Replicas(budget.Replicas)} (MaxReplicas + SurgeReplicas) = {maxPoolSize * budget.Replicas} exceeds the budget of"
-            + $" {allowance * budget.Replicas} ({budget.FractionPercent} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
+            + $" {budget.Total} ({budget.FractionPercent} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
             + $" to {allowance} (or remove it to let the budget size the pool), lower ConnectionPool:MaxReplicas or ConnectionPool:SurgeReplicas,"
             + " or raise ConnectionPool:BudgetFraction or ConnectionPool:ServerMaxConnections if the server has room.";
 
