@@ -35,7 +35,7 @@ internal sealed partial class ConnectionPlanReporter(
             if (facts is not null && options.Value.ServerMaxConnections is null && plan.Mode != ConnectionMode.SessionPooler)
             {
                 effective = ConnectionPlanner.Plan(
-                    plan.ConnectionString, plan.Source!, options.Value, facts.MaxConnections, environment.ApplicationName);
+                    running.ConfiguredConnectionString, plan.Source!, options.Value, facts.MaxConnections, environment.ApplicationName);
             }
         }
 
@@ -58,8 +58,8 @@ internal sealed partial class ConnectionPlanReporter(
             effective.Limits?.Describe(), KebabCase.Name(effective.LimitsSetBy), effective.GssEncryptionMode,
             effective.Budget?.Describe(effective.MaxPoolSize), effective.Advice);
 
-        // The second plan starts from the planned string, so warnings about what planning changed are the first plan's;
-        // its warning that the server's limit is unknown is void once the server has said it.
+        // Both plans start from the configured string and may warn alike; the warning that the server's limit is unknown
+        // is void once the server has said it.
         var firstWarnings = ReferenceEquals(effective, plan)
             ? plan.Warnings
             : plan.Warnings.Where(warning => warning != ConnectionPlanner.UnknownServerLimitWarning);

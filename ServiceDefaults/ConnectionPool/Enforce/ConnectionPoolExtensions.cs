@@ -42,7 +42,7 @@ public static class ConnectionPoolExtensions
             throw new ConnectionPlanException(plan);
         }
 
-        var running = new RunningConnectionPlan(plan);
+        var running = new RunningConnectionPlan(plan, connectionString);
         var usage = new PoolUsage(plan.MaxPoolSize);
         var interceptor = new PoolUsageInterceptor(usage, connectionName);
         var limits = new StatementLimitsInterceptor(running);
