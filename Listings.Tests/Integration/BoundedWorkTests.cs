@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Listings.AppHost.Database;
 using Listings.Tests.Infrastructure;
@@ -37,7 +36,7 @@ public sealed class BoundedWorkTests(ListingsAppFixture fixture)
 
         await using (var tableLock = await TableLockAsync(connectionString))
         {
-            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TimedAsync(() => client.GetAsync("/api/v1/listings?page=1"))));
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Timed.SendAsync(() => client.GetAsync("/api/v1/listings?page=1"))));
 
             Assert.All(answers, answer =>
             {
@@ -139,13 +138,6 @@ public sealed class BoundedWorkTests(ListingsAppFixture fixture)
 
     private static List<string> LongHoldLines(ProcessOutput api) =>
         [.. api.Text.Split('\n').Where(line => line.Contains("Connection held long: PUT", StringComparison.Ordinal))];
-
-    private static async Task<(HttpResponseMessage Response, TimeSpan Elapsed)> TimedAsync(Func<Task<HttpResponseMessage>> send)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var response = await send();
-        return (response, stopwatch.Elapsed);
-    }
 
     // A session of the test's own holding ACCESS EXCLUSIVE on listings: even reads wait for it.
     private static async Task<NpgsqlConnection> TableLockAsync(string connectionString)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Listings.AppHost.Database;
 using Listings.Tests.Infrastructure;
 using Npgsql;
@@ -47,9 +46,9 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
 
         // Every slot is held: further requests wait at most the queue bound, then get 503 with Retry-After.
         var extraWrites = Enumerable.Range(0, 8)
-            .Select(i => TimedAsync(() => client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Written during saturation {i} {Guid.NewGuid():N}"))))
+            .Select(i => Timed.SendAsync(() => client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Written during saturation {i} {Guid.NewGuid():N}"))))
             .ToList();
-        var extraReads = Enumerable.Range(0, 8).Select(_ => TimedAsync(() => client.GetAsync("/api/v1/listings?page=1"))).ToList();
+        var extraReads = Enumerable.Range(0, 8).Select(_ => Timed.SendAsync(() => client.GetAsync("/api/v1/listings?page=1"))).ToList();
         var refused = await Task.WhenAll(extraWrites.Concat(extraReads));
 
         Assert.All(refused, result =>
@@ -60,7 +59,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
             Assert.True(result.Elapsed < PromptAnswer, $"answered after {result.Elapsed}");
         });
 
-        var alive = await TimedAsync(() => client.GetAsync("/alive"));
+        var alive = await Timed.SendAsync(() => client.GetAsync("/alive"));
         Assert.Equal(HttpStatusCode.OK, alive.Response.StatusCode);
         Assert.True(alive.Elapsed < PromptAnswer, $"/alive answered after {alive.Elapsed}");
 
@@ -120,7 +119,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         var blocked = client.PutAsJsonAsync($"/api/v1/listings/{target.Id}", ListingBodies.Valid("Waited for the lock"));
         await Poll.UntilAsync(async () => await BlockedBackendsAsync(connectionString) >= 1, "the update to block on the lock");
 
-        var exhausted = await TimedAsync(() => client.GetAsync("/api/v1/listings?page=1"));
+        var exhausted = await Timed.SendAsync(() => client.GetAsync("/api/v1/listings?page=1"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, exhausted.Response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), exhausted.Response.Headers.RetryAfter?.Delta);
@@ -141,13 +140,6 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         var response = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid(title));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<ListingJson>())!;
-    }
-
-    private static async Task<(HttpResponseMessage Response, TimeSpan Elapsed)> TimedAsync(Func<Task<HttpResponseMessage>> send)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var response = await send();
-        return (response, stopwatch.Elapsed);
     }
 
     private static async Task<long> BlockedBackendsAsync(string connectionString)
