@@ -13,6 +13,7 @@ namespace Listings.Api.Data;
 public sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
     IOptions<DatabaseInitializationOptions> options,
+    ConnectionPlan plan,
     ILogger<DatabaseInitializer> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -100,6 +101,10 @@ public sealed partial class DatabaseInitializer(
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ListingsDbContext>();
+
+        // A request's 5 s statement limit would cut a long migration or seed short, and a replica waiting for another's
+        // migration lock would fail instead of waiting for it.
+        using var limits = plan.MigrationLimits is { } migrationLimits ? StatementLimitsScope.Use(migrationLimits) : null;
 
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(ct => db.Database.MigrateAsync(ct), cancellationToken);

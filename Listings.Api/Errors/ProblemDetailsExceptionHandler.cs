@@ -3,13 +3,15 @@ using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
+using Npgsql;
 
 namespace Listings.Api.Errors;
 
 /// <summary>
 /// Turns every exception escaping an endpoint into problem details, never with a stack trace:
 /// a malformed request keeps its 4xx status, an unreachable or saturated database, or a connection that fails (see
-/// <see cref="ConnectionProblemClassifier"/>), becomes 503 with <c>Retry-After</c>, anything else 500.
+/// <see cref="ConnectionProblemClassifier"/>), or a query the server ended at its statement or lock timeout, becomes 503
+/// with <c>Retry-After</c>, anything else 500.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger, PoolUsage? pool = null) : IExceptionHandler
 {
@@ -21,6 +23,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         var problem = exception switch
         {
             BadHttpRequestException badRequest => BadRequest(httpContext, badRequest),
+            _ when ConnectionProblemClassifier.FindStatementLimit(exception) is { } limited => WorkBounded(httpContext, limited),
             _ when ConnectionProblemClassifier.FindTransient(exception) is { } transient => DatabaseUnavailable(httpContext, transient),
             // A connection that fails for a reason time does not heal (wrong password, SSL refused) is still no bug here.
             _ when ConnectionProblemClassifier.FindConnectionProblem(exception) is not null => DatabaseUnavailable(httpContext, exception.GetBaseException()),
@@ -72,6 +75,22 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         };
     }
 
+    // The server ended the query at its statement or lock timeout: the work was bounded on purpose, not a bug.
+    private ProblemDetails WorkBounded(HttpContext httpContext, PostgresException limited)
+    {
+        LogWorkBounded(httpContext.Request.Method, httpContext.Request.Path, limited.SqlState, limited.MessageText);
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lockWait = limited.SqlState == PostgresErrorCodes.LockNotAvailable;
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service busy",
+            Detail = lockWait
+                ? "The data is locked by other work for longer than a request may wait; retry shortly."
+                : "The database work took longer than a request may take; retry shortly.",
+        };
+    }
+
     private ProblemDetails Unexpected(HttpContext httpContext, Exception exception)
     {
         LogUnexpected(exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -90,6 +109,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Database unavailable during {Method} {Path}: {ExceptionType}: {Reason} (pool: {InUse} of {MaxPoolSize} in use, {Waiting} waiting)")]
     private partial void LogDatabaseUnavailable(string method, PathString path, string exceptionType, string reason, int inUse, int maxPoolSize, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database work bounded during {Method} {Path}: {SqlState} {Reason}")]
+    private partial void LogWorkBounded(string method, PathString path, string sqlState, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception during {Method} {Path}")]
     private partial void LogUnexpected(Exception exception, string method, PathString path);

@@ -20,14 +20,25 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         var (exitCode, json, text) = await DbInfoJsonAsync(new() { ["ConnectionStrings__listingsdb"] = connectionString });
 
         Assert.Equal(0, exitCode);
+        Assert.Equal(0, json["exitCode"]!.GetValue<int>());
         Assert.Equal("direct", json["mode"]!.GetValue<string>());
         Assert.Equal("127.0.0.1", json["host"]!.GetValue<string>());
-        Assert.Equal(20, json["maxPoolSize"]!.GetValue<int>());
+        // A third of the server's 60, shared by the replica and a rolling update's surge replica.
+        Assert.Equal(10, json["maxPoolSize"]!.GetValue<int>());
+        Assert.Equal("budget", json["maxPoolSizeChosenBy"]!.GetValue<string>());
+        Assert.Equal(5000, json["limits"]!["statementTimeoutMs"]!.GetValue<int>());
+        Assert.Equal(2000, json["limits"]!["lockTimeoutMs"]!.GetValue<int>());
+        Assert.Equal(10000, json["limits"]!["idleInTransactionTimeoutMs"]!.GetValue<int>());
+        Assert.Equal("startup-options", json["limitsSetBy"]!.GetValue<string>());
+        Assert.Equal("Disable", json["gssEncryptionMode"]!.GetValue<string>());
+        Assert.Equal("Listings.Api", json["fleet"]!["applicationName"]!.GetValue<string>());
+        Assert.Equal(20, json["fleet"]!["budget"]!.GetValue<int>());
+        Assert.True(json["fleet"]!["connections"]!.GetValue<int>() >= 0);
         Assert.Equal(60, json["server"]!["maxConnections"]!.GetValue<int>());
         Assert.StartsWith("15", json["server"]!["version"]!.GetValue<string>());
         Assert.True(json["server"]!["connectionsInUse"]!.GetValue<int>() >= 1);
         Assert.Equal("server", json["budget"]!["source"]!.GetValue<string>());
-        Assert.Equal(20, json["budget"]!["perReplicaAllowance"]!.GetValue<int>());
+        Assert.Equal(10, json["budget"]!["perReplicaAllowance"]!.GetValue<int>());
         Assert.True(json["safe"]!.GetValue<bool>());
         Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(connectionString).Password!, text);
     }
@@ -42,7 +53,8 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
             ["ConnectionPool__ServerMaxConnections"] = "60",
         });
 
-        Assert.Equal(1, exitCode);
+        // The plan is safe; only the server is out of reach.
+        Assert.Equal(2, exitCode);
         Assert.Equal("DATABASE_URL", json["source"]!.GetValue<string>());
         Assert.Equal("transaction-pooler", json["mode"]!.GetValue<string>());
         Assert.Equal("app+user", json["username"]!.GetValue<string>());
@@ -51,7 +63,8 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         Assert.Equal(10, json["maxPoolSize"]!.GetValue<int>());
         Assert.Equal(0, json["maxAutoPrepare"]!.GetValue<int>());
         Assert.True(json["noResetOnClose"]!.GetValue<bool>());
-        Assert.Equal(24, json["budget"]!["perReplicaAllowance"]!.GetValue<int>());
+        Assert.Equal("set-local", json["limitsSetBy"]!.GetValue<string>());
+        Assert.Equal(12, json["budget"]!["perReplicaAllowance"]!.GetValue<int>());
         Assert.Null(json["server"]);
         Assert.Equal("connection-refused", json["problem"]!["name"]!.GetValue<string>());
         Assert.Contains("DATABASE_URL", json["problem"]!["fix"]!.GetValue<string>());
@@ -75,8 +88,8 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         Assert.True(json["overBudget"]!.GetValue<bool>());
         Assert.False(json["safe"]!.GetValue<bool>());
         var warning = Assert.Single(json["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("exceeds the budget"))!.GetValue<string>();
-        Assert.Contains("30 × 2 replicas = 60", warning);
-        Assert.Contains("lower ConnectionPool:MaxPoolSize to 10", warning);
+        Assert.Contains("30 × 3 replicas (MaxReplicas + SurgeReplicas) = 90", warning);
+        Assert.Contains("lower ConnectionPool:MaxPoolSize to 6", warning);
     }
 
     [Theory]
@@ -111,8 +124,11 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
 
         Assert.Equal(0, await process.WaitForExitAsync(CommandTimeout));
         Assert.Contains("mode         direct", process.Text);
-        Assert.Contains("Maximum Pool Size 20", process.Text);
+        Assert.Contains("Maximum Pool Size 10 (chosen by budget)", process.Text);
         Assert.Contains("20 of 60 server connections", process.Text);
+        Assert.Contains("limits       statement 5000 ms, lock 2000 ms, idle in transaction 10000 ms (startup-options)", process.Text);
+        Assert.Contains("gss          GSS Encryption Mode Disable", process.Text);
+        Assert.Contains("peers        the running replicas hold ", process.Text);
         Assert.Contains("server       PostgreSQL 15", process.Text);
         Assert.Contains("verdict      safe", process.Text);
         Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(connectionString).Password!, process.Text);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Listings.AppHost.Database;
 using Listings.Tests.Infrastructure;
 using Npgsql;
@@ -29,6 +28,9 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
             ["ConnectionPool__MaxPoolSize"] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Admission__QueueLimit"] = QueueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Admission__QueueTimeoutMilliseconds"] = QueueTimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The blocked updates must outwait the test's lock, not end at the 2 s default lock_timeout.
+            ["ConnectionPool__LockTimeoutMs"] = "0",
+            ["ConnectionPool__StatementTimeoutMs"] = "0",
         });
         await using var _ = api;
         using var __ = client;
@@ -40,13 +42,13 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         var blockedUpdates = Enumerable.Range(0, PoolSize)
             .Select(i => client.PutAsJsonAsync($"/api/v1/listings/{target.Id}", ListingBodies.Valid($"Update {i} that waited for the lock")))
             .ToList();
-        await WaitUntilAsync(async () => await BlockedBackendsAsync(connectionString) >= PoolSize, "the updates to block on the lock");
+        await Poll.UntilAsync(async () => await BlockedBackendsAsync(connectionString) >= PoolSize, "the updates to block on the lock");
 
         // Every slot is held: further requests wait at most the queue bound, then get 503 with Retry-After.
         var extraWrites = Enumerable.Range(0, 8)
-            .Select(i => TimedAsync(() => client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Written during saturation {i} {Guid.NewGuid():N}"))))
+            .Select(i => Timed.SendAsync(() => client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Written during saturation {i} {Guid.NewGuid():N}"))))
             .ToList();
-        var extraReads = Enumerable.Range(0, 8).Select(_ => TimedAsync(() => client.GetAsync("/api/v1/listings?page=1"))).ToList();
+        var extraReads = Enumerable.Range(0, 8).Select(_ => Timed.SendAsync(() => client.GetAsync("/api/v1/listings?page=1"))).ToList();
         var refused = await Task.WhenAll(extraWrites.Concat(extraReads));
 
         Assert.All(refused, result =>
@@ -57,12 +59,12 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
             Assert.True(result.Elapsed < PromptAnswer, $"answered after {result.Elapsed}");
         });
 
-        var alive = await TimedAsync(() => client.GetAsync("/alive"));
+        var alive = await Timed.SendAsync(() => client.GetAsync("/alive"));
         Assert.Equal(HttpStatusCode.OK, alive.Response.StatusCode);
         Assert.True(alive.Elapsed < PromptAnswer, $"/alive answered after {alive.Elapsed}");
 
         var degraded = string.Empty;
-        await WaitUntilAsync(async () => (degraded = await client.GetStringAsync("/health")).Contains("\"status\":\"Degraded\""), "/health to say Degraded");
+        await Poll.UntilAsync(async () => (degraded = await client.GetStringAsync("/health")).Contains("\"status\":\"Degraded\""), "/health to say Degraded");
         Assert.Contains("connection pool saturated", degraded);
         Assert.Contains("\"inUse\":3", degraded);
 
@@ -71,7 +73,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         var updates = await Task.WhenAll(blockedUpdates);
         Assert.All(updates, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
 
-        await WaitUntilAsync(async () => (await client.GetStringAsync("/health")).Contains("\"status\":\"Healthy\""), "/health to be Healthy again");
+        await Poll.UntilAsync(async () => (await client.GetStringAsync("/health")).Contains("\"status\":\"Healthy\""), "/health to be Healthy again");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/listings?page=1")).StatusCode);
 
         var final = await client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{target.Id}");
@@ -105,6 +107,8 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
             ["ConnectionPool__TimeoutSeconds"] = "1",
             ["Admission__Enabled"] = "false",
             ["DatabaseRetry__MaxRetryCount"] = "0",
+            ["ConnectionPool__LockTimeoutMs"] = "0",
+            ["ConnectionPool__StatementTimeoutMs"] = "0",
         });
         await using var _ = api;
         using var __ = client;
@@ -113,9 +117,9 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         await using var rowLock = await RowLock.TakeAsync(connectionString, target.Id);
 
         var blocked = client.PutAsJsonAsync($"/api/v1/listings/{target.Id}", ListingBodies.Valid("Waited for the lock"));
-        await WaitUntilAsync(async () => await BlockedBackendsAsync(connectionString) >= 1, "the update to block on the lock");
+        await Poll.UntilAsync(async () => await BlockedBackendsAsync(connectionString) >= 1, "the update to block on the lock");
 
-        var exhausted = await TimedAsync(() => client.GetAsync("/api/v1/listings?page=1"));
+        var exhausted = await Timed.SendAsync(() => client.GetAsync("/api/v1/listings?page=1"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, exhausted.Response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), exhausted.Response.Headers.RetryAfter?.Delta);
@@ -124,7 +128,7 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
 
         await rowLock.ReleaseAsync();
         Assert.Equal(HttpStatusCode.OK, (await blocked).StatusCode);
-        await WaitUntilAsync(() => Task.FromResult(api.Text.Contains("Database unavailable during GET /api/v1/listings")), "the log line");
+        await Poll.UntilAsync(() => Task.FromResult(api.Text.Contains("Database unavailable during GET /api/v1/listings")), "the log line");
         var logLines = api.Text.Split('\n').Where(line => line.Contains("Database unavailable during GET /api/v1/listings", StringComparison.Ordinal)).ToList();
         Assert.Single(logLines);
         Assert.Contains("pool: 1 of 1 in use", logLines[0]);
@@ -136,13 +140,6 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         var response = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid(title));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<ListingJson>())!;
-    }
-
-    private static async Task<(HttpResponseMessage Response, TimeSpan Elapsed)> TimedAsync(Func<Task<HttpResponseMessage>> send)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var response = await send();
-        return (response, stopwatch.Elapsed);
     }
 
     private static async Task<long> BlockedBackendsAsync(string connectionString)
@@ -161,21 +158,5 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         await using var command = new NpgsqlCommand("SELECT count(*) FROM listings WHERE title LIKE $1", connection);
         command.Parameters.AddWithValue(pattern);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"Timed out waiting for {what}.");
     }
 }

@@ -15,6 +15,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <item><see cref="DescribeConnectionFailure"/>: the same for an attempt known to have failed: never null.</item>
 /// <item><see cref="FindTransient"/>: the failure a retry or a later request can get past (503, not 500).</item>
 /// <item><see cref="IsTimeout"/>: whether the wait for a connection outlived its <c>Timeout</c>.</item>
+/// <item><see cref="FindStatementLimit"/>: the server ended a query at its statement or lock timeout (503, not 500).</item>
 /// </list>
 /// </summary>
 public static class ConnectionProblemClassifier
@@ -111,6 +112,14 @@ public static class ConnectionProblemClassifier
     /// authentication) is a failure, not a timeout.
     /// </summary>
     public static bool IsTimeout(Exception error) => Chain(error).Any(e => e is TimeoutException);
+
+    /// <summary>
+    /// The server's error when a query outlived <c>statement_timeout</c> (57014) or waited longer than <c>lock_timeout</c>
+    /// (55P03) for someone else's lock: the work was bounded on purpose, a later try may pass. Null when there is none.
+    /// </summary>
+    public static PostgresException? FindStatementLimit(Exception error) =>
+        Chain(error).OfType<PostgresException>().FirstOrDefault(e =>
+            e.SqlState is PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.LockNotAvailable);
 
     /// <summary>True for Npgsql's own error when no pooled connection came free within <c>Timeout</c> (the exception itself, not its inner ones).</summary>
     public static bool IsPoolExhausted(Exception error) =>

@@ -8,9 +8,9 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
 /// <c>db-info [--json]</c>: prints the effective connection plan from the service's own configuration sources, asks
-/// the server about itself when it answers within a few seconds, else names the problem and its fix, and exits 0 when
-/// the plan is safe and the server answers, 1 otherwise (refused, over budget, unreadable connection, connection
-/// failing). Never prints the password.
+/// the server about itself when it answers within a few seconds, else names the problem and its fix. Never prints the
+/// password. Exits <see cref="ExitCode.Safe"/> (0), <see cref="ExitCode.Unsafe"/> (1) or <see cref="ExitCode.Unreachable"/>
+/// (2), so a CI step can check a configuration without network access.
 /// </summary>
 public static class DbInfoCommand
 {
@@ -21,6 +21,19 @@ public static class DbInfoCommand
     private const string ServiceOption = "--service";
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>What the exit code says.</summary>
+    public enum ExitCode
+    {
+        /// <summary>The plan is safe and the server answered.</summary>
+        Safe = 0,
+
+        /// <summary>The plan is refused or over budget, or the configuration cannot be read.</summary>
+        Unsafe = 1,
+
+        /// <summary>The plan is safe, but the server could not be reached (or refused the connection).</summary>
+        Unreachable = 2,
+    }
 
     /// <summary>True when the process was started to run this command rather than the service.</summary>
     public static bool IsInvocation(string[] args) => args.Length > 0 && args[0] == Name;
@@ -42,6 +55,7 @@ public static class DbInfoCommand
 
         ServerFacts? server = null;
         ConnectionProblem? problem = null;
+        FleetConnections? fleet = null;
         if (plan.ConnectionString is not null)
         {
             (server, problem) = await ServerFacts.TryReadAsync(plan, CancellationToken.None);
@@ -49,19 +63,26 @@ public static class DbInfoCommand
             {
                 plan = ConnectionPlanner.Plan(connectionString, source, options, server.MaxConnections, applicationName);
             }
+
+            if (server is not null && plan.ApplicationName is { Length: > 0 })
+            {
+                fleet = await FleetConnectionMonitor.CountAsync(plan, CancellationToken.None);
+            }
         }
 
         var demand = serviceUrl is null ? null : await ServiceDemand.TryReadAsync(serviceUrl);
 
-        var report = new DbInfoReport(plan, server, problem, demand);
+        var report = new DbInfoReport(plan, server, problem, fleet, demand);
         await output.WriteLineAsync(json ? ToJson(report) : ToText(report));
-        return report.Safe ? 0 : 1;
+        return (int)report.ExitCode;
     }
 
     // What one run found; safe only when the plan is and the server answers.
-    private sealed record DbInfoReport(ConnectionPlan Plan, ServerFacts? Server, ConnectionProblem? Problem, ServiceDemand? Demand)
+    private sealed record DbInfoReport(ConnectionPlan Plan, ServerFacts? Server, ConnectionProblem? Problem, FleetConnections? Fleet, ServiceDemand? Demand)
     {
         public bool Safe => Plan.Safe && Problem is null;
+
+        public ExitCode ExitCode => !Plan.Safe ? ExitCode.Unsafe : Problem is null ? ExitCode.Safe : ExitCode.Unreachable;
     }
 
     // Everything after the command name but the command's own options is configuration, as for the service.
@@ -118,6 +139,9 @@ public static class DbInfoCommand
     {
         var document = JsonSerializer.SerializeToNode(report.Plan, JsonOptions)!.AsObject();
         document["safe"] = report.Safe;
+        document["exitCode"] = (int)report.ExitCode;
+        // db-info is no replica: every connection it counts is held by the running replicas, its peers.
+        document["fleet"] = report.Fleet is null ? null : JsonSerializer.SerializeToNode(report.Fleet, JsonOptions);
         document["server"] = report.Server is null ? null : JsonSerializer.SerializeToNode(report.Server, JsonOptions);
         document["serverError"] = report.Problem?.Message;
         document["problem"] = report.Problem is null ? null : JsonSerializer.SerializeToNode(report.Problem, JsonOptions);
@@ -133,7 +157,7 @@ public static class DbInfoCommand
 
     private static string ToText(DbInfoReport report)
     {
-        var (plan, server, problem, demand) = report;
+        var (plan, server, problem, fleet, demand) = report;
         var text = new System.Text.StringBuilder();
         void Line(string label, string? value) => text.AppendLine(CultureInfo.InvariantCulture, $"  {label,-12} {value}");
 
@@ -142,13 +166,19 @@ public static class DbInfoCommand
         {
             Line("mode", $"{plan.ModeName} ({(plan.ModeConfigured ? "set by ConnectionPool:Mode" : "detected from host, port and user")})");
             Line("connection", $"{plan.Host}:{plan.Port}, database {plan.Database ?? "(user's default)"}, user {plan.Username}, SSL Mode {plan.SslMode}");
-            Line("pool", $"Maximum Pool Size {plan.MaxPoolSize}, Minimum Pool Size {plan.MinPoolSize}, Timeout {plan.TimeoutSeconds} s");
+            Line("pool", $"Maximum Pool Size {plan.MaxPoolSize} (chosen by {KebabCase.Name(plan.MaxPoolSizeChosenBy)}), Minimum Pool Size {plan.MinPoolSize}, Timeout {plan.TimeoutSeconds} s");
             Line("statements", $"Max Auto Prepare {plan.MaxAutoPrepare}, No Reset On Close {plan.NoResetOnClose}");
+            Line("limits", $"{plan.Limits?.Describe()} ({KebabCase.Name(plan.LimitsSetBy)}); migrations and seed: {plan.MigrationLimits?.Describe()}");
+            Line("gss", $"GSS Encryption Mode {plan.GssEncryptionMode}");
             Line("lifetimes", $"idle {plan.ConnectionIdleLifetimeSeconds} s, lifetime {plan.ConnectionLifetimeSeconds} s, keepalive {plan.KeepAliveSeconds} s");
-            Line("budget", plan.Budget?.Describe(plan.MaxPoolSize));
+            Line("budget", $"{plan.Budget?.Describe(plan.MaxPoolSize)}; {plan.MaxReplicas} max + {plan.SurgeReplicas} surge {(plan.SurgeReplicas == 1 ? "replica" : "replicas")}");
             if (server is not null)
             {
                 Line("server", $"PostgreSQL {server.Version}, max_connections {server.MaxConnections}, {server.ConnectionsInUse} client connections in use");
+                if (fleet is not null)
+                {
+                    Line("peers", $"the running replicas hold {fleet.Describe()}; {server.ConnectionsInUse} client connections in total");
+                }
             }
             else if (problem is not null)
             {
@@ -178,7 +208,12 @@ public static class DbInfoCommand
             Line("error", error);
         }
 
-        Line("verdict", report.Safe ? "safe" : "NOT SAFE");
+        Line("verdict", report.ExitCode switch
+        {
+            ExitCode.Safe => "safe",
+            ExitCode.Unreachable => "safe plan, but the server could not be reached (exit 2)",
+            _ => "NOT SAFE",
+        });
         return text.ToString();
     }
 }

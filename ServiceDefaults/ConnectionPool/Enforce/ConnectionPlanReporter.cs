@@ -15,9 +15,9 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// clear line and an exit code instead of a host that fails half-started.
 /// </summary>
 internal sealed partial class ConnectionPlanReporter(
-    ConnectionPlan plan,
+    RunningConnectionPlan running,
     IOptions<ConnectionPoolOptions> options,
-    PoolUsageSampler sampler,
+    PoolUsage usage,
     LoginBackoff backoff,
     PreparedStatementVerdict preparedStatements,
     IHostEnvironment environment,
@@ -26,6 +26,7 @@ internal sealed partial class ConnectionPlanReporter(
     /// <summary>Reports the plan; false when the service must not start (the reason is logged).</summary>
     public async Task<bool> ReportAsync(CancellationToken cancellationToken)
     {
+        var plan = running.Plan;
         var effective = plan;
         ConnectionProblem? problem = null;
         string? unprovenStatements = null;
@@ -45,7 +46,7 @@ internal sealed partial class ConnectionPlanReporter(
             if (facts is not null && options.Value.ServerMaxConnections is null && plan.Mode != ConnectionMode.SessionPooler)
             {
                 effective = ConnectionPlanner.Plan(
-                    plan.ConnectionString, plan.Source!, options.Value, facts.MaxConnections, environment.ApplicationName);
+                    running.ConfiguredConnectionString, plan.Source!, options.Value, facts.MaxConnections, environment.ApplicationName);
             }
         }
 
@@ -54,7 +55,8 @@ internal sealed partial class ConnectionPlanReporter(
             LogProblem(problem.Name, problem.Message, problem.Fix);
         }
 
-        sampler.Budget = effective.Budget;
+        running.Plan = effective;
+        usage.MaxPoolSize = effective.MaxPoolSize;
 
         if (plan.Rewrite is not null)
         {
@@ -63,9 +65,10 @@ internal sealed partial class ConnectionPlanReporter(
 
         var maxAutoPrepare = effective.PreparedStatementsNeedProbe && !preparedStatements.Proven ? 0 : effective.MaxAutoPrepare;
         LogPlan(
-            effective.ModeName, effective.Host, effective.Port, effective.Database, effective.MaxPoolSize, effective.MinPoolSize,
-            effective.TimeoutSeconds, effective.ConnectTimeoutSeconds, maxAutoPrepare, effective.Budget?.Describe(effective.MaxPoolSize),
-            effective.Advice);
+            effective.ModeName, effective.Host, effective.Port, effective.Database, effective.MaxPoolSize,
+            KebabCase.Name(effective.MaxPoolSizeChosenBy), effective.MinPoolSize, effective.TimeoutSeconds, effective.ConnectTimeoutSeconds,
+            maxAutoPrepare, effective.Limits?.Describe(), KebabCase.Name(effective.LimitsSetBy), effective.GssEncryptionMode,
+            effective.Budget?.Describe(effective.MaxPoolSize), effective.Advice);
         if (unprovenStatements is not null)
         {
             LogWarning(
@@ -74,8 +77,8 @@ internal sealed partial class ConnectionPlanReporter(
                 + " ConnectionPool:PoolerPreparedStatements=false to skip the probe.");
         }
 
-        // The second plan starts from the planned string, so warnings about what planning changed are the first plan's;
-        // its warning that the server's limit is unknown is void once the server has said it.
+        // Both plans start from the configured string and may warn alike; the warning that the server's limit is unknown
+        // is void once the server has said it.
         var firstWarnings = ReferenceEquals(effective, plan)
             ? plan.Warnings
             : plan.Warnings.Where(warning => warning != ConnectionPlanner.UnknownServerLimitWarning);
@@ -101,11 +104,13 @@ internal sealed partial class ConnectionPlanReporter(
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Database connection: {Mode} to {Host}:{Port}/{Database}, Maximum Pool Size {MaxPoolSize}, Minimum Pool Size {MinPoolSize},"
-            + " Timeout {TimeoutSeconds}s (connect {ConnectTimeoutSeconds}s), Max Auto Prepare {MaxAutoPrepare}; budget {Budget}. {Advice}")]
+        Message = "Database connection: {Mode} to {Host}:{Port}/{Database}, Maximum Pool Size {MaxPoolSize} (chosen by {MaxPoolSizeChosenBy}),"
+            + " Minimum Pool Size {MinPoolSize}, Timeout {TimeoutSeconds}s (connect {ConnectTimeoutSeconds}s), Max Auto Prepare {MaxAutoPrepare};"
+            + " limits {Limits} ({LimitsSetBy}); GSS Encryption Mode {GssEncryptionMode}; budget {Budget}. {Advice}")]
     private partial void LogPlan(
-        string? mode, string? host, int? port, string? database, int maxPoolSize, int minPoolSize, int timeoutSeconds,
-        int connectTimeoutSeconds, int maxAutoPrepare, string? budget, string? advice);
+        string? mode, string? host, int? port, string? database, int maxPoolSize, string maxPoolSizeChosenBy, int minPoolSize,
+        int timeoutSeconds, int connectTimeoutSeconds, int maxAutoPrepare, string? limits, string limitsSetBy, string? gssEncryptionMode,
+        string? budget, string? advice);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database connection: {Warning}")]
     private partial void LogWarning(string warning);

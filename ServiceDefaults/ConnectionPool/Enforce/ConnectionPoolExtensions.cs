@@ -43,11 +43,13 @@ public static class ConnectionPoolExtensions
             throw new ConnectionPlanException(plan);
         }
 
+        var running = new RunningConnectionPlan(plan, connectionString);
         var usage = new PoolUsage(plan.MaxPoolSize);
         var interceptor = new PoolUsageInterceptor(usage, connectionName);
         var backoff = new LoginBackoff(options, TimeProvider.System);
         var opener = new ConnectionOpener(plan, backoff);
         var preparedStatements = new PreparedStatementVerdict();
+        var limits = new StatementLimitsInterceptor(running);
 
         builder.AddNpgsqlDbContext<TContext>(
             connectionName,
@@ -64,25 +66,36 @@ public static class ConnectionPoolExtensions
                 dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource =>
                 {
                     dataSource.Name = connectionName;
-                    // Built at the first connection, after the probe at start has run.
+                    // Built at first use, after the start-up report and the prepared-statement probe: the size the
+                    // server's budget allows, and auto-prepare only where the probe proved the pooler keeps statements.
+                    dataSource.ConnectionStringBuilder.MaxPoolSize = running.Plan.MaxPoolSize;
+                    dataSource.ConnectionStringBuilder.MinPoolSize = running.Plan.MinPoolSize;
                     if (preparedStatements.Proven)
                     {
-                        dataSource.ConnectionStringBuilder.MaxAutoPrepare = plan.MaxAutoPrepare;
+                        dataSource.ConnectionStringBuilder.MaxAutoPrepare = running.Plan.MaxAutoPrepare;
                     }
                 }));
                 // The usage interceptor first: it times the whole open, backoff and slices included.
-                dbContextOptions.AddInterceptors(interceptor, opener);
+                dbContextOptions.AddInterceptors(interceptor, opener, limits);
                 configureDbContextOptions?.Invoke(dbContextOptions);
             });
 
-        builder.Services.AddSingleton(plan);
+        builder.Services.AddSingleton(running);
+        // Resolved after the start-up report (never by it), so every user sees the plan the pool runs on.
+        builder.Services.AddSingleton(_ => running.Plan);
         builder.Services.AddSingleton(usage);
         builder.Services.AddSingleton(services => backoff.WithLogger(services.GetRequiredService<ILogger<LoginBackoff>>()));
         builder.Services.AddSingleton(preparedStatements);
         builder.Services.AddSingleton<PoolWarmer>();
-        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<IRequestQueue>()));
+        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, running.Plan, services.GetService<IRequestQueue>()));
         builder.Services.AddSingleton<ConnectionPlanReporter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
+        // The interceptor names the request that holds a connection through the accessor's shared storage.
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<LongHoldMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LongHoldMonitor>());
+        builder.Services.AddSingleton<FleetConnectionMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FleetConnectionMonitor>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(DatabaseHealthCheck<TContext>.Name);
 
         return plan;

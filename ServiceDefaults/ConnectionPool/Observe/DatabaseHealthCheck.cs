@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
@@ -12,8 +13,8 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// connection <c>Timeout</c>.
 /// </summary>
 public sealed class DatabaseHealthCheck<TContext>(
-    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, LoginBackoff backoff, PoolWarmer warmer,
-    IRequestQueue? queue = null) : IHealthCheck
+    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, IOptions<ConnectionPoolOptions> options,
+    LoginBackoff backoff, PoolWarmer warmer, FleetConnectionMonitor? fleet = null, IRequestQueue? queue = null) : IHealthCheck
     where TContext : DbContext
 {
     /// <summary>The check's name in <c>/health</c>.</summary>
@@ -49,6 +50,11 @@ public sealed class DatabaseHealthCheck<TContext>(
             // one client too many behind a session pooler that is already at its cap.
             await warmer.WarmAsync<TContext>(probe.Token);
             await db.Database.ExecuteSqlRawAsync("SELECT 1", probe.Token);
+            if (fleet?.Latest is { OverBudget: true } over)
+            {
+                return HealthCheckResult.Degraded($"the service's replicas hold {over.Describe()}", data: data);
+            }
+
             return HealthCheckResult.Healthy($"{plan.ModeName} connection answers; {usage.InUse} of {usage.MaxPoolSize} connections in use", data);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -85,12 +91,20 @@ public sealed class DatabaseHealthCheck<TContext>(
             ["waitingForConnection"] = usage.Waiting,
             ["connectionTimeouts"] = usage.Timeouts,
             ["connectionFailures"] = usage.Failures,
+            ["longHolds"] = usage.LongHolds,
+            // Route and trace id only: no query text, no user.
+            ["longestHolds"] = usage.LongestHolds(5, TimeSpan.FromMilliseconds(options.Value.LongHoldWarningMs)),
         };
 
         if (backoff.Remaining is { } pause)
         {
             data["loginBackoffSeconds"] = (int)Math.Ceiling(pause.TotalSeconds);
             data["loginRefusals"] = backoff.Refusals;
+        }
+
+        if (fleet?.Latest is { } latest)
+        {
+            data["fleet"] = latest;
         }
 
         if (queue is not null)

@@ -24,4 +24,8 @@ public static class PoolMetrics
     /// <summary>Seconds from having a connection to giving it back.</summary>
     public static readonly Histogram<double> UseTime = Meter.CreateHistogram<double>(
         "db.client.connection.use_time", "s", "Time between borrowing a connection and returning it to the pool.");
+
+    /// <summary>Connections held longer than <c>ConnectionPool:LongHoldWarningMs</c>, counted once each.</summary>
+    public static readonly Counter<long> LongHolds = Meter.CreateCounter<long>(
+        "listings.pool.long_holds", "{connection}", "Connections held longer than ConnectionPool:LongHoldWarningMs.");
 }

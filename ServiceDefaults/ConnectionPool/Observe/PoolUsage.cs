@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
@@ -16,9 +17,11 @@ public sealed class PoolUsage(int maxPoolSize)
     private long _timeouts;
     private long _failures;
     private long _lastFailureAt;
+    private long _longHolds;
+    private readonly ConcurrentDictionary<ConnectionHold, byte> _holds = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>The pool's <c>Maximum Pool Size</c>.</summary>
-    public int MaxPoolSize { get; } = maxPoolSize;
+    /// <summary>The pool's <c>Maximum Pool Size</c>; the start-up report sets the size the server's budget allows.</summary>
+    public int MaxPoolSize { get; internal set; } = maxPoolSize;
 
     /// <summary>Connections open right now (taken from the pool, not yet returned).</summary>
     public int InUse => (int)Interlocked.Read(ref _inUse);
@@ -61,6 +64,20 @@ public sealed class PoolUsage(int maxPoolSize)
         }
     }
 
+    /// <summary>Connections held longer than <c>ConnectionPool:LongHoldWarningMs</c> since start.</summary>
+    public long LongHolds => Interlocked.Read(ref _longHolds);
+
+    /// <summary>The connections held right now, longest first, at most <paramref name="count"/>.</summary>
+    public IReadOnlyList<ConnectionHold> LongestHolds(int count, TimeSpan atLeast) =>
+        [.. _holds.Keys.Where(hold => hold.Held >= atLeast).OrderByDescending(hold => hold.Held).Take(count)];
+
+    /// <summary>The connections held right now.</summary>
+    internal ICollection<ConnectionHold> Holds => _holds.Keys;
+
+    internal void LongHoldFound() => Interlocked.Increment(ref _longHolds);
+
+    internal void Holding(ConnectionHold hold) => _holds.TryAdd(hold, 0);
+
     /// <summary>True when every connection is in use and callers wait for one.</summary>
     public bool Saturated => InUse >= MaxPoolSize && Waiting > 0;
 
@@ -91,8 +108,13 @@ public sealed class PoolUsage(int maxPoolSize)
         return Stopwatch.GetElapsedTime(startedAt);
     }
 
-    internal void Released(TimeSpan held)
+    internal void Released(TimeSpan held, ConnectionHold? hold = null)
     {
+        if (hold is not null)
+        {
+            _holds.TryRemove(hold, out _);
+        }
+
         Interlocked.Decrement(ref _inUse);
         Interlocked.Add(ref _heldTicks, held.Ticks);
     }

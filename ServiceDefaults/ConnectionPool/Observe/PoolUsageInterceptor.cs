@@ -1,6 +1,9 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
@@ -21,6 +24,9 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
     private readonly ConditionalWeakTable<DbConnection, StrongBox<long>> _openingStartedAt = new();
     private readonly ConditionalWeakTable<DbConnection, HeldConnection> _held = new();
     private readonly KeyValuePair<string, object?> _poolTag = new(PoolMetrics.PoolNameTag, poolName);
+
+    // Its storage is static: any instance sees the request of the current flow once the host registers an accessor.
+    private readonly HttpContextAccessor _http = new();
 
     /// <inheritdoc />
     public override ValueTask<InterceptionResult> ConnectionOpeningAsync(
@@ -94,7 +100,9 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
         _openingStartedAt.Remove(connection);
         var waited = usage.OpeningEnded(startedAt.Value, PoolUsage.OpenOutcome.Opened);
         PoolMetrics.WaitTime.Record(waited.TotalSeconds, _poolTag);
-        _held.AddOrUpdate(connection, new HeldConnection(System.Diagnostics.Stopwatch.GetTimestamp()));
+        var hold = new ConnectionHold { Route = CurrentRoute(), TraceId = Activity.Current?.TraceId.ToHexString() };
+        usage.Holding(hold);
+        _held.AddOrUpdate(connection, new HeldConnection(Stopwatch.GetTimestamp(), hold));
     }
 
     private void OpenFailed(DbConnection connection, Exception exception)
@@ -125,15 +133,22 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
         // The claim makes the release count once, whichever of close, failed command or reopen gets here first.
         if (Interlocked.Exchange(ref held.Released, 1) == 0)
         {
-            var duration = System.Diagnostics.Stopwatch.GetElapsedTime(held.OpenedAt);
-            usage.Released(duration);
+            var duration = Stopwatch.GetElapsedTime(held.OpenedAt);
+            usage.Released(duration, held.Hold);
             PoolMetrics.UseTime.Record(duration.TotalSeconds, _poolTag);
         }
     }
 
-    private sealed class HeldConnection(long openedAt)
+    // The route template, not the path: it names the endpoint without ids or query values.
+    private string CurrentRoute() => _http.HttpContext is { } context
+        ? $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value}"
+        : "(no request)";
+
+    private sealed class HeldConnection(long openedAt, ConnectionHold hold)
     {
         public long OpenedAt { get; } = openedAt;
+
+        public ConnectionHold Hold { get; } = hold;
 
         public int Released;
     }

@@ -20,8 +20,7 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
     private int _next;
 
     /// <summary>
-    /// The budget recommendations stay within. Starts as the plan's; <see cref="ConnectionPlanReporter"/> replaces it
-    /// once the server has said its <c>max_connections</c>.
+    /// The budget recommendations stay within: the running plan's, made after the server has said its <c>max_connections</c>.
     /// </summary>
     public ConnectionBudget? Budget { get; set; } = plan.Budget;
 

@@ -28,6 +28,11 @@ public sealed record ConnectionBudget(int? ServerMaxConnections, double Fraction
     public static ConnectionBudget FromSessionPoolerCap(int clientCap, int replicas) =>
         new(null, 1, replicas, Math.Max(1, clientCap / replicas), ConnectionBudgetSource.SessionPoolerCap) { ClientCap = clientCap };
 
+    /// <summary>The most server connections all replicas together may hold (<c>max_connections × Fraction</c>), or null when unknown.</summary>
+    public int? Total => Source == ConnectionBudgetSource.SessionPoolerCap || ServerMaxConnections is not { } max
+        ? null
+        : (int)Math.Floor((max * Fraction) + 1e-9);
+
     /// <summary>The session pooler's client cap, when that is the limit.</summary>
     public int? ClientCap { get; init; }
 

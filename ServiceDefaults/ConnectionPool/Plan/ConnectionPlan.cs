@@ -40,6 +40,9 @@ public sealed record ConnectionPlan
     /// <summary><c>Maximum Pool Size</c> of each replica.</summary>
     public int MaxPoolSize { get; init; }
 
+    /// <summary>What chose <see cref="MaxPoolSize"/>: the connection string, the setting, the mode's default or the budget.</summary>
+    public PoolSizeSource MaxPoolSizeChosenBy { get; init; }
+
     /// <summary><c>Minimum Pool Size</c> of each replica.</summary>
     public int MinPoolSize { get; init; }
 
@@ -74,6 +77,27 @@ public sealed record ConnectionPlan
     /// <summary>The replicas that share the budget.</summary>
     public int Replicas { get; init; }
 
+    /// <summary>The most replicas that run in normal operation (<c>ConnectionPool:MaxReplicas</c>, else <see cref="Replicas"/>).</summary>
+    public int MaxReplicas { get; init; }
+
+    /// <summary>The extra replicas of a rolling update (<c>ConnectionPool:SurgeReplicas</c>).</summary>
+    public int SurgeReplicas { get; init; }
+
+    /// <summary>The bounds on a request's work on the server.</summary>
+    public StatementLimits? Limits { get; init; }
+
+    /// <summary>How <see cref="Limits"/> reach the server: start-up options of each connection, or <c>SET LOCAL</c> per transaction.</summary>
+    public StatementLimitsSetBy LimitsSetBy { get; init; }
+
+    /// <summary>The bounds while migrations and the seed run.</summary>
+    public StatementLimits? MigrationLimits { get; init; }
+
+    /// <summary><c>GSS Encryption Mode</c>: <c>Disable</c> unless Kerberos can work here or the connection string says otherwise.</summary>
+    public string? GssEncryptionMode { get; init; }
+
+    /// <summary><c>Application Name</c>: how the service's connections are found in <c>pg_stat_activity</c>.</summary>
+    public string? ApplicationName { get; init; }
+
     /// <summary>The connection budget this plan is measured against.</summary>
     public ConnectionBudget? Budget { get; init; }
 
@@ -98,4 +122,32 @@ public sealed record ConnectionPlan
     /// <summary>The connection string to use, password included. Never log or print it.</summary>
     [JsonIgnore]
     public string? ConnectionString { get; init; }
+}
+
+/// <summary>What chose a plan's <c>Maximum Pool Size</c>; JSON writes it in kebab-case.</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<PoolSizeSource>))]
+public enum PoolSizeSource
+{
+    /// <summary>The mode's default (20 direct, 10 behind a transaction pooler, the session pooler's cap ÷ replicas).</summary>
+    ModeDefault,
+
+    /// <summary>The replicas' share of the server's budget, smaller than the mode's default.</summary>
+    Budget,
+
+    /// <summary><c>Maximum Pool Size</c> in the connection string.</summary>
+    ConnectionString,
+
+    /// <summary><c>ConnectionPool:MaxPoolSize</c>.</summary>
+    Configured,
+}
+
+/// <summary>How a plan's <see cref="StatementLimits"/> reach the server; JSON writes it in kebab-case.</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<StatementLimitsSetBy>))]
+public enum StatementLimitsSetBy
+{
+    /// <summary>Npgsql's <c>Options</c> (<c>-c statement_timeout=...</c>): once per physical connection.</summary>
+    StartupOptions,
+
+    /// <summary><c>SET LOCAL</c> in front of every command: behind a transaction pooler session settings do not survive.</summary>
+    SetLocal,
 }

@@ -20,6 +20,10 @@ public static class ConnectionPlanner
     private const string NoResetOnCloseKeyword = "No Reset On Close";
     private const string SslModeKeyword = "SSL Mode";
     private const string ApplicationNameKeyword = "Application Name";
+    private const string GssEncryptionModeKeyword = "GSS Encryption Mode";
+
+    /// <summary>The smallest pool worth running: cores × 2 of a 2-core replica (HikariCP's rule of thumb).</summary>
+    internal const int MinimumUsefulPoolSize = 4;
 
     /// <summary>The warning of a plan made before the server said its <c>max_connections</c>.</summary>
     internal const string UnknownServerLimitWarning =
@@ -32,8 +36,11 @@ public static class ConnectionPlanner
     /// <param name="serverMaxConnections">The server's <c>max_connections</c> when it was read, used unless configured.</param>
     /// <param name="applicationName">Set as <c>Application Name</c> unless the connection string names one, so the
     /// service's connections are recognizable in <c>pg_stat_activity</c>.</param>
+    /// <param name="kerberosConfigured">Whether this machine has a Kerberos configuration; null: look
+    /// (<see cref="KerberosConfiguration.IsPresent"/>).</param>
     public static ConnectionPlan Plan(
-        string? connectionString, string source, ConnectionPoolOptions options, int? serverMaxConnections = null, string? applicationName = null)
+        string? connectionString, string source, ConnectionPoolOptions options, int? serverMaxConnections = null, string? applicationName = null,
+        bool? kerberosConfigured = null)
     {
         var optionErrors = ConnectionPoolOptionsValidator.Check(options);
         if (optionErrors.Count > 0)
@@ -71,7 +78,8 @@ public static class ConnectionPlanner
 
         RequireTls(builder, written, warnings);
 
-        var maxPoolSize = PlanMaxPoolSize(builder, written, options, mode, errors);
+        var budget = PlanBudget(options, mode, serverMaxConnections);
+        var (maxPoolSize, chosenBy) = PlanMaxPoolSize(builder, written, options, mode, budget, errors, warnings);
         var minPoolSize = written.Contains(MinPoolSizeKeyword) ? builder.MinPoolSize : options.MinPoolSize;
         if (minPoolSize > maxPoolSize)
         {
@@ -99,8 +107,11 @@ public static class ConnectionPlanner
             builder.ApplicationName = applicationName;
         }
 
-        var budget = PlanBudget(options, mode, serverMaxConnections);
         CheckBudget(budget, maxPoolSize, options, errors, warnings);
+
+        var limits = StatementLimits.ForRequests(options);
+        var limitsBy = PlanStatementLimits(builder, written, mode, limits);
+        var gss = PlanGssEncryption(builder, written, mode, kerberosConfigured ?? KerberosConfiguration.IsPresent());
 
         return new ConnectionPlan
         {
@@ -113,6 +124,7 @@ public static class ConnectionPlanner
             Username = builder.Username,
             SslMode = builder.SslMode.ToString(),
             MaxPoolSize = maxPoolSize,
+            MaxPoolSizeChosenBy = chosenBy,
             MinPoolSize = builder.MinPoolSize,
             TimeoutSeconds = poolWait,
             ConnectTimeoutSeconds = connectTimeout,
@@ -123,7 +135,14 @@ public static class ConnectionPlanner
             ConnectionLifetimeSeconds = builder.ConnectionLifetime,
             KeepAliveSeconds = builder.KeepAlive,
             Replicas = options.Replicas,
+            MaxReplicas = options.MaxReplicas ?? options.Replicas,
+            SurgeReplicas = options.SurgeReplicas,
             Budget = budget,
+            Limits = limits,
+            LimitsSetBy = limitsBy,
+            MigrationLimits = StatementLimits.ForMigrations(options),
+            GssEncryptionMode = gss,
+            ApplicationName = builder.ApplicationName,
             Warnings = warnings,
             Errors = errors,
             Advice = Advice(mode, options),
@@ -175,18 +194,16 @@ public static class ConnectionPlanner
         builder.SslMode = SslMode.Require;
     }
 
-    private static int PlanMaxPoolSize(
-        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionPoolOptions options, ConnectionMode mode, List<string> errors)
+    private static (int MaxPoolSize, PoolSizeSource ChosenBy) PlanMaxPoolSize(
+        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionPoolOptions options, ConnectionMode mode,
+        ConnectionBudget budget, List<string> errors, List<string> warnings)
     {
         var cap = options.SessionPoolerClientCap;
-        var maxPoolSize = written.Contains(MaxPoolSizeKeyword)
-            ? builder.MaxPoolSize
-            : options.MaxPoolSize ?? mode switch
-            {
-                ConnectionMode.Direct => ConnectionPoolOptions.DefaultDirectMaxPoolSize,
-                ConnectionMode.TransactionPooler or ConnectionMode.DedicatedPooler => ConnectionPoolOptions.DefaultTransactionPoolerMaxPoolSize,
-                _ => Math.Max(1, cap / options.Replicas),
-            };
+        var (maxPoolSize, chosenBy) = written.Contains(MaxPoolSizeKeyword)
+            ? (builder.MaxPoolSize, PoolSizeSource.ConnectionString)
+            : options.MaxPoolSize is { } configured
+                ? (configured, PoolSizeSource.Configured)
+                : FromModeAndBudget(mode, options, budget, warnings);
 
         if (mode == ConnectionMode.SessionPooler && maxPoolSize * options.Replicas > cap)
         {
@@ -198,7 +215,67 @@ public static class ConnectionPlanner
                 + " or use the transaction pooler (port 6543).");
         }
 
-        return maxPoolSize;
+        return (maxPoolSize, chosenBy);
+    }
+
+    // Nothing written: the mode's default, unless the replicas' share of the server's budget is smaller.
+    private static (int, PoolSizeSource) FromModeAndBudget(ConnectionMode mode, ConnectionPoolOptions options, ConnectionBudget budget, List<string> warnings)
+    {
+        var modeDefault = mode switch
+        {
+            ConnectionMode.Direct => ConnectionPoolOptions.DefaultDirectMaxPoolSize,
+            ConnectionMode.TransactionPooler or ConnectionMode.DedicatedPooler => ConnectionPoolOptions.DefaultTransactionPoolerMaxPoolSize,
+            _ => Math.Max(1, options.SessionPoolerClientCap / options.Replicas),
+        };
+
+        if (mode == ConnectionMode.SessionPooler || budget.PerReplicaAllowance is not { } allowance || allowance >= modeDefault)
+        {
+            return (modeDefault, PoolSizeSource.ModeDefault);
+        }
+
+        if (allowance < MinimumUsefulPoolSize)
+        {
+            warnings.Add(
+                $"The budget leaves each replica {allowance} {Connections(allowance)} ({budget.Describe(allowance)}), fewer than the"
+                + $" {MinimumUsefulPoolSize} a replica needs to serve requests side by side: lower ConnectionPool:MaxReplicas or"
+                + " ConnectionPool:SurgeReplicas, or raise ConnectionPool:BudgetFraction if the server has room.");
+        }
+
+        return (allowance, PoolSizeSource.Budget);
+    }
+
+    private static string Connections(int count) => count == 1 ? "connection" : "connections";
+
+    private static StatementLimitsSetBy PlanStatementLimits(
+        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionMode mode, StatementLimits limits)
+    {
+        if (mode.IsTransactionPooling())
+        {
+            // PgBouncer refuses the 'options' start-up parameter, and a session setting would reach the pooler's other clients.
+            return StatementLimitsSetBy.SetLocal;
+        }
+
+        // A parameter the connection string's own Options sets wins.
+        var existing = written.Contains("Options") ? builder.Options ?? "" : "";
+        var skip = limits.Parameters.Select(parameter => parameter.Name)
+            .Where(name => existing.Contains(name, StringComparison.OrdinalIgnoreCase))
+            .ToHashSet(StringComparer.Ordinal);
+        var added = limits.ToStartupOptions(skip);
+        builder.Options = string.IsNullOrWhiteSpace(existing) ? added : $"{existing} {added}".Trim();
+        return StatementLimitsSetBy.StartupOptions;
+    }
+
+    private static string PlanGssEncryption(NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionMode mode, bool kerberosConfigured)
+    {
+        // Npgsql 10 tries GSS first: a round trip per connect behind Supavisor, exception storms without GSS libraries
+        // (npgsql#6416), a failure behind Supavisor at high latency (npgsql#6415). Nothing to gain without Kerberos.
+        if (!written.Contains(GssEncryptionModeKeyword)
+            && (SupabaseEndpoints.IsSupabaseHost(builder.Host) || mode != ConnectionMode.Direct || !kerberosConfigured))
+        {
+            builder.GssEncryptionMode = GssEncryptionMode.Disable;
+        }
+
+        return builder.GssEncryptionMode.ToString();
     }
 
     private static int DefaultMinPoolSize(ConnectionMode mode) =>
@@ -255,8 +332,8 @@ public static class ConnectionPlanner
             : ConnectionPoolOptions.DefaultPoolerBudgetFraction);
 
         return options.ServerMaxConnections is { } configured
-            ? ConnectionBudget.FromServer(configured, fraction, options.Replicas, ConnectionBudgetSource.Configured)
-            : ConnectionBudget.FromServer(serverMaxConnections, fraction, options.Replicas, ConnectionBudgetSource.Server);
+            ? ConnectionBudget.FromServer(configured, fraction, options.BudgetReplicas, ConnectionBudgetSource.Configured)
+            : ConnectionBudget.FromServer(serverMaxConnections, fraction, options.BudgetReplicas, ConnectionBudgetSource.Server);
     }
 
     private static void CheckBudget(ConnectionBudget budget, int maxPoolSize, ConnectionPoolOptions options, List<string> errors, List<string> warnings)
@@ -273,9 +350,10 @@ public static class ConnectionPlanner
         }
 
         var message =
-            $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Replicas(budget.Replicas)} = {maxPoolSize * budget.Replicas} exceeds the budget of"
-            + $" {allowance * budget.Replicas} ({budget.FractionPercent} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
-            + $" to {allowance}, or raise ConnectionPool:BudgetFraction or ConnectionPool:ServerMaxConnections if the server has room.";
+            $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Replicas(budget.Replicas)} (MaxReplicas + SurgeReplicas) = {maxPoolSize * budget.Replicas} exceeds the budget of"
+            + $" {budget.Total} ({budget.FractionPercent} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
+            + $" to {allowance} (or remove it to let the budget size the pool), lower ConnectionPool:MaxReplicas or ConnectionPool:SurgeReplicas,"
+            + " or raise ConnectionPool:BudgetFraction or ConnectionPool:ServerMaxConnections if the server has room.";
 
         (options.Strict ? errors : warnings).Add(options.Strict ? message + " (ConnectionPool:Strict is true.)" : message);
     }

@@ -49,6 +49,30 @@ public sealed class ConnectionPoolOptions
     /// <summary>The default <see cref="LoginBackoffMaxSeconds"/>: the pause after refused logins grows to a minute.</summary>
     public const int DefaultLoginBackoffMaxSeconds = 60;
 
+    /// <summary>The default <see cref="StatementTimeoutMs"/>: 5 s, five times the 1 s answer goal and well past the 800 ms
+    /// retry budget; a request's query still running then has failed its caller already. Below Supabase's 8 s cap
+    /// for the <c>authenticated</c> role.</summary>
+    public const int DefaultStatementTimeoutMs = 5_000;
+
+    /// <summary>The default <see cref="LockTimeoutMs"/>: 2 s. A request waiting longer for someone else's lock has missed its
+    /// 1 s answer goal; the 503 with <c>Retry-After</c> frees its connection instead of queueing every request behind the lock.</summary>
+    public const int DefaultLockTimeoutMs = 2_000;
+
+    /// <summary>The default <see cref="IdleInTransactionTimeoutMs"/>: 10 s. The service never waits for a user inside a
+    /// transaction, so a transaction idle that long is a leak holding locks and a server connection.</summary>
+    public const int DefaultIdleInTransactionTimeoutMs = 10_000;
+
+    /// <summary>The default <see cref="MigrationTimeoutMs"/>: 5 minutes for one migration or seed statement, or for the
+    /// migration lock another replica holds while it migrates.</summary>
+    public const int DefaultMigrationTimeoutMs = 300_000;
+
+    /// <summary>The default <see cref="LongHoldWarningMs"/>: 5 s, the statement timeout: a connection held longer is held
+    /// between statements (a leak, or slow work inside a transaction).</summary>
+    public const int DefaultLongHoldWarningMs = 5_000;
+
+    /// <summary>The default <see cref="SurgeReplicas"/>: one extra replica while a rolling update runs old and new side by side.</summary>
+    public const int DefaultSurgeReplicas = 1;
+
     /// <summary>
     /// Overrides the detected connection mode: <c>direct</c>, <c>session-pooler</c> or <c>transaction-pooler</c>.
     /// Set it for a self-hosted PgBouncer, whose host and port say nothing. The default value is null (detect).
@@ -152,6 +176,54 @@ public sealed class ConnectionPoolOptions
 
     /// <summary>How many replicas of this service run, each with its own pool. The AppHost sets it. The default value is 1.</summary>
     public int Replicas { get; set; } = 1;
+
+    /// <summary>
+    /// The most replicas an autoscaler may run. The default value is null: <see cref="Replicas"/>.
+    /// </summary>
+    public int? MaxReplicas { get; set; }
+
+    /// <summary>
+    /// Replicas that run on top of <see cref="MaxReplicas"/> for a while: a rolling update starts a new replica before it
+    /// stops an old one. Each pool is sized so that <c>Maximum Pool Size × (MaxReplicas + SurgeReplicas)</c> stays within
+    /// the budget. The default value is 1; 0 when updates stop a replica before starting its successor.
+    /// </summary>
+    public int SurgeReplicas { get; set; } = DefaultSurgeReplicas;
+
+    /// <summary>
+    /// <c>statement_timeout</c> in milliseconds for the service's own queries (0: none). The default value is 5000.
+    /// </summary>
+    public int StatementTimeoutMs { get; set; } = DefaultStatementTimeoutMs;
+
+    /// <summary>
+    /// <c>lock_timeout</c> in milliseconds: how long a query waits for a lock another session holds (0: forever). The default value is 2000.
+    /// </summary>
+    public int LockTimeoutMs { get; set; } = DefaultLockTimeoutMs;
+
+    /// <summary>
+    /// <c>idle_in_transaction_session_timeout</c> in milliseconds: a transaction left idle longer is ended by the server
+    /// (0: never). The default value is 10000.
+    /// </summary>
+    public int IdleInTransactionTimeoutMs { get; set; } = DefaultIdleInTransactionTimeoutMs;
+
+    /// <summary>
+    /// <c>statement_timeout</c> and <c>lock_timeout</c> in milliseconds while migrations and the seed run. The default value is 300000 (5 minutes).
+    /// </summary>
+    public int MigrationTimeoutMs { get; set; } = DefaultMigrationTimeoutMs;
+
+    /// <summary>
+    /// A connection held longer than this many milliseconds is logged once, with the HTTP route and trace id, and counted
+    /// in <c>listings.pool.long_holds</c>. The default value is 5000.
+    /// </summary>
+    public int LongHoldWarningMs { get; set; } = DefaultLongHoldWarningMs;
+
+    /// <summary>
+    /// How often, in seconds, the service counts its replicas' server connections in <c>pg_stat_activity</c> and reports
+    /// <c>/health</c> Degraded when they pass the budget. The default value is 60.
+    /// </summary>
+    public int FleetCheckSeconds { get; set; } = 60;
+
+    /// <summary>The replicas the budget is shared by: <see cref="MaxReplicas"/> (or <see cref="Replicas"/>) plus <see cref="SurgeReplicas"/>.</summary>
+    internal int BudgetReplicas => (MaxReplicas ?? Replicas) + SurgeReplicas;
 
     /// <summary>
     /// When true, a pool over its budget stops the service at start instead of logging a warning. The default value is false.

@@ -45,6 +45,20 @@ public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<Connect
         Range(failures, "SessionPoolerClientCap", options.SessionPoolerClientCap, 1, 10_000);
         Range(failures, "ServerMaxConnections", options.ServerMaxConnections, 1, 262_143);
         Range(failures, "Replicas", options.Replicas, 1, 1_000);
+        Range(failures, "MaxReplicas", options.MaxReplicas, 1, 1_000);
+        Range(failures, "SurgeReplicas", options.SurgeReplicas, 0, 1_000);
+        if (options.MaxReplicas is { } maxReplicas && maxReplicas < options.Replicas)
+        {
+            failures.Add($"{Section}:MaxReplicas ({maxReplicas}) is below {Section}:Replicas ({options.Replicas}): raise it, or leave it unset to use Replicas.");
+        }
+
+        // PostgreSQL takes these as int milliseconds; a day is far past any request.
+        Range(failures, "StatementTimeoutMs", options.StatementTimeoutMs, 0, 86_400_000);
+        Range(failures, "LockTimeoutMs", options.LockTimeoutMs, 0, 86_400_000);
+        Range(failures, "IdleInTransactionTimeoutMs", options.IdleInTransactionTimeoutMs, 0, 86_400_000);
+        Range(failures, "MigrationTimeoutMs", options.MigrationTimeoutMs, 0, 86_400_000);
+        Range(failures, "FleetCheckSeconds", options.FleetCheckSeconds, 1, 86_400);
+        Range(failures, "LongHoldWarningMs", options.LongHoldWarningMs, 1, 86_400_000);
 
         if (options.BudgetFraction is { } fraction && (double.IsNaN(fraction) || fraction is <= 0 or > 1))
         {

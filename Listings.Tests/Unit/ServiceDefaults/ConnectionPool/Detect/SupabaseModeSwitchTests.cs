@@ -27,7 +27,8 @@ public sealed class SupabaseModeSwitchTests
         Assert.Empty(plan.Errors);
         Assert.Equal(ConnectionMode.Direct, plan.Mode);
         Assert.Equal((SupabaseConnections.DirectHost, 5432, "postgres"), (plan.Host, plan.Port, plan.Username));
-        Assert.Equal((20, 20, false), (plan.MaxPoolSize, plan.MaxAutoPrepare, plan.NoResetOnClose));
+        // The direct mode's 20, cut to the budget's share: a third of 60 for the replica and a rolling update's surge replica.
+        Assert.Equal((10, 20, false), (plan.MaxPoolSize, plan.MaxAutoPrepare, plan.NoResetOnClose));
         Assert.Contains(plan.Warnings, warning => warning.Contains("IPv6", StringComparison.Ordinal));
 
         var built = new NpgsqlConnectionStringBuilder(plan.ConnectionString);

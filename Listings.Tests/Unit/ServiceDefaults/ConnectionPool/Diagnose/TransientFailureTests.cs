@@ -54,4 +54,18 @@ public sealed class TransientFailureTests
 
         Assert.Same(lost, ConnectionProblemClassifier.FindTransient(lost));
     }
+
+    [Theory]
+    [InlineData("57014", "canceling statement due to statement timeout")]
+    [InlineData("55P03", "canceling statement due to lock timeout")]
+    public void AStatementOrLockTimeoutIsFoundThroughTheRetryWrapper(string sqlState, string message)
+    {
+        var limited = new PostgresException(message, "ERROR", "ERROR", sqlState);
+
+        Assert.Same(limited, ConnectionProblemClassifier.FindStatementLimit(new InvalidOperationException("retries spent", limited)));
+    }
+
+    [Fact]
+    public void OtherServerErrorsAreNoStatementLimit() =>
+        Assert.Null(ConnectionProblemClassifier.FindStatementLimit(new PostgresException("duplicate key", "ERROR", "ERROR", "23505")));
 }

@@ -57,65 +57,113 @@ public sealed class ConnectionBudgetTests
         Assert.Equal("20 connections; server limit unknown (1 replica)", ConnectionBudget.FromServer(null, 0.4, 1, ConnectionBudgetSource.Server).Describe(20));
 
     [Fact]
-    public void ADirectPoolOfTwentyFitsAThirdOfSixtyConnections()
+    public void OneReplicaAndItsSurgeReplicaShareAThirdOfSixtyConnections()
     {
         var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60 });
 
         Assert.NotNull(plan.Budget);
-        Assert.Equal(20, plan.Budget.PerReplicaAllowance);
+        Assert.Equal(10, plan.Budget.PerReplicaAllowance);
+        Assert.Equal(20, plan.Budget.Total);
         Assert.Equal(60, plan.Budget.ServerMaxConnections);
         Assert.Equal(1.0 / 3, plan.Budget.Fraction, 6);
         Assert.Equal(ConnectionBudgetSource.Configured, plan.Budget.Source);
-        Assert.False(plan.OverBudget);
+        Assert.Equal((10, PoolSizeSource.Budget), (plan.MaxPoolSize, plan.MaxPoolSizeChosenBy));
         Assert.True(plan.Safe);
         Assert.Empty(plan.Warnings);
         Assert.Contains("20 of 60 server connections", plan.Budget.Describe(plan.MaxPoolSize));
     }
 
-    [Fact]
-    public void ThreeReplicasOfTwentyOverAThirdOfSixtyAreWarnedAboutButNotRefused()
+    [Theory]
+    // replicas, max replicas, surge replicas => each replica's pool
+    [InlineData(1, null, 0, 20)]
+    [InlineData(3, null, 1, 5)]
+    [InlineData(3, 4, 1, 4)]
+    [InlineData(1, 4, 1, 4)]
+    [InlineData(2, null, 2, 5)]
+    public void WithoutAWrittenSizeTheBudgetSizesEachPoolForEveryReplicaThatMayRun(int replicas, int? maxReplicas, int surge, int maxPoolSize)
     {
-        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = 3 });
+        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions
+        {
+            ServerMaxConnections = 60, Replicas = replicas, MaxReplicas = maxReplicas, SurgeReplicas = surge,
+        });
+
+        Assert.Equal(maxPoolSize, plan.MaxPoolSize);
+        Assert.True(plan.MaxPoolSize * ((maxReplicas ?? replicas) + surge) <= 20);
+        Assert.True(plan.Safe);
+        Assert.Empty(plan.Warnings);
+    }
+
+    [Fact]
+    public void FourReplicasAtMostAndOneSurgeKeepEveryPoolWithinTwentyOrAreRefusedUnderStrict()
+    {
+        var sized = Plan(SupabaseConnections.Local, new ConnectionPoolOptions { ServerMaxConnections = 60, MaxReplicas = 4 });
+        var written = Plan(SupabaseConnections.Local, new ConnectionPoolOptions { ServerMaxConnections = 60, MaxReplicas = 4, MaxPoolSize = 20, Strict = true });
+
+        Assert.True(sized.MaxPoolSize * 5 <= 20);
+        Assert.True(sized.Safe);
+        var error = Assert.Single(written.Errors);
+        Assert.Contains("Maximum Pool Size 20 × 5 replicas (MaxReplicas + SurgeReplicas) = 100 exceeds the budget of 20", error);
+        Assert.Contains("lower ConnectionPool:MaxPoolSize to 4", error);
+    }
+
+    [Fact]
+    public void AShareBelowWhatAReplicaNeedsIsUsedAndWarnedAbout()
+    {
+        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60, MaxReplicas = 9 });
+
+        Assert.Equal(2, plan.MaxPoolSize);
+        var warning = Assert.Single(plan.Warnings);
+        Assert.Contains("leaves each replica 2 connections", warning);
+        Assert.Contains("ConnectionPool:MaxReplicas", warning);
+        Assert.True(plan.Safe);
+    }
+
+    [Fact]
+    public void AWrittenSizeOverTheBudgetIsWarnedAboutButNotRefused()
+    {
+        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = 3, MaxPoolSize = 20 });
 
         Assert.Empty(plan.Errors);
         Assert.True(plan.OverBudget);
         Assert.False(plan.Safe);
         var warning = Assert.Single(plan.Warnings);
-        Assert.Contains("Maximum Pool Size 20 × 3 replicas = 60 exceeds the budget of 18", warning);
+        Assert.Contains("Maximum Pool Size 20 × 4 replicas (MaxReplicas + SurgeReplicas) = 80 exceeds the budget of 20", warning);
         Assert.Contains("of 60 server connections", warning);
-        Assert.Contains("lower ConnectionPool:MaxPoolSize to 6", warning);
+        Assert.Contains("lower ConnectionPool:MaxPoolSize to 5", warning);
         Assert.Contains("ConnectionPool:BudgetFraction", warning);
     }
 
     [Fact]
     public void StrictTurnsTheBudgetOverrunIntoARefusal()
     {
-        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = 3, Strict = true });
+        var plan = Plan(SupabaseConnections.Direct + ";Maximum Pool Size=20", new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = 3, Strict = true });
 
         Assert.Empty(plan.Warnings);
         var error = Assert.Single(plan.Errors);
-        Assert.Contains("Maximum Pool Size 20 × 3 replicas = 60", error);
+        Assert.Contains("Maximum Pool Size 20 × 4 replicas", error);
         Assert.Contains("60 server connections", error);
         Assert.EndsWith("(ConnectionPool:Strict is true.)", error);
         Assert.False(plan.Safe);
     }
 
     [Theory]
-    [InlineData(SupabaseConnections.TransactionPooler, 1, 24, false)]
-    [InlineData(SupabaseConnections.TransactionPooler, 3, 8, true)]
-    [InlineData(SupabaseConnections.DedicatedPgBouncer, 2, 12, false)]
-    public void PoolersGetFortyPercentOfTheServerByDefault(string connectionString, int replicas, int allowance, bool overBudget)
+    // replicas => allowance (40% of 60 over replicas + 1 surge), each pool (at most the transaction pooler's 10)
+    [InlineData(SupabaseConnections.TransactionPooler, 1, 12, 10)]
+    [InlineData(SupabaseConnections.TransactionPooler, 3, 6, 6)]
+    [InlineData(SupabaseConnections.DedicatedPgBouncer, 2, 8, 8)]
+    public void PoolersGetFortyPercentOfTheServerByDefault(string connectionString, int replicas, int allowance, int maxPoolSize)
     {
         var plan = Plan(connectionString, new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = replicas });
 
         Assert.Equal(0.4, plan.Budget!.Fraction);
         Assert.Equal(allowance, plan.Budget.PerReplicaAllowance);
-        Assert.Equal(overBudget, plan.OverBudget);
+        Assert.Equal(maxPoolSize, plan.MaxPoolSize);
+        Assert.False(plan.OverBudget);
     }
 
     [Theory]
-    [InlineData(SupabaseConnections.Direct, 0.5, 30)]
-    [InlineData(SupabaseConnections.TransactionPooler, 0.25, 15)]
+    [InlineData(SupabaseConnections.Direct, 0.5, 15)]
+    [InlineData(SupabaseConnections.TransactionPooler, 0.25, 7)]
     public void BudgetFractionOverridesTheModesShare(string connectionString, double fraction, int allowance)
     {
         var plan = Plan(connectionString, new ConnectionPoolOptions { ServerMaxConnections = 60, BudgetFraction = fraction });
@@ -132,7 +180,7 @@ public sealed class ConnectionBudgetTests
     public void TheConfiguredServerLimitWinsOverTheOneReadFromTheServer(int? configured, int? read, int used, ConnectionBudgetSource source)
     {
         var plan = ConnectionPlanner.Plan(
-            SupabaseConnections.Direct, SupabaseConnections.Source, new ConnectionPoolOptions { ServerMaxConnections = configured }, read);
+            SupabaseConnections.Direct, SupabaseConnections.Source, new ConnectionPoolOptions { ServerMaxConnections = configured, SurgeReplicas = 0 }, read);
 
         Assert.Equal(used, plan.Budget!.ServerMaxConnections);
         Assert.Equal(source, plan.Budget.Source);

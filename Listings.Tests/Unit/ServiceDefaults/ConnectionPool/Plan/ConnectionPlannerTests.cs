@@ -344,7 +344,7 @@ public sealed class ConnectionPlannerTests
 
     [Theory]
     // connection string, PreferredMode, replicas, strict, server max_connections
-    [InlineData(SupabaseConnections.Direct, "keep", 3, true, 60)]
+    [InlineData(SupabaseConnections.Direct + ";Maximum Pool Size=20", "keep", 3, true, 60)]
     [InlineData(SupabaseConnections.Direct + ";SSL Mode=Disable", "keep", 3, false, 60)]
     [InlineData(SupabaseConnections.TransactionPooler + ";Max Auto Prepare=5;No Reset On Close=false", "keep", 1, false, null)]
     [InlineData(SupabaseConnections.TransactionPooler, "direct", 1, false, null)]
@@ -380,8 +380,12 @@ public sealed class ConnectionPlannerTests
 
         Assert.Equal("direct", json.RootElement.GetProperty("mode").GetString());
         Assert.True(json.RootElement.GetProperty("safe").GetBoolean());
-        Assert.Equal(20, json.RootElement.GetProperty("maxPoolSize").GetInt32());
-        Assert.Equal(20, json.RootElement.GetProperty("budget").GetProperty("perReplicaAllowance").GetInt32());
+        // A third of 60, shared by the replica and a rolling update's surge replica.
+        Assert.Equal(10, json.RootElement.GetProperty("maxPoolSize").GetInt32());
+        Assert.Equal("budget", json.RootElement.GetProperty("maxPoolSizeChosenBy").GetString());
+        Assert.Equal(10, json.RootElement.GetProperty("budget").GetProperty("perReplicaAllowance").GetInt32());
+        Assert.Equal("startup-options", json.RootElement.GetProperty("limitsSetBy").GetString());
+        Assert.Equal("Disable", json.RootElement.GetProperty("gssEncryptionMode").GetString());
         Assert.False(json.RootElement.TryGetProperty("connectionString", out _));
     }
 

@@ -1,0 +1,13 @@
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>Whether GSS (Kerberos) can work on this machine at all: without a Kerberos configuration it never can.</summary>
+public static class KerberosConfiguration
+{
+    private const string DefaultPath = "/etc/krb5.conf";
+
+    /// <summary>True when <c>KRB5_CONFIG</c> names an existing file, or <c>/etc/krb5.conf</c> exists (or on Windows, where SSPI needs no file).</summary>
+    public static bool IsPresent() =>
+        OperatingSystem.IsWindows()
+        || Environment.GetEnvironmentVariable("KRB5_CONFIG") is { Length: > 0 } configured && configured.Split(':').Any(File.Exists)
+        || File.Exists(DefaultPath);
+}

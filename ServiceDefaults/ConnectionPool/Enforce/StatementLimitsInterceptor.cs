@@ -1,0 +1,81 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// Puts <c>SET LOCAL</c> of the <see cref="StatementLimits"/> in front of every command where start-up options cannot
+/// carry them: behind a transaction pooler, and inside a <see cref="StatementLimitsScope"/> (migrations, the seed).
+/// </summary>
+/// <remarks>
+/// Npgsql sends a command's statements as one pipeline ending in a single Sync, which the server runs as one implicit
+/// transaction, so the <c>SET LOCAL</c> holds for the command's own statements even outside an explicit transaction,
+/// and ends with it: nothing reaches the pooler's next client.
+/// </remarks>
+internal sealed class StatementLimitsInterceptor(RunningConnectionPlan running) : DbCommandInterceptor
+{
+    /// <inheritdoc />
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Limit(command);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Limit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Limit(command);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Limit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Limit(command);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Limit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Limit(DbCommand command)
+    {
+        var plan = running.Plan;
+        var limits = StatementLimitsScope.Current ?? (plan.LimitsSetBy == StatementLimitsSetBy.SetLocal ? plan.Limits : null);
+        if (limits is null || CannotRunInATransaction(command.CommandText))
+        {
+            return;
+        }
+
+        command.CommandText = limits.ToSetLocal() + command.CommandText;
+    }
+
+    // EF Core's database creator: these refuse to run inside a transaction block, implicit ones included.
+    private static bool CannotRunInATransaction(string sql)
+    {
+        var text = sql.TrimStart();
+        return text.StartsWith("CREATE DATABASE", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("DROP DATABASE", StringComparison.OrdinalIgnoreCase);
+    }
+}

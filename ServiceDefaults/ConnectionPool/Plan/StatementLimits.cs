@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// The server-side bounds on one request's work, in milliseconds (0: none). Direct and session connections carry them
+/// as start-up options of every physical connection (<see cref="ToStartupOptions"/>); behind a transaction pooler,
+/// where session settings leak to other clients, every command sets them for its own transaction (<see cref="ToSetLocal"/>).
+/// </summary>
+/// <param name="StatementTimeoutMs"><c>statement_timeout</c>.</param>
+/// <param name="LockTimeoutMs"><c>lock_timeout</c>.</param>
+/// <param name="IdleInTransactionTimeoutMs"><c>idle_in_transaction_session_timeout</c>.</param>
+public sealed record StatementLimits(int StatementTimeoutMs, int LockTimeoutMs, int IdleInTransactionTimeoutMs)
+{
+    /// <summary>The server parameters, by name.</summary>
+    public IEnumerable<(string Name, int Milliseconds)> Parameters =>
+    [
+        ("statement_timeout", StatementTimeoutMs),
+        ("lock_timeout", LockTimeoutMs),
+        ("idle_in_transaction_session_timeout", IdleInTransactionTimeoutMs),
+    ];
+
+    /// <summary>The request limits of <paramref name="options"/>.</summary>
+    public static StatementLimits ForRequests(ConnectionPoolOptions options) =>
+        new(options.StatementTimeoutMs, options.LockTimeoutMs, options.IdleInTransactionTimeoutMs);
+
+    /// <summary>The limits while migrations and the seed run: long statements, and a long wait for the migration lock.</summary>
+    public static StatementLimits ForMigrations(ConnectionPoolOptions options) =>
+        new(options.MigrationTimeoutMs, options.MigrationTimeoutMs, options.IdleInTransactionTimeoutMs);
+
+    /// <summary>Npgsql's <c>Options</c> value, e.g. <c>-c statement_timeout=5000 -c lock_timeout=2000 ...</c>.</summary>
+    public string ToStartupOptions(IReadOnlySet<string> skip) => string.Join(' ', Parameters
+        .Where(parameter => !skip.Contains(parameter.Name))
+        .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"-c {parameter.Name}={parameter.Milliseconds}")));
+
+    /// <summary>The statements that set the limits for the current transaction only, each ending in <c>;</c>.</summary>
+    public string ToSetLocal() => string.Concat(Parameters
+        .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"SET LOCAL {parameter.Name} = {parameter.Milliseconds};")));
+
+    /// <summary>A human summary, e.g. <c>statement 5000 ms, lock 2000 ms, idle in transaction 10000 ms</c>.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"statement {StatementTimeoutMs} ms, lock {LockTimeoutMs} ms, idle in transaction {IdleInTransactionTimeoutMs} ms");
+}
