@@ -12,7 +12,8 @@ public static class ConnectionPoolPolicyExtensions
     /// <summary>
     /// Forwards every <c>ConnectionPool:*</c> setting of the AppHost (appsettings, user-secrets, environment, command
     /// line) to <paramref name="service"/>, so the pool policy is configured where the connection string is; and sets
-    /// <c>ConnectionPool:Replicas</c> to the service's replica count, because every replica has a pool of its own.
+    /// <c>ConnectionPool:Replicas</c> to the service's replica count, because every replica has a pool of its own: in the
+    /// manifest an input, <c>&lt;service&gt;-replicas</c>, whose default is this run's count.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithConnectionPoolPolicy(this IResourceBuilder<ProjectResource> service)
     {
@@ -26,6 +27,18 @@ public static class ConnectionPoolPolicyExtensions
         }
 
         var replicas = service.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var annotation) ? annotation.Replicas : 1;
-        return service.WithEnvironment($"{SectionName}__Replicas", replicas.ToString(CultureInfo.InvariantCulture));
+        var count = replicas.ToString(CultureInfo.InvariantCulture);
+        if (!service.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            return service.WithEnvironment(ReplicasVariable, count);
+        }
+
+        // A deployment runs as many replicas as it chooses: the manifest asks for the count (defaulting to this run's),
+        // and every replica sizes its pool for it.
+        var parameter = service.ApplicationBuilder.AddParameter($"{service.Resource.Name}-replicas", count, publishValueAsDefault: true);
+        return service.WithEnvironment(ReplicasVariable, parameter);
     }
+
+    /// <summary>The service's setting that carries the replica count.</summary>
+    public const string ReplicasVariable = SectionName + "__Replicas";
 }

@@ -63,6 +63,10 @@ public sealed partial class ManifestTests
         Assert.Null(supabaseUrl["inputs"]!["value"]!["secret"]);
         Assert.Equal("", supabaseUrl["inputs"]!["value"]!["default"]!["value"]!.GetValue<string>());
         Assert.Equal("{supabase-url.value}", manifest["resources"]!["api"]!["env"]!["Auth__SupabaseUrl"]!.GetValue<string>());
+
+        // The replica count every pool is sized for is a deployment's choice: an input with this run's count as default.
+        Assert.Equal("1", manifest["resources"]!["api-replicas"]!["inputs"]!["value"]!["default"]!["value"]!.GetValue<string>());
+        Assert.Equal("{api-replicas.value}", manifest["resources"]!["api"]!["env"]!["ConnectionPool__Replicas"]!.GetValue<string>());
     }
 
     private static async Task<(JsonNode Manifest, string Text)> PublishAsync(string? connectionString, string? jwtSecret = null)
