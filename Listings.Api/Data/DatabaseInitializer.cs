@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Listings.ServiceDefaults.ConnectionPool;
 using Npgsql;
@@ -6,12 +5,13 @@ using Npgsql;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// Applies the EF Core migrations, then seeds the table when configured to, in the background so the
-/// host answers its probes meanwhile. Retries while the database is unreachable and never stops the host:
-/// <see cref="DatabaseInitializerHealthCheck"/> reports the outcome instead.
+/// With <see cref="DatabaseInitializationOptions.MigrateOnStart"/>, applies the EF Core migrations on the
+/// <see cref="MigrationConnection"/>, then seeds the table when configured to, in the background so the host answers its
+/// probes meanwhile; without it, completes at once and leaves both to the migration runner (<c>migrate</c>). Retries while
+/// the database is unreachable and never stops the host: <see cref="DatabaseInitializerHealthCheck"/> reports the outcome.
 /// </summary>
 public sealed partial class DatabaseInitializer(
-    IServiceScopeFactory scopeFactory,
+    IConfiguration configuration,
     IOptions<DatabaseInitializationOptions> options,
     ILogger<DatabaseInitializer> logger) : BackgroundService
 {
@@ -32,6 +32,13 @@ public sealed partial class DatabaseInitializer(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.MigrateOnStart)
+        {
+            LogLeftToRunner(DatabaseInitializationOptions.MigrateOnStartKey);
+            _completion.TrySetResult(0);
+            return;
+        }
+
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             var delay = RetryDelay;
@@ -85,22 +92,17 @@ public sealed partial class DatabaseInitializer(
         _completion.TrySetCanceled(stoppingToken);
     }
 
-    private async Task<int> InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ListingsDbContext>();
-
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(ct => db.Database.MigrateAsync(ct), cancellationToken);
-
-        return await ListingSeeder.SeedIfEmptyAsync(db, options.Value.SeedCount, cancellationToken);
-    }
+    private Task<int> InitializeAsync(CancellationToken cancellationToken) =>
+        DatabaseMigrator.MigrateAndSeedAsync(MigrationConnection.Plan(configuration), options.Value.SeedCount, cancellationToken);
 
     // Replicas starting together race to create the database; the loser sees duplicate_database and
     // succeeds on the next attempt, when the database exists.
     private static bool IsWorthRetrying(Exception exception) =>
         ConnectionProblemClassifier.FindTransient(exception) is not null
         || exception.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migrations and seed are left to the migration runner ({Key} is false)")]
+    private partial void LogLeftToRunner(string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database initialized: migrations applied, {Seeded} listings seeded")]
     private partial void LogInitialized(int seeded);
