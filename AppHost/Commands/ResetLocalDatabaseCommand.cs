@@ -10,7 +10,8 @@ public static class ResetLocalDatabaseCommand
     /// <summary>The command's name.</summary>
     public const string Name = "reset-local-database";
 
-    private static readonly TimeSpan StopLimit = TimeSpan.FromMinutes(2);
+    private const int StopAttempts = 3;
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(40);
 
     /// <summary>
     /// Adds the command: after a confirmation it stops <paramref name="api"/>, drops and recreates the database, runs
@@ -36,16 +37,28 @@ public static class ResetLocalDatabaseCommand
         var commands = services.GetRequiredService<ResourceCommandService>();
         var notifications = services.GetRequiredService<ResourceNotificationService>();
 
-        var stopped = await commands.ExecuteCommandAsync(api, KnownResourceCommands.StopCommand, cancellationToken).ConfigureAwait(false);
-        if (!stopped.Success)
+        var running = await notifications.WaitForResourceAsync(api.Name, _ => true, cancellationToken).ConfigureAwait(false);
+        // A stop can fail while the process is busy shutting down: ask again, and judge by the state it reaches.
+        ExecuteCommandResult? stopped = null;
+        for (var attempt = 1; attempt <= StopAttempts; attempt++)
         {
-            return CommandResults.Failure($"The API did not stop ({stopped.Message}); the database is untouched.");
+            stopped = await commands.ExecuteCommandAsync(running.ResourceId, KnownResourceCommands.StopCommand, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var stopLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                stopLimit.CancelAfter(StopLimit);
+                await notifications.WaitForResourceAsync(api.Name, [KnownResourceStates.Exited, KnownResourceStates.Finished], stopLimit.Token).ConfigureAwait(false);
+                stopped = null;
+                break;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
         }
 
-        using (var stopLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        if (stopped is not null)
         {
-            stopLimit.CancelAfter(StopLimit);
-            await notifications.WaitForResourceAsync(api.Name, [KnownResourceStates.Exited, KnownResourceStates.Finished], stopLimit.Token).ConfigureAwait(false);
+            return CommandResults.Failure($"The API did not stop ({stopped.Message}); the database is untouched.");
         }
 
         var serverConnection = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false))
@@ -72,7 +85,7 @@ public static class ResetLocalDatabaseCommand
             return CommandResults.Failure($"The database was recreated but migrating it failed (exit code {exitCode}); the API stays stopped", output, CommandResultFormat.Text);
         }
 
-        var started = await commands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand, cancellationToken).ConfigureAwait(false);
+        var started = await commands.ExecuteCommandAsync(running.ResourceId, KnownResourceCommands.StartCommand, cancellationToken).ConfigureAwait(false);
         return started.Success
             ? CommandResults.Success("Local database reset: recreated, migrated and seeded; the API is starting again", output, CommandResultFormat.Text)
             : CommandResults.Failure($"The database was reset but the API did not start ({started.Message})", output, CommandResultFormat.Text);
