@@ -29,6 +29,8 @@ public sealed class ExternalDatabaseTests(ListingsAppFixture fixture)
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
 
         Assert.DoesNotContain(builder.Resources, resource => resource.Name == "postgres");
+        // The dashboard's listingsdb row has a health state of its own, from a real probe.
+        await app.ResourceNotifications.WaitForResourceHealthyAsync(ListingsDatabase.ResourceName, cts.Token);
         using var client = app.CreateHttpClient("api", "http").SignIn();
         var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Stored through the external connection"), cts.Token);
         var listing = await created.Content.ReadFromJsonAsync<ListingJson>(cts.Token);
@@ -36,5 +38,33 @@ public sealed class ExternalDatabaseTests(ListingsAppFixture fixture)
         // The first app reads what the second one wrote: one database.
         using var firstClient = fixture.CreateApiClient();
         Assert.Equal(listing, await firstClient.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{listing!.Id}", cts.Token));
+    }
+
+    [Fact]
+    public async Task WrongPasswordShowsUnhealthyOnTheDatabaseRowWithTheProblemNameAndNeverThePassword()
+    {
+        const string wrongPassword = "not-the-password-4711";
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))
+        {
+            Password = wrongPassword,
+        }.ConnectionString;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                $"--ConnectionStrings:{ListingsDatabase.ResourceName}={connectionString}",
+                "--Seed:Count=0",
+                $"--{Listings.AppHost.JwtSecretParameter.ConfigurationKey}={TestAuth.Secret}",
+            ],
+            cts.Token);
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+
+        var unhealthy = await app.ResourceNotifications.WaitForResourceAsync(ListingsDatabase.ResourceName,
+            e => e.Snapshot.HealthReports.Any(report => report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy), cts.Token);
+
+        var report = unhealthy.Snapshot.HealthReports.Single(report => report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy);
+        Assert.StartsWith("wrong-password:", report.Description);
+        Assert.DoesNotContain(wrongPassword, report.Description);
     }
 }
