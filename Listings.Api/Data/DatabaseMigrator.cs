@@ -2,6 +2,7 @@ using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Listings.Api.Data;
 
@@ -17,6 +18,13 @@ internal static class DatabaseMigrator
     {
         var options = new DbContextOptionsBuilder<ListingsDbContext>().UseNpgsql(plan.ConnectionString).Options;
         await using var db = new ListingsDbContext(options);
+
+        // MigrateAsync would create a missing database itself; the script below needs it first.
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken))
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
 
         // EF Core reads the history table before creating it, and PostgreSQL logs that read's failure as an ERROR on a
         // first start: create it first, so a normal start leaves nothing red in the server's log.

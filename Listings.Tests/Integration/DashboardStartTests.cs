@@ -18,15 +18,7 @@ public sealed class DashboardStartTests : IDisposable
     public async Task FirstStartMigratesInItsOwnStepAndNoResourceLogsAWarningOrAnError()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [
-                "--Database:Mode=local",
-                $"--Database:Local:DataDirectory={_dataDirectory}",
-                "--Seed:Count=30",
-                $"--{JwtSecretParameter.ConfigurationKey}={TestAuth.Secret}",
-            ],
-            cts.Token);
-        await using var app = await builder.BuildAsync(cts.Token);
+        await using var app = await LocalAppHost.BuildAsync(_dataDirectory, 30, cts.Token);
         await using var logs = ResourceLogs.Watch(app);
 
         await app.StartAsync(cts.Token);
@@ -36,7 +28,7 @@ public sealed class DashboardStartTests : IDisposable
         var runner = await app.ResourceNotifications.WaitForResourceAsync(
             MigrationRunner.ResourceName, e => e.Snapshot.State?.Text == KnownResourceStates.Finished, cts.Token);
         Assert.Equal(0, runner.Snapshot.ExitCode);
-        Assert.Contains(builder.Resources.Single(resource => resource.Name == "api").Annotations.OfType<WaitAnnotation>(),
+        Assert.Contains(app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == "api").Annotations.OfType<WaitAnnotation>(),
             wait => wait.Resource.Name == MigrationRunner.ResourceName && wait.WaitType == WaitType.WaitForCompletion);
 
         using var client = app.CreateHttpClient("api", "http");

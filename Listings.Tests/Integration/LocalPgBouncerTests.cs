@@ -21,16 +21,7 @@ public sealed class LocalPgBouncerTests : IDisposable
     public async Task ApiConnectsThroughPgBouncerWithTheTransactionPoolerPlanWhileTheRunnerMigratesDirectly()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [
-                "--Database:Mode=local",
-                "--Database:Pooler=pgbouncer",
-                $"--Database:Local:DataDirectory={_dataDirectory}",
-                "--Seed:Count=25",
-                $"--{Listings.AppHost.JwtSecretParameter.ConfigurationKey}={TestAuth.Secret}",
-            ],
-            cts.Token);
-        await using var app = await builder.BuildAsync(cts.Token);
+        await using var app = await LocalAppHost.BuildAsync(_dataDirectory, 25, cts.Token, "--Database:Pooler=pgbouncer");
         await using var logs = ResourceLogs.Watch(app);
         await app.StartAsync(cts.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
