@@ -1,4 +1,5 @@
 using Listings.AppHost;
+using Listings.AppHost.Commands;
 using Listings.AppHost.Database;
 using Microsoft.Extensions.Configuration;
 
@@ -8,15 +9,19 @@ var database = builder.AddListingsDatabase();
 var jwtSecret = builder.AddJwtSecret();
 var supabaseUrl = builder.AddSupabaseUrl();
 
-builder.AddProject<Projects.Listings_Api>("api")
+var migrations = builder.AddMigrationRunner(database);
+
+var api = builder.AddProject<Projects.Listings_Api>("api")
     .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 1))
     .WithConnectionPoolPolicy()
-    .WithReference(database)
-    .WaitFor(database)
+    .WithListingsDatabase(database, migrations)
     .WithJwtSecret(jwtSecret)
     .WithSupabaseUrl(supabaseUrl)
-    .WithSeedData()
+    .WithApiReference()
+    .WithConnectionCommands()
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+database.LocalServer?.WithResetCommand(api, migrations);
 
 builder.Build().Run();

@@ -2,12 +2,18 @@ using Listings.Api.Auth;
 using Listings.Api.Data;
 using Listings.Api.Errors;
 using Listings.Api.Listings;
+using Listings.Api.Reference;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.Extensions.Options;
 
 if (DbInfoCommand.IsInvocation(args))
 {
     return await DbInfoCommand.RunAsync(args, ListingsDataExtensions.ConnectionName, Console.Out);
+}
+
+if (MigrateCommand.IsInvocation(args))
+{
+    return await MigrateCommand.RunAsync(args);
 }
 
 if (TokenCommand.IsInvocation(args))
@@ -52,6 +58,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
+app.MapApiReference();
 app.MapListingsApi();
 app.MapDefaultEndpoints();
 

@@ -1,3 +1,4 @@
+using Listings.AppHost.Database.External;
 using Listings.AppHost.Database.Local;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,11 +17,20 @@ public static class ListingsDatabase
     /// <summary>The database name inside the server in local and container modes.</summary>
     public const string DatabaseName = "listings";
 
+    /// <summary>The resource name of the connection string kept for migrations, when the AppHost is given one.</summary>
+    public const string MigrationsResourceName = ResourceName + "-migrations";
+
+    /// <summary>The resource name of the local PgBouncer.</summary>
+    public const string PgBouncerResourceName = "pgbouncer";
+
+    /// <summary>The configuration key that puts a pooler in front of the local server: <c>none</c> (default) or <c>pgbouncer</c>.</summary>
+    public const string PoolerKey = "Database:Pooler";
+
     /// <summary>
     /// Chooses what serves <c>listingsdb</c> (see <see cref="DatabaseMode"/>; <c>Database:Mode</c> overrides) and adds it.
     /// </summary>
     /// <exception cref="DatabaseUnavailableException">Nothing can serve the database; the message lists the fixes.</exception>
-    public static IResourceBuilder<IResourceWithConnectionString> AddListingsDatabase(this IDistributedApplicationBuilder builder)
+    public static ListingsDatabaseResources AddListingsDatabase(this IDistributedApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var binaries = new Lazy<PostgresBinaries?>(() => PostgresBinaries.Find(configuration[DatabaseModeSelector.BinDirectoryKey]));
@@ -33,15 +43,55 @@ public static class ListingsDatabase
             localBinariesFound: () => binaries.Value is not null);
 
         LogChoice(builder, mode, binaries);
+        var pgBouncer = UsesPgBouncer(builder, mode);
 
-        return mode switch
+        var migrations = !string.IsNullOrWhiteSpace(configuration[$"ConnectionStrings:{MigrationsResourceName}"])
+            ? builder.AddConnectionString(MigrationsResourceName)
+            : null;
+
+        switch (mode)
         {
-            DatabaseMode.External => builder.AddConnectionString(ResourceName),
-            DatabaseMode.Container => builder.AddContainerDatabase(),
-            DatabaseMode.Local => builder.AddLocalPostgres("postgres", binaries.Value!)
-                .AddDatabase(ResourceName, DatabaseName),
-            _ => throw new InvalidOperationException($"Unexpected database mode {mode}."),
-        };
+            case DatabaseMode.External:
+                var external = builder.AddConnectionString(ResourceName).WithExternalDatabaseHealth();
+                return new(mode, external, external, migrations, null);
+            case DatabaseMode.Container:
+                var container = builder.AddContainerDatabase();
+                return new(mode, container, container, migrations, null);
+            case DatabaseMode.Local:
+                var server = builder.AddLocalPostgres("postgres", binaries.Value!);
+                var database = server.AddDatabase(ResourceName, DatabaseName);
+                IResourceBuilder<IResourceWithConnectionString> service = pgBouncer
+                    ? database.AddLocalPgBouncer(PgBouncerResourceName, PgBouncerBinary.Find(configuration[PgBouncerBinary.PathKey]))
+                    : database;
+                return new(mode, database, service, migrations, server);
+            default:
+                throw new InvalidOperationException($"Unexpected database mode {mode}.");
+        }
+    }
+
+    private static bool UsesPgBouncer(IDistributedApplicationBuilder builder, DatabaseMode mode)
+    {
+        var pooler = builder.Configuration[PoolerKey];
+        if (string.IsNullOrWhiteSpace(pooler) || string.Equals(pooler, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (!string.Equals(pooler, "pgbouncer", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DatabaseUnavailableException($"{PoolerKey} is '{pooler}': use none or pgbouncer.", listFixes: false);
+        }
+
+        // A deployment brings its own pooler (Supabase's): the local one is for runs on this machine only.
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return false;
+        }
+
+        return mode == DatabaseMode.Local ? true : throw new DatabaseUnavailableException(
+            $"{PoolerKey} is 'pgbouncer', which runs in front of the local server only, but the database is served in"
+            + $" {mode.ToString().ToLowerInvariant()} mode: add --{DatabaseModeSelector.ModeKey}=local.",
+            listFixes: false);
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddContainerDatabase(this IDistributedApplicationBuilder builder)

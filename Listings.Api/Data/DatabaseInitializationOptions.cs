@@ -14,4 +14,13 @@ public sealed class DatabaseInitializationOptions
     /// empty, from 0 to <see cref="MaxSeedCount"/>. The default value is 0 (no seed).
     /// </summary>
     public int SeedCount { get; set; }
+
+    /// <summary>The configuration key of <see cref="MigrateOnStart"/>, outside this section as the AppHost sets it.</summary>
+    public const string MigrateOnStartKey = "Database:MigrateOnStart";
+
+    /// <summary>
+    /// Gets or sets whether the service migrates (and seeds) at start, for deployments without a migration runner. The
+    /// AppHost sets it to false and runs <c>migrate</c> before the service instead. The default value is true.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
 }

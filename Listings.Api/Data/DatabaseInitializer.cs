@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Listings.ServiceDefaults.ConnectionPool;
 using Npgsql;
@@ -6,14 +5,14 @@ using Npgsql;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// Applies the EF Core migrations, then seeds the table when configured to, in the background so the
-/// host answers its probes meanwhile. Retries while the database is unreachable and never stops the host:
-/// <see cref="DatabaseInitializerHealthCheck"/> reports the outcome instead.
+/// With <see cref="DatabaseInitializationOptions.MigrateOnStart"/>, applies the EF Core migrations on the
+/// <see cref="MigrationConnection"/>, then seeds the table when configured to, in the background so the host answers its
+/// probes meanwhile; without it, completes at once and leaves both to the migration runner (<c>migrate</c>). Retries while
+/// the database is unreachable and never stops the host: <see cref="DatabaseInitializerHealthCheck"/> reports the outcome.
 /// </summary>
 public sealed partial class DatabaseInitializer(
-    IServiceScopeFactory scopeFactory,
+    IConfiguration configuration,
     IOptions<DatabaseInitializationOptions> options,
-    ConnectionPlan plan,
     ILogger<DatabaseInitializer> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -33,6 +32,13 @@ public sealed partial class DatabaseInitializer(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.MigrateOnStart)
+        {
+            LogLeftToRunner(DatabaseInitializationOptions.MigrateOnStartKey);
+            _completion.TrySetResult(0);
+            return;
+        }
+
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             var delay = RetryDelay;
@@ -97,26 +103,17 @@ public sealed partial class DatabaseInitializer(
         }
     }
 
-    private async Task<int> InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ListingsDbContext>();
-
-        // A request's 5 s statement limit would cut a long migration or seed short, and a replica waiting for another's
-        // migration lock would fail instead of waiting for it.
-        using var limits = plan.MigrationLimits is { } migrationLimits ? StatementLimitsScope.Use(migrationLimits) : null;
-
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(ct => db.Database.MigrateAsync(ct), cancellationToken);
-
-        return await ListingSeeder.SeedIfEmptyAsync(db, options.Value.SeedCount, cancellationToken);
-    }
+    private Task<int> InitializeAsync(CancellationToken cancellationToken) =>
+        DatabaseMigrator.MigrateAndSeedAsync(MigrationConnection.Plan(configuration), options.Value.SeedCount, cancellationToken);
 
     // Replicas starting together race to create the database; the loser sees duplicate_database and
     // succeeds on the next attempt, when the database exists.
     private static bool IsWorthRetrying(Exception exception) =>
         ConnectionProblemClassifier.FindTransient(exception) is not null
         || exception.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migrations and seed are left to the migration runner ({Key} is false)")]
+    private partial void LogLeftToRunner(string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database initialized: migrations applied, {Seeded} listings seeded")]
     private partial void LogInitialized(int seeded);

@@ -43,6 +43,7 @@ public static class ListingsDataExtensions
 
         builder.Services.AddOptions<DatabaseInitializationOptions>()
             .BindConfiguration(DatabaseInitializationOptions.SectionName)
+            .Configure(options => options.MigrateOnStart = builder.Configuration.GetValue(DatabaseInitializationOptions.MigrateOnStartKey, options.MigrateOnStart))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DatabaseInitializationOptions>, DatabaseInitializationOptionsValidator>();
 

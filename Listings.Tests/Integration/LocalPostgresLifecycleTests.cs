@@ -81,16 +81,7 @@ public sealed class LocalPostgresLifecycleTests : IDisposable
     private async Task<DistributedApplication> StartAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [
-                "--Database:Mode=local",
-                $"--Database:Local:DataDirectory={_dataDirectory}",
-                "--Seed:Count=0",
-                $"--{Listings.AppHost.JwtSecretParameter.ConfigurationKey}={TestAuth.Secret}",
-            ],
-            cts.Token);
-
-        var app = await builder.BuildAsync(cts.Token);
+        var app = await LocalAppHost.BuildAsync(_dataDirectory, seedCount: 0, cts.Token);
         await app.StartAsync(cts.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
         return app;

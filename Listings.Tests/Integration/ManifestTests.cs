@@ -49,6 +49,15 @@ public sealed partial class ManifestTests
         Assert.Empty(LiteralPasswordRegex().Matches(text));
         Assert.Equal("project.v0", manifest["resources"]!["api"]!["type"]!.GetValue<string>());
 
+        // The migration runner is the API's own migrate mode, a resource of its own; the API leaves migrating to it
+        // (the manifest format has no field for WaitForCompletion). A deployment is never seeded.
+        var runner = manifest["resources"]!["migrations"]!;
+        Assert.Equal("project.v0", runner["type"]!.GetValue<string>());
+        Assert.Equal(["migrate"], runner["args"]!.AsArray().Select(argument => argument!.GetValue<string>()));
+        Assert.Equal("{listingsdb.connectionString}", runner["env"]!["ConnectionStrings__listingsdb"]!.GetValue<string>());
+        Assert.Null(runner["env"]!["DatabaseInitialization__SeedCount"]);
+        Assert.Equal("false", manifest["resources"]!["api"]!["env"]!["Database__MigrateOnStart"]!.GetValue<string>());
+
         // The JWT secret is a secret input the deployment must supply (a made-up one would refuse every real token),
         // handed to the API by reference.
         var jwtSecret = manifest["resources"]!["jwt-secret"]!;

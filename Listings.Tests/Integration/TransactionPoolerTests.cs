@@ -24,6 +24,8 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
         {
             ["ConnectionStrings__listingsdb"] = bouncer.ClientConnectionString(serverConnectionString),
             ["ConnectionPool__Mode"] = "transaction-pooler",
+            // Migrations never run through a transaction pooler: they get the direct connection, as on Supabase.
+            ["ConnectionStrings__listingsdb-migrations"] = serverConnectionString,
             ["ConnectionPool__ServerMaxConnections"] = "60",
             // This test is about the pooler, not about shedding load: let every request wait its turn.
             ["Admission__QueueLimit"] = "1000",

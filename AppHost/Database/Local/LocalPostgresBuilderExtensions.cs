@@ -17,6 +17,7 @@ public static class LocalPostgresBuilderExtensions
     public const int DefaultMaxConnections = 60;
 
     private static readonly string ScriptPath = Path.Combine(AppContext.BaseDirectory, "Database", "Local", "run-postgres.sh");
+    private static readonly string PgBouncerScriptPath = Path.Combine(AppContext.BaseDirectory, "Database", "Local", "run-pgbouncer.sh");
 
     /// <summary>
     /// Adds a PostgreSQL server started from <paramref name="binaries"/>: <c>initdb</c> on first run into a persistent
@@ -84,6 +85,42 @@ public static class LocalPostgresBuilderExtensions
 
         return builder.ApplicationBuilder.AddResource(database)
             .WithIconName("Database")
+            .WithHealthCheck(healthCheckKey)
+            .ExcludeFromManifest();
+    }
+
+    /// <summary>
+    /// Adds a PgBouncer in transaction mode in front of <paramref name="database"/>, started once the database answers,
+    /// its configuration written into the local data folder (<c>pgbouncer/</c>), healthy once a connection through it
+    /// reaches the database. Never part of a deployment manifest.
+    /// </summary>
+    public static IResourceBuilder<LocalPgBouncerResource> AddLocalPgBouncer(
+        this IResourceBuilder<LocalPostgresDatabaseResource> database, [ResourceName] string name, string pgBouncerPath)
+    {
+        var server = database.Resource.Parent;
+        var pgBouncer = new LocalPgBouncerResource(name, "bash", server.WorkingDirectory, database.Resource);
+
+        string? connectionString = null;
+        database.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(pgBouncer, async (_, ct) =>
+            connectionString = await pgBouncer.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+
+        var healthCheckKey = $"{name}_check";
+        database.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
+            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
+            name: healthCheckKey);
+
+        return database.ApplicationBuilder.AddResource(pgBouncer)
+            .WithArgs(PgBouncerScriptPath)
+            .WithEndpoint(name: LocalPgBouncerResource.EndpointName, scheme: "tcp", env: "PGBOUNCER_PORT", isProxied: false)
+            .WithEnvironment("PGBOUNCER", pgBouncerPath)
+            .WithEnvironment("PGBOUNCER_DIR", Path.Combine(server.WorkingDirectory, "pgbouncer"))
+            .WithEnvironment("PG_PORT", server.Endpoint.Property(EndpointProperty.Port))
+            .WithEnvironment("PG_DATABASE", database.Resource.DatabaseName)
+            .WithEnvironment("PG_USER", LocalPostgresServerResource.UserName)
+            .WithEnvironment("PG_PASSWORD", server.Password)
+            .WithIconName("ArrowSplit")
+            .WithReferenceRelationship(database.Resource)
+            .WaitFor(database)
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest();
     }

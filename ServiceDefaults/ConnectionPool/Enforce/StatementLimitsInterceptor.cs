@@ -5,7 +5,8 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
 /// Puts <c>SET LOCAL</c> of the <see cref="StatementLimits"/> in front of every command where start-up options cannot
-/// carry them: behind a transaction pooler, and inside a <see cref="StatementLimitsScope"/> (migrations, the seed).
+/// carry them: behind a transaction pooler. (Migrations and the seed never run there: the migration runner refuses a
+/// transaction pooler and sets its longer limits for its own session.)
 /// </summary>
 /// <remarks>
 /// Npgsql sends a command's statements as one pipeline ending in a single Sync, which the server runs as one implicit
@@ -62,20 +63,9 @@ internal sealed class StatementLimitsInterceptor(RunningConnectionPlan running) 
     private void Limit(DbCommand command)
     {
         var plan = running.Plan;
-        var limits = StatementLimitsScope.Current ?? (plan.LimitsSetBy == StatementLimitsSetBy.SetLocal ? plan.Limits : null);
-        if (limits is null || CannotRunInATransaction(command.CommandText))
+        if (plan.LimitsSetBy == StatementLimitsSetBy.SetLocal && plan.Limits is { } limits)
         {
-            return;
+            command.CommandText = limits.ToSetLocal() + command.CommandText;
         }
-
-        command.CommandText = limits.ToSetLocal() + command.CommandText;
-    }
-
-    // EF Core's database creator: these refuse to run inside a transaction block, implicit ones included.
-    private static bool CannotRunInATransaction(string sql)
-    {
-        var text = sql.TrimStart();
-        return text.StartsWith("CREATE DATABASE", StringComparison.OrdinalIgnoreCase)
-            || text.StartsWith("DROP DATABASE", StringComparison.OrdinalIgnoreCase);
     }
 }

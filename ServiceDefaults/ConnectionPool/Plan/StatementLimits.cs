@@ -34,8 +34,17 @@ public sealed record StatementLimits(int StatementTimeoutMs, int LockTimeoutMs, 
         .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"-c {parameter.Name}={parameter.Milliseconds}")));
 
     /// <summary>The statements that set the limits for the current transaction only, each ending in <c>;</c>.</summary>
-    public string ToSetLocal() => string.Concat(Parameters
-        .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"SET LOCAL {parameter.Name} = {parameter.Milliseconds};")));
+    public string ToSetLocal() => ToSet("SET LOCAL");
+
+    /// <summary>
+    /// The statements that set the limits for the rest of the session, each ending in <c>;</c>: for one flow that holds
+    /// its connection open on a direct or session connection (migrations and the seed). Npgsql's reset on return to
+    /// the pool ends them.
+    /// </summary>
+    public string ToSetSession() => ToSet("SET");
+
+    private string ToSet(string set) => string.Concat(Parameters
+        .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"{set} {parameter.Name} = {parameter.Milliseconds};")));
 
     /// <summary>A human summary, e.g. <c>statement 5000 ms, lock 2000 ms, idle in transaction 10000 ms</c>.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,

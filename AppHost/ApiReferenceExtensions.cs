@@ -1,0 +1,14 @@
+namespace Listings.AppHost;
+
+/// <summary>Links the API's reference page from its row in the dashboard.</summary>
+public static class ApiReferenceExtensions
+{
+    /// <summary>The path the API serves its reference page at in Development (Scalar, reading <c>/openapi/v1.json</c>).</summary>
+    public const string Path = "/scalar";
+
+    /// <summary>Adds an "API reference" link to <paramref name="api"/>'s http endpoint (run mode only: a deployment runs in Production, where the page is off).</summary>
+    public static IResourceBuilder<ProjectResource> WithApiReference(this IResourceBuilder<ProjectResource> api) =>
+        api.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? api.WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = Path, DisplayText = "API reference" })
+            : api;
+}

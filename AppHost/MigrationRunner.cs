@@ -1,0 +1,86 @@
+using Listings.AppHost.Commands;
+using Listings.AppHost.Database;
+
+namespace Listings.AppHost;
+
+/// <summary>
+/// The migration runner: the API's own <c>migrate</c> mode as a resource of its own, run once before the API on the
+/// direct connection (or <c>ConnectionStrings:listingsdb-migrations</c>), with the seed. The API waits for it to finish
+/// (<c>WaitForCompletion</c>) and does not migrate itself.
+/// </summary>
+public static class MigrationRunner
+{
+    /// <summary>The runner's resource name.</summary>
+    public const string ResourceName = "migrations";
+
+    /// <summary>The name of the runner's "Apply migrations" command.</summary>
+    public const string ApplyCommandName = "apply-migrations";
+
+    /// <summary>
+    /// Adds the runner, started once the database answers (local and container modes), with an "Apply migrations"
+    /// command that runs it again on demand.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddMigrationRunner(this IDistributedApplicationBuilder builder, ListingsDatabaseResources database)
+    {
+        // No launch profile: the runner serves nothing, and the API's profile would give it the API's port.
+        var runner = builder.AddProject<Projects.Listings_Api>(ResourceName, launchProfileName: null)
+            .WithArgs("migrate")
+            .WithConnectionPoolPolicy()
+            .WithReference(database.Database)
+            .WithSeedData()
+            .WithIconName("DatabaseArrowUp");
+
+        if (database.Migrations is { } migrations)
+        {
+            runner.WithReference(migrations);
+        }
+
+        if (database.HasLifecycle)
+        {
+            runner.WaitFor(database.Database);
+        }
+
+        return runner.WithCommand(ApplyCommandName, "Apply migrations",
+            context => ApplyAsync(runner.Resource, context.Services, context.CancellationToken),
+            new CommandOptions
+            {
+                Description = "Applies pending EF Core migrations and seeds an empty table, on the migration connection",
+                IconName = "DatabaseArrowUp",
+                UpdateState = _ => ResourceCommandState.Enabled,
+            });
+    }
+
+    /// <summary>
+    /// Points <paramref name="api"/> at the database (through the local PgBouncer when there is one, with the
+    /// transaction-pooler plan) and starts it only after the runner has finished; it no longer migrates at start.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithListingsDatabase(
+        this IResourceBuilder<ProjectResource> api, ListingsDatabaseResources database, IResourceBuilder<ProjectResource> runner)
+    {
+        api.WithReference(database.Service, ListingsDatabase.ResourceName)
+            .WithEnvironment("Database__MigrateOnStart", "false")
+            .WaitForCompletion(runner);
+
+        if (database.HasLifecycle)
+        {
+            api.WaitFor(database.Service);
+        }
+
+        // Detection cannot tell a PgBouncer on 127.0.0.1 from the server: say what it is, unless the user already did.
+        if (database.ThroughPgBouncer && api.ApplicationBuilder.Configuration[$"{ConnectionPoolPolicyExtensions.SectionName}:Mode"] is null)
+        {
+            api.WithEnvironment($"{ConnectionPoolPolicyExtensions.SectionName}__Mode", "transaction-pooler");
+        }
+
+        return api;
+    }
+
+    /// <summary>Runs <c>migrate</c> with the runner's configuration; the result carries its log.</summary>
+    public static async Task<ExecuteCommandResult> ApplyAsync(ProjectResource runner, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await ApiCommandLine.RunAsync(runner, ["migrate"], services, cancellationToken).ConfigureAwait(false);
+        return exitCode == 0
+            ? CommandResults.Success("Migrations applied", output, CommandResultFormat.Text)
+            : CommandResults.Failure($"Migrations failed (exit code {exitCode}): see the output", output, CommandResultFormat.Text);
+    }
+}

@@ -1,0 +1,58 @@
+using Listings.ServiceDefaults.ConnectionPool;
+
+namespace Listings.Api.Data;
+
+/// <summary>
+/// The connection migrations and the seed run on: <c>ConnectionStrings:listingsdb-migrations</c> when set (Supabase's
+/// direct connection or session pooler), else the service's own connection. Never a transaction pooler: a migration
+/// takes a session-level lock and runs DDL across several statements, which a pooler in transaction mode splits over
+/// server connections (<c>dotnet ef database update</c> through Supavisor fails, efcore.pg#3699).
+/// </summary>
+public static class MigrationConnection
+{
+    /// <summary>The name of the connection string kept for migrations.</summary>
+    public const string ConnectionName = ListingsDataExtensions.ConnectionName + "-migrations";
+
+    /// <summary>The application name the migrations' connections carry in <c>pg_stat_activity</c>.</summary>
+    public const string ApplicationName = "Listings.Api migrations";
+
+    /// <summary>
+    /// Plans the migration connection from <paramref name="configuration"/>. The <c>ConnectionPool</c> settings describe
+    /// the service's own connection, so they apply only when the migrations share it.
+    /// </summary>
+    /// <exception cref="ConnectionPlanException">No usable connection, or only a transaction pooler; the message says what to set.</exception>
+    public static ConnectionPlan Plan(IConfiguration configuration)
+    {
+        var plan = configuration.GetConnectionString(ConnectionName) is { Length: > 0 } migrations
+            ? ConnectionPlanner.Plan(migrations, $"ConnectionStrings:{ConnectionName}", new ConnectionPoolOptions(), applicationName: ApplicationName)
+            : PlanSharedConnection(configuration);
+
+        if (plan.Errors.Count > 0)
+        {
+            throw new ConnectionPlanException(plan);
+        }
+
+        if (plan.Mode == ConnectionMode.TransactionPooler)
+        {
+            throw new ConnectionPlanException(plan with
+            {
+                Errors =
+                [
+                    $"Migrations refuse to run through a transaction pooler ({plan.Source} is {plan.Host}:{plan.Port}, mode {plan.ModeName}):"
+                    + " it splits a migration's session over server connections."
+                    + $" Set ConnectionStrings:{ConnectionName} to a direct connection (Supabase: db.<project-ref>.supabase.co:5432, user postgres)"
+                    + " or a session pooler (Supabase: *.pooler.supabase.com:5432, user postgres.<project-ref>).",
+                ],
+            });
+        }
+
+        return plan;
+    }
+
+    private static ConnectionPlan PlanSharedConnection(IConfiguration configuration)
+    {
+        var (connectionString, source) = ConnectionSource.Read(configuration, ListingsDataExtensions.ConnectionName);
+        var options = configuration.GetSection(ConnectionPoolOptions.SectionName).Get<ConnectionPoolOptions>() ?? new();
+        return ConnectionPlanner.Plan(connectionString, source, options, applicationName: ApplicationName);
+    }
+}
