@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -63,7 +64,8 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(NpgsqlMeterName)
-                .AddMeter(PoolMetrics.MeterName))
+                .AddMeter(PoolMetrics.MeterName)
+                .AddSecondsHistogramBoundaries())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
@@ -77,6 +79,17 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Gives every histogram in seconds that brings no bucket advice of its own (Npgsql's
+    /// <c>db.client.operation.duration</c>, for one) the semantic conventions' boundaries,
+    /// <see cref="PoolMetrics.SecondsBoundaries"/>, instead of the SDK's millisecond defaults.
+    /// </summary>
+    public static MeterProviderBuilder AddSecondsHistogramBoundaries(this MeterProviderBuilder metrics) =>
+        metrics.AddView(instrument =>
+            instrument is Histogram<double> { Unit: "s" } histogram && histogram.Advice?.HistogramBucketBoundaries is null
+                ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. PoolMetrics.SecondsBoundaries] }
+                : null);
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
