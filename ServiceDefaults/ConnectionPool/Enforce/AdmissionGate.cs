@@ -5,10 +5,9 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <summary>
 /// A concurrency limit whose queue is bounded by waiting time, not by its length: a request waits for a slot as long as
 /// it can still start its database work within <see cref="QueueTimeout"/>, and only then is refused (the sojourn-time
-/// rule of CoDel). First come, first served while everyone is served within the bound; once a waiter has run out of
-/// time the queue is standing, and the gate serves the newest first (adaptive LIFO, as in Facebook's "Fail at Scale")
-/// until the oldest waiter is younger than half the bound again: under overload the requests that can still be
-/// answered in time are, instead of every one being answered just before it would be refused.
+/// rule of CoDel). First come, first served while the queue drains within the bound (its length at the rate slots are
+/// freed); past that the gate serves the newest first (adaptive LIFO, as in Facebook's "Fail at Scale"): under overload
+/// the requests that can still be answered in time are, instead of every one being answered just before its refusal.
 /// </summary>
 /// <remarks>
 /// The concurrency is the pool's size and does not follow latency (Vegas, Gradient2): the pool is the hard limit, a
@@ -29,7 +28,6 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly ITimer _sweep;
     private int _inFlight;
-    private bool _newestFirst;
     private long _released;
     private long _rateWindowStartedAt;
     private long _rateWindowReleased;
@@ -85,14 +83,15 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     /// <summary>Requests holding a slot now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>True while the queue is standing and the newest waiter is served first.</summary>
+    /// <summary>True while the queue would take longer than the bound to drain, and the newest waiter is served first.</summary>
     public bool ServesNewestFirst
     {
         get
         {
             lock (_lock)
             {
-                return _newestFirst;
+                UpdateRate(_clock.GetTimestamp());
+                return NewestFirstLocked();
             }
         }
     }
@@ -187,20 +186,19 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         while (_waiters.First is { } oldest && _clock.GetElapsedTime(oldest.Value.EnqueuedAt, now) >= QueueTimeout)
         {
             _waiters.RemoveFirst();
-            _newestFirst = true;
             Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_timeout"));
             oldest.Value.TrySetResult(false);
         }
-
-        if (_newestFirst && (_waiters.First is not { } first || _clock.GetElapsedTime(first.Value.EnqueuedAt, now) < QueueTimeout / 2))
-        {
-            _newestFirst = false;
-        }
     }
+
+    // The oldest waiter's age would say "overloaded" for good once the newest are served first: it is the starved one.
+    // The queue's length at the rate slots are freed is what a newcomer would wait in order, whichever order is used.
+    private bool NewestFirstLocked() =>
+        _releasedPerSecond > 0 && _waiters.Count / _releasedPerSecond >= QueueTimeout.TotalSeconds;
 
     private Waiter? TakeNextLocked()
     {
-        var node = _newestFirst ? _waiters.Last : _waiters.First;
+        var node = NewestFirstLocked() ? _waiters.Last : _waiters.First;
         if (node is null)
         {
             return null;

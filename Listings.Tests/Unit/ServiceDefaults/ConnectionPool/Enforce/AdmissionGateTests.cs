@@ -7,11 +7,13 @@ public sealed class AdmissionGateTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMilliseconds(500);
 
+    private static AdmissionGate OneSlot(FakeTimeProvider clock) => new(1, 100, Bound, TimeSpan.FromSeconds(30), clock);
+
     [Fact]
     public async Task WaitersAreServedInArrivalOrderWhileEveryoneIsServedWithinTheBound()
     {
         var clock = new FakeTimeProvider();
-        using var gate = new AdmissionGate(1, 100, Bound, TimeSpan.FromSeconds(30), clock);
+        using var gate = OneSlot(clock);
         var first = await gate.TryEnterAsync(CancellationToken.None);
         var second = gate.TryEnterAsync(CancellationToken.None).AsTask();
         clock.Advance(TimeSpan.FromMilliseconds(10));
@@ -28,7 +30,7 @@ public sealed class AdmissionGateTests
     public async Task AWaiterIsRefusedOnlyWhenItCouldNotStartWithinTheBound()
     {
         var clock = new FakeTimeProvider();
-        using var gate = new AdmissionGate(1, 100, Bound, TimeSpan.FromSeconds(30), clock);
+        using var gate = OneSlot(clock);
         using var holder = await gate.TryEnterAsync(CancellationToken.None);
         var waiter = gate.TryEnterAsync(CancellationToken.None).AsTask();
 
@@ -41,23 +43,24 @@ public sealed class AdmissionGateTests
     }
 
     [Fact]
-    public async Task OnceTheQueueStandsPastTheBoundTheNewestWaiterIsServedFirst()
+    public async Task WhenTheQueueWouldTakeLongerThanTheBoundToDrainTheNewestWaiterIsServedFirst()
     {
         var clock = new FakeTimeProvider();
-        using var gate = new AdmissionGate(1, 100, Bound, TimeSpan.FromSeconds(30), clock);
+        using var gate = OneSlot(clock);
+        // Two slots freed in the last second: three waiters would take 1.5 s in order, three times the bound.
+        (await gate.TryEnterAsync(CancellationToken.None)).Dispose();
+        (await gate.TryEnterAsync(CancellationToken.None)).Dispose();
+        clock.Advance(TimeSpan.FromSeconds(1));
         var holder = await gate.TryEnterAsync(CancellationToken.None);
         var oldest = gate.TryEnterAsync(CancellationToken.None).AsTask();
-        clock.Advance(TimeSpan.FromMilliseconds(100));
         var older = gate.TryEnterAsync(CancellationToken.None).AsTask();
-        clock.Advance(TimeSpan.FromMilliseconds(350));
         var newest = gate.TryEnterAsync(CancellationToken.None).AsTask();
 
-        clock.Advance(TimeSpan.FromMilliseconds(50));
-        Assert.False((await oldest).Admitted);
         Assert.True(gate.ServesNewestFirst);
         holder.Dispose();
 
         Assert.True((await newest).Admitted);
+        Assert.False(oldest.IsCompleted);
         Assert.False(older.IsCompleted);
     }
 
@@ -65,7 +68,7 @@ public sealed class AdmissionGateTests
     public async Task ARequestThatGoesAwayLeavesTheQueue()
     {
         var clock = new FakeTimeProvider();
-        using var gate = new AdmissionGate(1, 100, Bound, TimeSpan.FromSeconds(30), clock);
+        using var gate = OneSlot(clock);
         using var holder = await gate.TryEnterAsync(CancellationToken.None);
         using var aborted = new CancellationTokenSource();
         var waiter = gate.TryEnterAsync(aborted.Token).AsTask();
