@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
-using Listings.Benchmarks.Throughput;
+using Listings.Benchmarks.Ceiling;
 using Listings.Benchmarks.Faults;
+using Listings.Benchmarks.Throughput;
 
 // Usage: dotnet run -c Release --project Listings.Benchmarks -- [--quick] [--out benchmarks/results]
 //    or: dotnet run -c Release --project Listings.Benchmarks -- faults [--quick] [--out benchmarks/results]
+//    or: dotnet run -c Release --project Listings.Benchmarks -- ceiling [--quick] [--out benchmarks/results]
 using var cancellation = new CancellationTokenSource();
 
 // Ctrl+C and SIGTERM cancel the run instead of ending the process, so the API processes and the PostgreSQL server
@@ -18,6 +20,11 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     context.Cancel = true;
     cancellation.Cancel();
 });
+
+if (CeilingOptions.IsInvocation(args))
+{
+    return await CeilingRun.RunAsync(args[1..], cancellation.Token);
+}
 
 return FaultOptions.IsInvocation(args)
     ? await FaultRun.RunAsync(args[1..], cancellation.Token)

@@ -22,8 +22,13 @@ public static class ListingsDataExtensions
 
         builder.AddNpgsqlDbContextWithPoolPolicy<ListingsDbContext>(
             ConnectionName,
-            // Retries are configured here (DatabaseRetry), not by Aspire's stock policy of six retries up to 30 s apart.
-            settings => settings.DisableRetry = true,
+            settings =>
+            {
+                // Retries are configured here (DatabaseRetry), not by Aspire's stock policy of six retries up to 30 s apart.
+                settings.DisableRetry = true;
+                // An Activity per command costs CPU on every request; worth it only when a collector receives it.
+                settings.DisableTracing = !builder.HasTelemetryExporter();
+            },
             options => options.UseNpgsql(npgsql =>
             {
                 if (retry.MaxRetryCount == 0)

@@ -3,9 +3,11 @@ using System.Collections.Concurrent;
 namespace Listings.Api.Listings;
 
 /// <summary>
-/// Keeps the total count of each filter combination for two seconds. Under load every client asks for page 1; counting
-/// the table for each would double the database work for a number nobody needs to the millisecond. This replica's own
-/// writes clear the cache at once; another replica's writes show within <see cref="Lifetime"/>.
+/// Keeps the total count of each filter combination for two seconds, and counts each combination once at a time.
+/// Under load every client asks for page 1; counting the table for each would double the database work for a number
+/// nobody needs to the millisecond, and without single-flight every request that misses an expired count counts
+/// 100,000 rows at once, which is how the API collapsed without admission control. This replica's own writes clear the
+/// cache at once; another replica's writes show within <see cref="Lifetime"/>.
 /// </summary>
 public sealed class ListingCountCache(TimeProvider clock)
 {
@@ -16,40 +18,122 @@ public sealed class ListingCountCache(TimeProvider clock)
     // and whenever it grows past this size, so a client cycling through filters cannot grow it without limit.
     private const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<(string? City, decimal? MinPrice, decimal? MaxPrice), (int Count, DateTimeOffset At)> _counts = new();
+    private readonly ConcurrentDictionary<(string? City, decimal? MinPrice, decimal? MaxPrice), Entry> _entries = new();
 
     // Bumped by every write: a count that started before a write must not be stored after it.
     private long _generation;
 
-    /// <summary>The cached count for the filters of <paramref name="query"/>, or counts it with <paramref name="count"/>.</summary>
+    /// <summary>
+    /// The cached count for the filters of <paramref name="query"/>; else the count already running for them (or, while
+    /// it runs, the last one known); else counts with <paramref name="count"/>, which so runs once per filter at a time.
+    /// </summary>
     public async Task<int> GetOrCountAsync(ListingQuery query, Func<CancellationToken, Task<int>> count, CancellationToken cancellationToken)
     {
         var key = (query.City, query.MinPrice, query.MaxPrice);
-        var now = clock.GetUtcNow();
-        if (_counts.TryGetValue(key, out var cached) && now - cached.At < Lifetime)
+        while (true)
         {
-            return cached.Count;
-        }
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Clear();
+            }
 
-        var generation = Interlocked.Read(ref _generation);
-        var total = await count(cancellationToken);
-        if (_counts.Count >= MaxEntries)
-        {
-            _counts.Clear();
-        }
+            var entry = _entries.GetOrAdd(key, static _ => new Entry());
+            var now = clock.GetUtcNow();
+            TaskCompletionSource<int>? leader = null;
+            Task<int> running;
+            lock (entry)
+            {
+                if (entry.Last is { } fresh && now - fresh.At < Lifetime)
+                {
+                    return fresh.Count;
+                }
 
-        if (Interlocked.Read(ref _generation) == generation)
-        {
-            _counts[key] = (total, now);
-        }
+                if (entry.Counting is { } counting)
+                {
+                    // Someone is counting: the last count is good enough meanwhile; without one, wait for theirs.
+                    if (entry.Last is { } last)
+                    {
+                        return last.Count;
+                    }
 
-        return total;
+                    running = counting;
+                }
+                else
+                {
+                    leader = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    entry.Counting = running = leader.Task;
+                }
+            }
+
+            if (leader is null)
+            {
+                try
+                {
+                    return await running.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The request that counted went away before it finished: count again, one of the waiters leading.
+                    continue;
+                }
+            }
+
+            return await CountAsync(entry, leader, now, count, cancellationToken);
+        }
     }
 
     /// <summary>Forgets every count: called after this replica creates, changes or deletes a listing.</summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref _generation);
-        _counts.Clear();
+        _entries.Clear();
+    }
+
+    // The leader counts with its own request's token and DbContext: both live exactly as long as it awaits the count.
+    private async Task<int> CountAsync(
+        Entry entry, TaskCompletionSource<int> leader, DateTimeOffset startedAt, Func<CancellationToken, Task<int>> count,
+        CancellationToken cancellationToken)
+    {
+        var generation = Interlocked.Read(ref _generation);
+        try
+        {
+            var total = await count(cancellationToken);
+            lock (entry)
+            {
+                entry.Counting = null;
+                if (Interlocked.Read(ref _generation) == generation)
+                {
+                    entry.Last = (total, startedAt);
+                }
+            }
+
+            leader.SetResult(total);
+            return total;
+        }
+        catch (Exception error)
+        {
+            lock (entry)
+            {
+                entry.Counting = null;
+            }
+
+            if (error is OperationCanceledException)
+            {
+                leader.SetCanceled(CancellationToken.None);
+            }
+            else
+            {
+                leader.SetException(error);
+            }
+
+            throw;
+        }
+    }
+
+    private sealed class Entry
+    {
+        public (int Count, DateTimeOffset At)? Last { get; set; }
+
+        public Task<int>? Counting { get; set; }
     }
 }

@@ -23,6 +23,8 @@ public static class ListingsApiExtensions
             options.SerializerOptions.RespectRequiredConstructorParameters = true;
             // The web defaults accept numbers written as strings; a wrong type must be a 400 like any other.
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // First in the chain: the answers use generated code; every other type falls through to reflection.
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ListingsJsonContext.Default);
         });
 
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -4,7 +4,7 @@ namespace Listings.Benchmarks.Throughput;
 
 /// <summary>
 /// Samples every 100 ms how many server connections the API holds (<c>pg_stat_activity</c> rows with
-/// <c>application_name = 'Listings.Api'</c>) and keeps the peak.
+/// <c>application_name</c> <c>Listings.Api</c>, or <c>Listings.RawNpgsql</c> for the ceiling) and keeps the peak.
 /// </summary>
 /// <remarks>
 /// The sampling connection is opened before the API starts and kept open: a pool that takes every server slot
@@ -61,7 +61,7 @@ public sealed class ConnectionSampler : IAsyncDisposable
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT count(*)::int FROM pg_stat_activity WHERE application_name = 'Listings.Api'", _connection);
+            "SELECT count(*)::int FROM pg_stat_activity WHERE application_name IN ('Listings.Api', 'Listings.RawNpgsql')", _connection);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
         {

@@ -1,8 +1,13 @@
 namespace Listings.Tests.Infrastructure;
 
-/// <summary>A clock stopped at one moment, to mint tokens as of another time.</summary>
+/// <summary>A clock stopped at one moment, to mint tokens as of another time; moved on only by <see cref="Advance"/>.</summary>
 public sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
+    private DateTimeOffset _now = now;
+
     /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow() => now;
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    /// <summary>Moves the clock on by <paramref name="by"/>.</summary>
+    public void Advance(TimeSpan by) => _now += by;
 }

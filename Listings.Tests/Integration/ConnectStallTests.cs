@@ -25,6 +25,8 @@ public sealed class ConnectStallTests(ThrowawayPostgres server) : IClassFixture<
         var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__listingsdb"] = proxy.Redirect(server.ConnectionString()),
+            // Migrations never run through a transaction pooler: they take the direct way around the proxy.
+            ["ConnectionStrings__listingsdb-migrations"] = server.ConnectionString(),
             ["ConnectionPool__Mode"] = "transaction-pooler",
             ["ConnectionPool__ServerMaxConnections"] = "100",
             ["ConnectionPool__ConnectTimeoutSeconds"] = $"{ConnectTimeoutSeconds}",

@@ -54,7 +54,8 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         Assert.All(refused, result =>
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, result.Response.StatusCode);
-            Assert.Equal(TimeSpan.FromSeconds(1), result.Response.Headers.RetryAfter?.Delta);
+            // The gate's estimate of when a slot frees up: nothing is freed while the lock is held, so it is long.
+            Assert.True(result.Response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After {result.Response.Headers.RetryAfter}");
             Assert.Equal("application/problem+json", result.Response.Content.Headers.ContentType?.MediaType);
             Assert.True(result.Elapsed < PromptAnswer, $"answered after {result.Elapsed}");
         });

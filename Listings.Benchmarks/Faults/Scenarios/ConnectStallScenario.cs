@@ -27,6 +27,8 @@ public static class ConnectStallScenario
     {
         var options = context.Options;
         await using var proxy = ConnectStallProxy.Start("127.0.0.1", context.Server.Port);
+        // Migrations never run through a transaction pooler: they take the direct way around the proxy.
+        environment["ConnectionStrings__listingsdb-migrations"] = environment["ConnectionStrings__listingsdb"];
         environment["ConnectionStrings__listingsdb"] = proxy.Redirect(environment["ConnectionStrings__listingsdb"]);
         environment["ConnectionPool__Mode"] = "transaction-pooler";
         environment["ConnectionPool__ConnectTimeoutSeconds"] = ConnectTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -189,7 +189,7 @@ public static class DbInfoCommand
             Line("advice", plan.Advice);
             if (demand is not null)
             {
-                Line("demand", demand.Failure ?? $"{demand.Describe()}; recommended Maximum Pool Size {demand.RecommendedMaxPoolSize}");
+                Line("demand", demand.Failure ?? $"{demand.Describe()}; recommended Maximum Pool Size {demand.RecommendedMaxPoolSize?.ToString(CultureInfo.InvariantCulture) ?? PoolDemand.NotEnoughLoad}");
             }
         }
 

@@ -30,13 +30,17 @@ public sealed record ServiceDemand(JsonNode? Demand, int? RecommendedMaxPoolSize
             var demand = data?["demand"];
             return demand is null
                 ? new ServiceDemand(null, null, "the service has not measured any demand yet (no database entry in /health)")
-                : new ServiceDemand(demand, data?["recommendedMaxPoolSize"]?.GetValue<int>(), null);
+                : new ServiceDemand(demand, RecommendedSize(data?["recommendedMaxPoolSize"]), null);
         }
         catch (Exception error) when (error is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
             return new ServiceDemand(null, null, $"the service did not answer: {error.Message}");
         }
     }
+
+    // A number once the service has judged; until then the words "not enough load to judge".
+    private static int? RecommendedSize(JsonNode? recommended) =>
+        recommended is JsonValue value && value.TryGetValue<int>(out var size) ? size : null;
 
     /// <summary>A one-line summary: throughput, hold time, Little's law and the p99 of concurrent use.</summary>
     public string Describe() => Demand is null

@@ -28,9 +28,9 @@ public static class AdmissionExtensions
                 var concurrency = options.MaxConcurrency ?? services.GetRequiredService<ConnectionPlan>().MaxPoolSize;
                 return new AdmissionGate(
                     concurrency,
-                    options.QueueLimit ?? concurrency * 10,
+                    options.QueueLimit,
                     TimeSpan.FromMilliseconds(options.QueueTimeoutMilliseconds),
-                    options.RetryAfterSeconds);
+                    TimeSpan.FromSeconds(options.MaxRetryAfterSeconds));
             });
             // The pool's sampler and health check count the gate's queue as demand through this narrow view.
             builder.Services.AddSingleton<IRequestQueue>(services => services.GetRequiredService<AdmissionGate>());

@@ -1,34 +1,53 @@
 using System.Diagnostics.Metrics;
-using System.Threading.RateLimiting;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// A concurrency limit with a bounded, first-come-first-served queue and a bounded wait. Callers that cannot get a
-/// slot in time get null and are answered 503 by <see cref="AdmissionFilter"/>.
+/// A concurrency limit whose queue is bounded by waiting time, not by its length: a request waits for a slot as long as
+/// it can still start its database work within <see cref="QueueTimeout"/>, and only then is refused (the sojourn-time
+/// rule of CoDel). First come, first served while the queue drains within the bound (its length at the rate slots are
+/// freed); past that the gate serves the newest first (adaptive LIFO, as in Facebook's "Fail at Scale"): under overload
+/// the requests that can still be answered in time are, instead of every one being answered just before its refusal.
 /// </summary>
+/// <remarks>
+/// The concurrency is the pool's size and does not follow latency (Vegas, Gradient2): the pool is the hard limit, a
+/// smaller limit would only move waiting from the pool to here, and a larger one into the pool, where waits are not
+/// bounded. <see cref="RetryAfter"/> estimates when capacity frees up: the queue ahead divided by the rate at which
+/// slots were freed over the last second.
+/// </remarks>
 public sealed class AdmissionGate : IRequestQueue, IDisposable
 {
     private static readonly Counter<long> Rejections = PoolMetrics.Meter.CreateCounter<long>(
         "listings.admission.rejections", "{request}", "Requests refused by admission control; the reason tag says why.");
 
-    private readonly ConcurrencyLimiter _limiter;
-    private int _queueLength;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _clock;
+    private readonly Lock _lock = new();
+    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly ITimer _sweep;
     private int _inFlight;
+    private long _released;
+    private long _rateWindowStartedAt;
+    private long _rateWindowReleased;
+    private double _releasedPerSecond;
 
     /// <summary>Creates the gate.</summary>
-    public AdmissionGate(int maxConcurrency, int queueLimit, TimeSpan queueTimeout, int retryAfterSeconds)
+    /// <param name="maxConcurrency">Requests doing database work at once.</param>
+    /// <param name="queueLimit">The most requests that may wait: a bound on memory, not the admission rule.</param>
+    /// <param name="queueTimeout">The longest a request may wait to start its database work.</param>
+    /// <param name="maxRetryAfter">The largest <c>Retry-After</c> estimate sent.</param>
+    /// <param name="clock">The clock waits are measured with; <see cref="TimeProvider.System"/> when null.</param>
+    public AdmissionGate(int maxConcurrency, int queueLimit, TimeSpan queueTimeout, TimeSpan maxRetryAfter, TimeProvider? clock = null)
     {
         MaxConcurrency = maxConcurrency;
         QueueLimit = queueLimit;
         QueueTimeout = queueTimeout;
-        RetryAfterSeconds = retryAfterSeconds;
-        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = maxConcurrency,
-            QueueLimit = queueLimit,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        MaxRetryAfter = maxRetryAfter;
+        _clock = clock ?? TimeProvider.System;
+        _rateWindowStartedAt = _clock.GetTimestamp();
+        _sweep = _clock.CreateTimer(_ => RefuseOverdue(), null, SweepInterval, SweepInterval);
 
         // Gauges read the live values, so every exporter shows the level itself, not its changes.
         PoolMetrics.Meter.CreateObservableGauge(
@@ -40,81 +59,202 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     /// <summary>Requests allowed to do database work at once.</summary>
     public int MaxConcurrency { get; }
 
-    /// <summary>Requests allowed to wait.</summary>
+    /// <summary>The most requests allowed to wait.</summary>
     public int QueueLimit { get; }
 
     /// <summary>The longest wait for a slot.</summary>
     public TimeSpan QueueTimeout { get; }
 
-    /// <summary>The <c>Retry-After</c> seconds sent with a refusal.</summary>
-    public int RetryAfterSeconds { get; }
+    /// <summary>The largest <c>Retry-After</c> sent with a refusal.</summary>
+    public TimeSpan MaxRetryAfter { get; }
 
     /// <summary>Requests waiting for a slot now.</summary>
-    public int QueueLength => Volatile.Read(ref _queueLength);
+    public int QueueLength
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
 
     /// <summary>Requests holding a slot now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>Waits for a slot; null when the queue is full or the wait ran out. Dispose the result to free the slot.</summary>
-    public async ValueTask<IDisposable?> TryEnterAsync(CancellationToken requestAborted)
+    /// <summary>True while the queue would take longer than the bound to drain, and the newest waiter is served first.</summary>
+    public bool ServesNewestFirst
     {
-        var lease = _limiter.AttemptAcquire();
-        if (!lease.IsAcquired)
+        get
         {
-            lease.Dispose();
-            lease = await WaitAsync(requestAborted);
-            if (lease is null)
+            lock (_lock)
             {
-                return null;
+                UpdateRate(_clock.GetTimestamp());
+                return NewestFirstLocked();
             }
         }
-
-        Interlocked.Increment(ref _inFlight);
-        return new Slot(this, lease);
     }
 
-    private async ValueTask<RateLimitLease?> WaitAsync(CancellationToken requestAborted)
+    /// <summary>
+    /// Waits for a slot; <see cref="Admission.Admitted"/> is false when the wait would outlast <see cref="QueueTimeout"/>
+    /// (or the queue is at <see cref="QueueLimit"/>). Dispose an admitted result to free the slot.
+    /// </summary>
+    public ValueTask<Admission> TryEnterAsync(CancellationToken requestAborted)
     {
-        Interlocked.Increment(ref _queueLength);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        timeout.CancelAfter(QueueTimeout);
-        try
+        Waiter waiter;
+        lock (_lock)
         {
-            var lease = await _limiter.AcquireAsync(1, timeout.Token);
-            if (lease.IsAcquired)
+            if (_inFlight < MaxConcurrency && _waiters.Count == 0)
             {
-                return lease;
+                _inFlight++;
+                return ValueTask.FromResult(new Admission(this));
             }
 
-            lease.Dispose();
-            Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
-            return null;
+            if (_waiters.Count >= QueueLimit)
+            {
+                Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_full"));
+                return ValueTask.FromResult(default(Admission));
+            }
+
+            waiter = new Waiter(this, _clock.GetTimestamp());
+            waiter.Node = _waiters.AddLast(waiter);
         }
-        catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
+
+        return WaitAsync(waiter, requestAborted);
+    }
+
+    /// <summary>
+    /// When capacity is likely to free up for one more request: the queue ahead of it at the rate slots were freed over
+    /// the last second, in whole seconds from 1 to <see cref="MaxRetryAfter"/>.
+    /// </summary>
+    public TimeSpan RetryAfter()
+    {
+        double queued, rate;
+        lock (_lock)
         {
-            Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_timeout"));
-            return null;
+            UpdateRate(_clock.GetTimestamp());
+            queued = _waiters.Count;
+            rate = _releasedPerSecond;
         }
-        finally
-        {
-            Interlocked.Decrement(ref _queueLength);
-        }
+
+        var seconds = rate > 0 ? Math.Ceiling((queued + 1) / rate) : MaxRetryAfter.TotalSeconds;
+        return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, Math.Max(1, MaxRetryAfter.TotalSeconds)));
     }
 
     /// <inheritdoc />
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _sweep.Dispose();
 
-    private sealed class Slot(AdmissionGate gate, RateLimitLease lease) : IDisposable
+    private async ValueTask<Admission> WaitAsync(Waiter waiter, CancellationToken requestAborted)
     {
-        private int _disposed;
+        using var aborted = requestAborted.UnsafeRegister(static state => ((Waiter)state!).Abandon(), waiter);
+        var admitted = await waiter.Task;
+        return admitted ? new Admission(this) : default;
+    }
 
-        public void Dispose()
+    // Hands the slot straight to the next waiter in time, or frees it.
+    private void Release()
+    {
+        Waiter? next;
+        lock (_lock)
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            var now = _clock.GetTimestamp();
+            _released++;
+            UpdateRate(now);
+            RefuseOverdueLocked(now);
+            next = TakeNextLocked();
+            if (next is null)
             {
-                Interlocked.Decrement(ref gate._inFlight);
-                lease.Dispose();
+                _inFlight--;
             }
         }
+
+        next?.TrySetResult(true);
+    }
+
+    private void RefuseOverdue()
+    {
+        lock (_lock)
+        {
+            RefuseOverdueLocked(_clock.GetTimestamp());
+        }
+    }
+
+    // The oldest waiters are always at the front (both orders add at the back), so the overdue ones are found first.
+    private void RefuseOverdueLocked(long now)
+    {
+        while (_waiters.First is { } oldest && _clock.GetElapsedTime(oldest.Value.EnqueuedAt, now) >= QueueTimeout)
+        {
+            _waiters.RemoveFirst();
+            Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_timeout"));
+            oldest.Value.TrySetResult(false);
+        }
+    }
+
+    // The oldest waiter's age would say "overloaded" for good once the newest are served first: it is the starved one.
+    // The queue's length at the rate slots are freed is what a newcomer would wait in order, whichever order is used.
+    private bool NewestFirstLocked() =>
+        _releasedPerSecond > 0 && _waiters.Count / _releasedPerSecond >= QueueTimeout.TotalSeconds;
+
+    private Waiter? TakeNextLocked()
+    {
+        var node = NewestFirstLocked() ? _waiters.Last : _waiters.First;
+        if (node is null)
+        {
+            return null;
+        }
+
+        _waiters.Remove(node);
+        return node.Value;
+    }
+
+    // A request that went away while waiting leaves the queue, unless a slot or a refusal already took it out.
+    private void Abandon(Waiter waiter)
+    {
+        lock (_lock)
+        {
+            if (waiter.Node?.List != _waiters)
+            {
+                return;
+            }
+
+            _waiters.Remove(waiter.Node);
+        }
+
+        waiter.TrySetCanceled();
+    }
+
+    private void UpdateRate(long now)
+    {
+        var elapsed = _clock.GetElapsedTime(_rateWindowStartedAt, now);
+        if (elapsed >= RateWindow)
+        {
+            _releasedPerSecond = (_released - _rateWindowReleased) / elapsed.TotalSeconds;
+            _rateWindowStartedAt = now;
+            _rateWindowReleased = _released;
+        }
+    }
+
+    /// <summary>The outcome of <see cref="TryEnterAsync"/>: a slot to dispose when the database work is done, or none.</summary>
+    public readonly struct Admission : IDisposable
+    {
+        private readonly AdmissionGate? _gate;
+
+        internal Admission(AdmissionGate gate) => _gate = gate;
+
+        /// <summary>True when the request holds a slot.</summary>
+        public bool Admitted => _gate is not null;
+
+        /// <summary>Frees the slot (hands it to the next waiter); nothing when not admitted.</summary>
+        public void Dispose() => _gate?.Release();
+    }
+
+    private sealed class Waiter(AdmissionGate gate, long enqueuedAt) : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public long EnqueuedAt { get; } = enqueuedAt;
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public void Abandon() => gate.Abandon(this);
     }
 }

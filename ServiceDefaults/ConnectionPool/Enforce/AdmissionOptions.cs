@@ -3,8 +3,8 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <summary>
 /// Admission control in front of database work, bound from the <c>Admission</c> section when
 /// the service is built (<see cref="AdmissionOptionsValidator"/>).
-/// A request runs when one of <see cref="MaxConcurrency"/> slots is free, waits in a bounded queue for at most
-/// <see cref="QueueTimeoutMilliseconds"/> otherwise, and past either bound is answered 503 with <c>Retry-After</c> at once.
+/// A request runs when one of <see cref="MaxConcurrency"/> slots is free, otherwise waits as long as it can still start
+/// within <see cref="QueueTimeoutMilliseconds"/>, and past that bound is answered 503 with <c>Retry-After</c>.
 /// </summary>
 public sealed class AdmissionOptions
 {
@@ -20,8 +20,11 @@ public sealed class AdmissionOptions
     /// </summary>
     public int? MaxConcurrency { get; set; }
 
-    /// <summary>Requests that may wait for a slot. The default value is null: ten times <see cref="MaxConcurrency"/>.</summary>
-    public int? QueueLimit { get; set; }
+    /// <summary>
+    /// The most requests that may wait for a slot: a bound on memory, not the admission rule (the waiting time is).
+    /// The default value is 10,000.
+    /// </summary>
+    public int QueueLimit { get; set; } = 10_000;
 
     /// <summary>
     /// The longest a request waits for a slot before it is answered 503, in milliseconds. The default value is 500:
@@ -30,6 +33,9 @@ public sealed class AdmissionOptions
     /// </summary>
     public int QueueTimeoutMilliseconds { get; set; } = 500;
 
-    /// <summary>The <c>Retry-After</c> seconds sent with a 503. The default value is 1.</summary>
-    public int RetryAfterSeconds { get; set; } = 1;
+    /// <summary>
+    /// The largest <c>Retry-After</c> sent with a 503, in seconds; below it the gate sends its estimate of when capacity
+    /// frees up (the queue ahead at the rate slots were freed over the last second). The default value is 30.
+    /// </summary>
+    public int MaxRetryAfterSeconds { get; set; } = 30;
 }

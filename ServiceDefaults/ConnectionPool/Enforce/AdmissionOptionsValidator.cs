@@ -24,9 +24,9 @@ public sealed class AdmissionOptionsValidator() : SettingsValidator<AdmissionOpt
             failures.Add($"{Section}:QueueTimeoutMilliseconds is {options.QueueTimeoutMilliseconds}: use 1 to 60000.");
         }
 
-        if (options.RetryAfterSeconds is < 1 or > 3_600)
+        if (options.MaxRetryAfterSeconds is < 1 or > 3_600)
         {
-            failures.Add($"{Section}:RetryAfterSeconds is {options.RetryAfterSeconds}: use 1 to 3600.");
+            failures.Add($"{Section}:MaxRetryAfterSeconds is {options.MaxRetryAfterSeconds}: use 1 to 3600.");
         }
 
         return failures;

@@ -117,7 +117,7 @@ public sealed class DatabaseHealthCheck<TContext>(
         if (demand is not null)
         {
             data["demand"] = demand;
-            data["recommendedMaxPoolSize"] = demand.RecommendedMaxPoolSize;
+            data["recommendedMaxPoolSize"] = demand.RecommendedMaxPoolSize is { } size ? size : demand.Judgement;
         }
 
         return data;

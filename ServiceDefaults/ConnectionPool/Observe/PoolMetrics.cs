@@ -14,18 +14,29 @@ public static class PoolMetrics
     /// <summary>The pool name tag, as OpenTelemetry names it.</summary>
     public const string PoolNameTag = "db.client.connection.pool.name";
 
+    /// <summary>
+    /// Bucket boundaries for a duration in seconds, from OpenTelemetry's semantic conventions for database client
+    /// durations. The SDK's default boundaries (0, 5, 10, 25 … 10,000) are meant for milliseconds: in seconds nearly
+    /// every value falls into the first bucket and a dashboard reads p50 as "5 s".
+    /// </summary>
+    public static readonly IReadOnlyList<double> SecondsBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
+
     /// <summary>The meter itself, for instruments defined elsewhere (admission control's gauges and counter).</summary>
     public static readonly Meter Meter = new(MeterName);
 
     /// <summary>Seconds from asking for a connection to having it (the wait in the pool's queue, plus connecting).</summary>
     public static readonly Histogram<double> WaitTime = Meter.CreateHistogram<double>(
-        "db.client.connection.wait_time", "s", "Time it took to obtain an open connection from the pool.");
+        "db.client.connection.wait_time", "s", "Time it took to obtain an open connection from the pool.",
+        tags: null, advice: SecondsAdvice());
 
     /// <summary>Seconds from having a connection to giving it back.</summary>
     public static readonly Histogram<double> UseTime = Meter.CreateHistogram<double>(
-        "db.client.connection.use_time", "s", "Time between borrowing a connection and returning it to the pool.");
+        "db.client.connection.use_time", "s", "Time between borrowing a connection and returning it to the pool.",
+        tags: null, advice: SecondsAdvice());
 
     /// <summary>Connections held longer than <c>ConnectionPool:LongHoldWarningMs</c>, counted once each.</summary>
     public static readonly Counter<long> LongHolds = Meter.CreateCounter<long>(
         "listings.pool.long_holds", "{connection}", "Connections held longer than ConnectionPool:LongHoldWarningMs.");
+
+    private static InstrumentAdvice<double> SecondsAdvice() => new() { HistogramBucketBoundaries = SecondsBoundaries };
 }

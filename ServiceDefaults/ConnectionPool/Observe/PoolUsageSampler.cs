@@ -55,6 +55,8 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
         var p99 = concurrent[(int)Math.Ceiling(0.99 * concurrent.Length) - 1];
         var recent = window.TakeLast(SaturationSamples).ToArray();
         var saturatedShare = recent.Count(sample => sample.Saturated) / (double)recent.Length;
+        var (recommended, judgement) = PoolDemand.Recommend(
+            littlesLaw, p99, opened, window.Any(sample => sample.Saturated), Budget?.PerReplicaAllowance);
 
         return new PoolDemand(
             Math.Round(seconds, 1),
@@ -63,7 +65,8 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
             Math.Round(littlesLaw, 2),
             p99,
             Math.Round(saturatedShare, 2),
-            PoolDemand.Recommend(littlesLaw, p99, Budget?.PerReplicaAllowance));
+            recommended,
+            judgement);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,117 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+
+// The ceiling the API is measured against: page 1 of the listings, the same SQL the API sends (its count cached for two
+// seconds, as the API's is), through a plain NpgsqlDataSource of the same pool, serializing the same fields. Nothing
+// else: no EF Core, no admission, no interceptors, no tracing. Configured like the API, by environment variables.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, RawJsonContext.Default));
+var connectionString = builder.Configuration.GetConnectionString("listingsdb")
+    ?? throw new InvalidOperationException("Set ConnectionStrings__listingsdb.");
+await using var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString)
+{
+    MaxPoolSize = builder.Configuration.GetValue("ConnectionPool:MaxPoolSize", 20),
+    MaxAutoPrepare = 20,
+    ApplicationName = "Listings.RawNpgsql",
+}.ConnectionString).Build();
+var app = builder.Build();
+var counts = new CountCache();
+
+app.MapGet("/health", () => "Healthy");
+app.MapGet("/api/v1/listings", async (int? page, int? pageSize, CancellationToken cancellationToken) =>
+{
+    var size = Math.Clamp(pageSize ?? 20, 1, 100);
+    var number = Math.Max(page ?? 1, 1);
+    var total = await counts.GetAsync(dataSource, cancellationToken);
+    await using var command = dataSource.CreateCommand(
+        "SELECT l.id, l.bathrooms, l.bedrooms, l.city, l.created_at, l.currency, l.description, l.owner_id, l.price, "
+        + "l.surface_square_meters, l.title, l.updated_at FROM listings AS l ORDER BY l.created_at DESC, l.id DESC LIMIT $1 OFFSET $2");
+    command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size + 1 });
+    command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (number - 1) * size });
+    var items = new List<RawListing>(size + 1);
+    await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+    {
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new RawListing(
+                reader.GetInt64(0), reader.GetString(10), reader.GetString(6), reader.GetString(3), reader.GetDecimal(8),
+                reader.GetString(5), reader.GetInt32(2), reader.GetInt32(1), reader.GetDecimal(9),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(11), reader.GetGuid(7)));
+        }
+    }
+
+    var hasMore = items.Count > size;
+    if (hasMore)
+    {
+        items.RemoveAt(items.Count - 1);
+    }
+
+    return new RawPage(items, number, size, total, (total + size - 1) / size, hasMore ? Cursor(items[^1]) : null);
+});
+
+app.Run();
+
+static string Cursor(RawListing last)
+{
+    var microseconds = (last.CreatedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+    return Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{microseconds}.{last.Id}")));
+}
+
+internal sealed record RawListing(
+    long Id, string Title, string Description, string City, decimal Price, string Currency, int Bedrooms, int Bathrooms,
+    decimal SurfaceSquareMeters, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, Guid OwnerId);
+
+internal sealed record RawPage(IReadOnlyList<RawListing> Items, int? Page, int PageSize, int? TotalCount, int? TotalPages, string? NextCursor);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RawPage))]
+internal sealed partial class RawJsonContext : JsonSerializerContext;
+
+// The total count, counted by one request every two seconds while the others use the last one.
+internal sealed class CountCache
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
+    private Task<int>? _counting;
+    private int _count;
+    private long _countedAt;
+
+    public async ValueTask<int> GetAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var countedAt = Interlocked.Read(ref _countedAt);
+        if (countedAt != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(countedAt) < Lifetime)
+        {
+            return Volatile.Read(ref _count);
+        }
+
+        var mine = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = Interlocked.CompareExchange(ref _counting, mine.Task, null);
+        if (running is not null)
+        {
+            return countedAt != 0 ? Volatile.Read(ref _count) : await running.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT count(*)::int FROM listings AS l");
+            var total = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+            Volatile.Write(ref _count, total);
+            Interlocked.Exchange(ref _countedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+            mine.SetResult(total);
+            return total;
+        }
+        catch (Exception error)
+        {
+            mine.SetException(error);
+            throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _counting, null);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace Listings.Benchmarks.Ceiling;
+
+/// <summary>The ceiling run's options: <c>ceiling [--quick] [--out folder]</c>.</summary>
+public sealed class CeilingOptions
+{
+    /// <summary>The command word that selects this run.</summary>
+    public const string Command = "ceiling";
+
+    /// <summary>Gets a value indicating whether the run is the short one.</summary>
+    public bool Quick { get; private init; }
+
+    /// <summary>Gets the folder <c>ceiling.md</c>, <c>ceiling.json</c> and the chart are written to.</summary>
+    public string OutputDirectory { get; private init; } = "";
+
+    /// <summary>Gets the folder the processes' logs are written to.</summary>
+    public string LogDirectory => Path.Combine(OutputDirectory, "logs", "ceiling");
+
+    /// <summary>Gets the listings seeded.</summary>
+    public int SeedCount => 100_000;
+
+    /// <summary>Gets the connection counts <c>wrk</c> holds open, one measurement each.</summary>
+    public IReadOnlyList<int> Connections { get; } = [20, 64, 256, 1000];
+
+    /// <summary>Gets how long <c>wrk</c> runs at each connection count.</summary>
+    public TimeSpan PointDuration => TimeSpan.FromSeconds(Quick ? 6 : 20);
+
+    /// <summary>Gets the clients of the storm that honours <c>Retry-After</c>.</summary>
+    public int RetryStormClients => Quick ? 300 : 1000;
+
+    /// <summary>Gets the pool sizes of the sweep that finds the knee.</summary>
+    public IReadOnlyList<int> SweepPoolSizes { get; } = [5, 10, 20, 40];
+
+    /// <summary>Gets the connections <c>wrk</c> holds open during the sweep.</summary>
+    public int SweepConnections => 256;
+
+    /// <summary>Gets how long each sweep point runs.</summary>
+    public TimeSpan SweepDuration => TimeSpan.FromSeconds(Quick ? 4 : 10);
+
+    /// <summary>Gets pgbench's connections: the policy's pool for a direct connection.</summary>
+    public int PgBenchClients => 20;
+
+    /// <summary>True when <paramref name="args"/> selects this run.</summary>
+    public static bool IsInvocation(string[] args) => args.Length > 0 && args[0] == Command;
+
+    /// <summary>Parses the arguments after <see cref="Command"/>.</summary>
+    public static CeilingOptions Parse(IReadOnlyList<string> args, string repositoryRoot)
+    {
+        var (quick, output) = RunArguments.Parse(args, repositoryRoot, $"{Command} [--quick] [--out folder]");
+        return new CeilingOptions { Quick = quick, OutputDirectory = output };
+    }
+}
