@@ -13,6 +13,7 @@ namespace Listings.Api.Data;
 public sealed partial class DatabaseInitializer(
     IConfiguration configuration,
     IOptions<DatabaseInitializationOptions> options,
+    LoginBackoff backoff,
     ILogger<DatabaseInitializer> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -103,8 +104,28 @@ public sealed partial class DatabaseInitializer(
         }
     }
 
-    private Task<int> InitializeAsync(CancellationToken cancellationToken) =>
-        DatabaseMigrator.MigrateAndSeedAsync(MigrationConnection.Plan(configuration), options.Value.SeedCount, cancellationToken);
+    private async Task<int> InitializeAsync(CancellationToken cancellationToken)
+    {
+        var plan = MigrationConnection.Plan(configuration);
+        if (!MigrationConnection.SharesServiceLogin(configuration))
+        {
+            return await DatabaseMigrator.MigrateAndSeedAsync(plan, options.Value.SeedCount, cancellationToken);
+        }
+
+        // The service's own login: a refused one pauses it for everyone (LoginBackoff), this flow included, so a wrong
+        // password costs one failed login per pause, never one more for the migration.
+        var attempt = backoff.Enter();
+        try
+        {
+            var seeded = await DatabaseMigrator.MigrateAndSeedAsync(plan, options.Value.SeedCount, cancellationToken);
+            backoff.Succeeded(attempt);
+            return seeded;
+        }
+        catch (Exception error) when (backoff.Failed(attempt, error) is { } paused)
+        {
+            throw paused;
+        }
+    }
 
     // Replicas starting together race to create the database; the loser sees duplicate_database and
     // succeeds on the next attempt, when the database exists.

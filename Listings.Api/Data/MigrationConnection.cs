@@ -23,16 +23,18 @@ public static class MigrationConnection
     /// <exception cref="ConnectionPlanException">No usable connection, or only a transaction pooler; the message says what to set.</exception>
     public static ConnectionPlan Plan(IConfiguration configuration)
     {
-        var plan = configuration.GetConnectionString(ConnectionName) is { Length: > 0 } migrations
-            ? ConnectionPlanner.Plan(migrations, $"ConnectionStrings:{ConnectionName}", new ConnectionPoolOptions(), applicationName: ApplicationName)
-            : PlanSharedConnection(configuration);
+        var plan = SharesServiceLogin(configuration)
+            ? PlanSharedConnection(configuration)
+            : ConnectionPlanner.Plan(
+                configuration.GetConnectionString(ConnectionName), $"ConnectionStrings:{ConnectionName}", new ConnectionPoolOptions(),
+                applicationName: ApplicationName);
 
         if (plan.Errors.Count > 0)
         {
             throw new ConnectionPlanException(plan);
         }
 
-        if (plan.Mode == ConnectionMode.TransactionPooler)
+        if (plan.Mode is { } mode && mode.IsTransactionPooling())
         {
             throw new ConnectionPlanException(plan with
             {
@@ -48,6 +50,10 @@ public static class MigrationConnection
 
         return plan;
     }
+
+    /// <summary>True when migrations run on the service's own connection string, and so its login.</summary>
+    public static bool SharesServiceLogin(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionName) is not { Length: > 0 };
 
     private static ConnectionPlan PlanSharedConnection(IConfiguration configuration)
     {

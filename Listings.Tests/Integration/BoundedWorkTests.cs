@@ -27,6 +27,8 @@ public sealed class BoundedWorkTests(ListingsAppFixture fixture)
         var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__listingsdb"] = bouncer?.ClientConnectionString(connectionString) ?? connectionString,
+            // Migrations never run through a transaction pooler: they take the direct connection.
+            ["ConnectionStrings__listingsdb-migrations"] = connectionString,
             ["ConnectionPool__Mode"] = mode,
             ["ConnectionPool__ServerMaxConnections"] = "60",
         });

@@ -71,6 +71,7 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
         var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__listingsdb"] = bouncer.ClientConnectionString(serverConnectionString),
+            ["ConnectionStrings__listingsdb-migrations"] = serverConnectionString,
             ["ConnectionPool__Mode"] = "transaction-pooler",
             ["ConnectionPool__PoolerPreparedStatements"] = "true",
             ["ConnectionPool__ServerMaxConnections"] = "60",

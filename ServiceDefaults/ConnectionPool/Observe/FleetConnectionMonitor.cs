@@ -12,7 +12,8 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// belong to the pooler, and the pooler's own limit holds.
 /// </summary>
 public sealed partial class FleetConnectionMonitor(
-    ConnectionPlan plan, IOptions<ConnectionPoolOptions> options, ILogger<FleetConnectionMonitor> logger) : BackgroundService
+    ConnectionPlan plan, IOptions<ConnectionPoolOptions> options, LoginBackoff backoff, ILogger<FleetConnectionMonitor> logger)
+    : BackgroundService
 {
     /// <summary>The last count, or null before the first (or when the server did not answer).</summary>
     public FleetConnections? Latest { get; private set; }
@@ -28,6 +29,12 @@ public sealed partial class FleetConnectionMonitor(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FleetCheckSeconds));
         do
         {
+            // While logins are paused (a refused password) the check would be one more failed login: skip it.
+            if (backoff.Remaining is not null)
+            {
+                continue;
+            }
+
             var latest = await CountAsync(plan, stoppingToken);
             if (latest is { OverBudget: true } && Latest is not { OverBudget: true })
             {

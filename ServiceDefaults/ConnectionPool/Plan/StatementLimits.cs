@@ -33,18 +33,22 @@ public sealed record StatementLimits(int StatementTimeoutMs, int LockTimeoutMs, 
         .Where(parameter => !skip.Contains(parameter.Name))
         .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"-c {parameter.Name}={parameter.Milliseconds}")));
 
-    /// <summary>The statements that set the limits for the current transaction only, each ending in <c>;</c>.</summary>
-    public string ToSetLocal() => ToSet("SET LOCAL");
+    /// <summary>
+    /// One statement that sets the limits for the current transaction only: <c>set_config(..., true)</c>, what
+    /// <c>SET LOCAL</c> does, inside a <c>DO</c> block, which returns no rows. A command's statements run as one implicit
+    /// transaction (one Sync), but not a transaction block, where <c>SET LOCAL</c> would still apply yet log
+    /// "WARNING: SET LOCAL can only be used in transaction blocks" on the server for every command; <c>set_config</c> does not.
+    /// </summary>
+    public string ToSetLocal() => "DO $$BEGIN " + string.Concat(Parameters.Select(parameter => string.Create(
+        CultureInfo.InvariantCulture, $"PERFORM set_config('{parameter.Name}', '{parameter.Milliseconds}', true); "))) + "END$$;";
 
     /// <summary>
     /// The statements that set the limits for the rest of the session, each ending in <c>;</c>: for one flow that holds
     /// its connection open on a direct or session connection (migrations and the seed). Npgsql's reset on return to
     /// the pool ends them.
     /// </summary>
-    public string ToSetSession() => ToSet("SET");
-
-    private string ToSet(string set) => string.Concat(Parameters
-        .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"{set} {parameter.Name} = {parameter.Milliseconds};")));
+    public string ToSetSession() => string.Concat(Parameters
+        .Select(parameter => string.Create(CultureInfo.InvariantCulture, $"SET {parameter.Name} = {parameter.Milliseconds};")));
 
     /// <summary>A human summary, e.g. <c>statement 5000 ms, lock 2000 ms, idle in transaction 10000 ms</c>.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,

@@ -42,8 +42,15 @@ public sealed class StatementLimitsTests
     [Fact]
     public void SetLocalSetsEveryLimitForTheCurrentTransactionOnly() =>
         Assert.Equal(
-            "SET LOCAL statement_timeout = 5000;SET LOCAL lock_timeout = 2000;SET LOCAL idle_in_transaction_session_timeout = 0;",
+            "DO $$BEGIN PERFORM set_config('statement_timeout', '5000', true); PERFORM set_config('lock_timeout', '2000', true);"
+            + " PERFORM set_config('idle_in_transaction_session_timeout', '0', true); END$$;",
             new StatementLimits(5_000, 2_000, 0).ToSetLocal());
+
+    [Fact]
+    public void SessionSetSetsEveryLimitUntilTheConnectionIsReset() =>
+        Assert.Equal(
+            "SET statement_timeout = 300000;SET lock_timeout = 300000;SET idle_in_transaction_session_timeout = 10000;",
+            new StatementLimits(300_000, 300_000, 10_000).ToSetSession());
 
     [Theory]
     // connection string, Kerberos configured => GSS Encryption Mode
