@@ -10,8 +10,8 @@ public static class ResetLocalDatabaseCommand
     /// <summary>The command's name.</summary>
     public const string Name = "reset-local-database";
 
-    private const int StopAttempts = 3;
-    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(40);
+    // Long enough for an API still starting (it waits for the migration runner) to come up, and for a stop to finish.
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Adds the command: after a confirmation it stops <paramref name="api"/>, drops and recreates the database, runs
@@ -37,28 +37,27 @@ public static class ResetLocalDatabaseCommand
         var commands = services.GetRequiredService<ResourceCommandService>();
         var notifications = services.GetRequiredService<ResourceNotificationService>();
 
-        var running = await notifications.WaitForResourceAsync(api.Name, _ => true, cancellationToken).ConfigureAwait(false);
-        // A stop can fail while the process is busy shutting down: ask again, and judge by the state it reaches.
-        ExecuteCommandResult? stopped = null;
-        for (var attempt = 1; attempt <= StopAttempts; attempt++)
+        // Every replica by its own id: a stop is refused while one is still starting (or waiting for the runner), so
+        // wait until each runs or has stopped, stop those that run, and go on once every one has stopped.
+        foreach (var id in await ReplicaIdsAsync(notifications, api, cancellationToken).ConfigureAwait(false))
         {
-            stopped = await commands.ExecuteCommandAsync(running.ResourceId, KnownResourceCommands.StopCommand, cancellationToken).ConfigureAwait(false);
-            try
+            var settled = await WaitForReplicaAsync(notifications, api.Name, id, state => state == KnownResourceStates.Running || IsStopped(state), cancellationToken).ConfigureAwait(false);
+            if (settled is null)
             {
-                using var stopLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                stopLimit.CancelAfter(StopLimit);
-                await notifications.WaitForResourceAsync(api.Name, [KnownResourceStates.Exited, KnownResourceStates.Finished], stopLimit.Token).ConfigureAwait(false);
-                stopped = null;
-                break;
+                return CommandResults.Failure($"The API ({id}) neither ran nor stopped within {SettleLimit.TotalMinutes:0} minutes; the database is untouched.");
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
 
-        if (stopped is not null)
-        {
-            return CommandResults.Failure($"The API did not stop ({stopped.Message}); the database is untouched.");
+            if (IsStopped(settled))
+            {
+                continue;
+            }
+
+            var stop = await commands.ExecuteCommandAsync(id, KnownResourceCommands.StopCommand, cancellationToken).ConfigureAwait(false);
+            var stopped = await WaitForReplicaAsync(notifications, api.Name, id, IsStopped, cancellationToken).ConfigureAwait(false);
+            if (stopped is null)
+            {
+                return CommandResults.Failure($"The API ({id}) did not stop ({(stop.Success ? "still running" : stop.Message)}); the database is untouched.");
+            }
         }
 
         var serverConnection = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false))
@@ -85,9 +84,50 @@ public static class ResetLocalDatabaseCommand
             return CommandResults.Failure($"The database was recreated but migrating it failed (exit code {exitCode}); the API stays stopped", output, CommandResultFormat.Text);
         }
 
-        var started = await commands.ExecuteCommandAsync(running.ResourceId, KnownResourceCommands.StartCommand, cancellationToken).ConfigureAwait(false);
+        var started = await commands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand, cancellationToken).ConfigureAwait(false);
         return started.Success
             ? CommandResults.Success("Local database reset: recreated, migrated and seeded; the API is starting again", output, CommandResultFormat.Text)
             : CommandResults.Failure($"The database was reset but the API did not start ({started.Message})", output, CommandResultFormat.Text);
+    }
+
+    /// <summary>The id of every replica of <paramref name="api"/>, as the orchestrator announced them.</summary>
+    private static async Task<List<string>> ReplicaIdsAsync(ResourceNotificationService notifications, ProjectResource api, CancellationToken cancellationToken)
+    {
+        var count = api.GetReplicaCount();
+        var ids = new List<string>();
+        // The watch replays the latest event of every resource instance first.
+        await foreach (var resourceEvent in notifications.WatchAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (resourceEvent.Resource == api && !ids.Contains(resourceEvent.ResourceId))
+            {
+                ids.Add(resourceEvent.ResourceId);
+                if (ids.Count == count)
+                {
+                    break;
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    private static bool IsStopped(string? state) =>
+        state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
+
+    /// <summary>The state replica <paramref name="id"/> of <paramref name="name"/> reaches that <paramref name="wanted"/> accepts, or null past <see cref="SettleLimit"/>.</summary>
+    private static async Task<string?> WaitForReplicaAsync(
+        ResourceNotificationService notifications, string name, string id, Func<string?, bool> wanted, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(SettleLimit);
+        try
+        {
+            var reached = await notifications.WaitForResourceAsync(name, e => e.ResourceId == id && wanted(e.Snapshot.State?.Text), limit.Token).ConfigureAwait(false);
+            return reached.Snapshot.State?.Text;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 }

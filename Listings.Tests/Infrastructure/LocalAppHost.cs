@@ -4,8 +4,13 @@ namespace Listings.Tests.Infrastructure;
 public static class LocalAppHost
 {
     /// <summary>Builds (does not start) the app; <paramref name="arguments"/> add to or override the local-mode settings.</summary>
+    public static Task<DistributedApplication> BuildAsync(
+        string dataDirectory, int seedCount, CancellationToken cancellationToken, params string[] arguments) =>
+        BuildAsync(dataDirectory, seedCount, _ => { }, cancellationToken, arguments);
+
+    /// <summary>Builds (does not start) the app after <paramref name="configure"/> has adjusted the builder, e.g. its logging.</summary>
     public static async Task<DistributedApplication> BuildAsync(
-        string dataDirectory, int seedCount, CancellationToken cancellationToken, params string[] arguments)
+        string dataDirectory, int seedCount, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] arguments)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
@@ -16,6 +21,7 @@ public static class LocalAppHost
                 .. arguments,
             ],
             cancellationToken);
+        configure(builder);
         return await builder.BuildAsync(cancellationToken);
     }
 }

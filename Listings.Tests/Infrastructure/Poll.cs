@@ -4,9 +4,12 @@ namespace Listings.Tests.Infrastructure;
 public static class Poll
 {
     /// <summary>Returns once <paramref name="condition"/> holds; fails naming <paramref name="what"/> after 30 s.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    public static Task UntilAsync(Func<Task<bool>> condition, string what) => UntilAsync(condition, what, TimeSpan.FromSeconds(30));
+
+    /// <summary>Returns once <paramref name="condition"/> holds; fails naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             if (await condition())
