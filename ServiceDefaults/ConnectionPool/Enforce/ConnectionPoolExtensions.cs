@@ -1,5 +1,6 @@
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,11 @@ public static class ConnectionPoolExtensions
         var backoff = new LoginBackoff(options, TimeProvider.System);
         var opener = new ConnectionOpener(plan, backoff);
         var preparedStatements = new PreparedStatementVerdict();
-        var limits = new StatementLimitsInterceptor(running);
+        // Only a transaction pooler needs the limits in front of each command (a re-plan keeps the mode); elsewhere the
+        // connection's start-up options carry them and the hot path gains no interceptor.
+        IInterceptor[] interceptors = plan.LimitsSetBy == StatementLimitsSetBy.SetLocal
+            ? [interceptor, opener, new StatementLimitsInterceptor(running)]
+            : [interceptor, opener];
 
         builder.AddNpgsqlDbContext<TContext>(
             connectionName,
@@ -76,7 +81,7 @@ public static class ConnectionPoolExtensions
                     }
                 }));
                 // The usage interceptor first: it times the whole open, backoff and slices included.
-                dbContextOptions.AddInterceptors(interceptor, opener, limits);
+                dbContextOptions.AddInterceptors(interceptors);
                 configureDbContextOptions?.Invoke(dbContextOptions);
             });
 

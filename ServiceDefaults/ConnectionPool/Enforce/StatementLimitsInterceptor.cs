@@ -62,8 +62,8 @@ internal sealed class StatementLimitsInterceptor(RunningConnectionPlan running) 
 
     private void Limit(DbCommand command)
     {
-        var plan = running.Plan;
-        if (plan.LimitsSetBy == StatementLimitsSetBy.SetLocal && plan.Limits is { } limits)
+        // Registered behind a transaction pooler only; the current plan, as the server's limit remade it.
+        if (running.Plan.Limits is { } limits)
         {
             command.CommandText = limits.ToSetLocal() + command.CommandText;
         }
