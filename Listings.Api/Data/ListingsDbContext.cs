@@ -21,15 +21,8 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
         EF.CompileAsyncQuery((ListingsDbContext db, long id, CancellationToken _) =>
             db.Listings.AsNoTracking().FirstOrDefault(listing => listing.Id == id));
 
-    // The page every client of the storm asks for: newest first, no filters, by offset. Compiled, it skips building the
-    // LINQ expression and EF Core's parameter extraction, which compiled a delegate (a DynamicMethod, later finalized)
-    // per request: about a seventh of a page request's CPU. Filtered and cursor pages stay dynamic, so only the filters
-    // given become SQL and each combination gets the plan that fits it.
-    private static readonly Func<ListingsDbContext, int, int, IAsyncEnumerable<ListingResponse>> UnfilteredPage =
-        EF.CompileAsyncQuery((ListingsDbContext db, int offset, int take) => db.Listings.AsNoTracking()
-            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
-            .Skip(offset).Take(take)
-            .Select(l => ListingResponse.From(l)));
+    // Built per pooled context and kept with it: the page SQL per combination of filters.
+    private readonly ListingPageCommand _pageCommand = new();
 
     /// <summary>
     /// Reads the page <paramref name="query"/> asks for, newest first: by offset (with the total count, from
@@ -62,26 +55,7 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
             : null;
 
         // One more than the page tells whether a next page exists without counting.
-        var take = query.PageSize + 1;
-        List<ListingResponse> items;
-        if (query is { After: null, City: null, MinPrice: null, MaxPrice: null })
-        {
-            items = new List<ListingResponse>(take);
-            await foreach (var item in UnfilteredPage(this, query.Offset, take).WithCancellation(cancellationToken))
-            {
-                items.Add(item);
-            }
-        }
-        else
-        {
-            var ordered = listings.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id);
-            var page = query.After is { } after
-                // A row-value comparison, (created_at, id) < (@createdAt, @id), which the (created_at DESC, id DESC) index serves as a seek.
-                ? ordered.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(after.CreatedAt, after.Id)))
-                : ordered.Skip(query.Offset);
-            items = await page.Take(take).Select(l => ListingResponse.From(l)).ToListAsync(cancellationToken);
-        }
-
+        var items = await _pageCommand.ReadAsync(this, query, cancellationToken);
         var hasMore = items.Count > query.PageSize;
         if (hasMore)
         {
