@@ -24,6 +24,12 @@ public sealed class CeilingOptions
     /// <summary>Gets how long <c>wrk</c> runs at each connection count.</summary>
     public TimeSpan PointDuration => TimeSpan.FromSeconds(Quick ? 6 : 20);
 
+    /// <summary>Gets how long each fresh process is loaded before it is measured (see <see cref="WarmUp"/>).</summary>
+    public TimeSpan WarmUpDuration => TimeSpan.FromSeconds(Quick ? 20 : 40);
+
+    /// <summary>Gets the window the warm-up's CPU per request is logged for.</summary>
+    public TimeSpan WarmUpWindow => TimeSpan.FromSeconds(5);
+
     /// <summary>Gets the clients of the storm that honours <c>Retry-After</c>.</summary>
     public int RetryStormClients => Quick ? 300 : 1000;
 

@@ -71,6 +71,13 @@ public static class CeilingReport
             Line(Invariant($"| {p.Setting} | {p.Connections:N0} | {p.OkPerSecond:N0} | {p.NonSuccess:N0} | {p.SocketErrors:N0} | {p.P50Ms:0.0} | {p.P99Ms:N0} | {p.CpuMicrosecondsPerRequest:0} | {p.PeakServerConnections} | {p.RecommendedMaxPoolSize ?? ""} |"));
         }
 
+        if (results.WarmUps.Count > 0)
+        {
+            Line("");
+            Line(Invariant($"Every process was loaded for {results.WarmUpSeconds:0} s at {WarmUp.Connections} connections before it was measured (the JIT settling; see `WarmUp.cs`). CPU µs per request in each 5 s window of it: ")
+                + string.Join("; ", results.WarmUps.Select(w => $"{w.Key}: {string.Join(", ", w.Value.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}")) + ".");
+        }
+
         Line("");
         Line(Invariant($"pgbench, `-M prepared -c 20 -j 2`, the page SQL alone: **{results.PgBenchTps?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"} tps** (`{results.PageSql ?? "not captured"}`)."));
         Line("");

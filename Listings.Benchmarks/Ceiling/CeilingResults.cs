@@ -18,6 +18,12 @@ public sealed class CeilingResults : IRunResults
     /// <summary>Gets one row per setting and connection count.</summary>
     public List<CeilingPoint> Points { get; } = [];
 
+    /// <summary>Gets the CPU microseconds per request of each warm-up window, per process (setting, or sweep pool size).</summary>
+    public Dictionary<string, List<double>> WarmUps { get; } = [];
+
+    /// <summary>Gets or sets the seconds every process was loaded before it was measured.</summary>
+    public double WarmUpSeconds { get; set; }
+
     /// <summary>Gets the storms of clients that honour <c>Retry-After</c>, one per setting.</summary>
     public List<RetryStormResult> RetryStorms { get; } = [];
 

@@ -99,6 +99,7 @@ public static class CeilingRun
             foreach (var poolSize in options.SweepPoolSizes)
             {
                 await using var api = await StartAsync(CeilingSetting.Api, poolSize, 0, [], cancellationToken);
+                await WarmUpAsync($"sweep pool {poolSize}", api, cancellationToken);
                 var point = await MeasureAsync(CeilingSetting.Api, api, options.SweepConnections, options.SweepDuration, poolSize, readAdvice: false, cancellationToken);
                 results.Sweep.Add(point);
                 RunFrame.Log($"  sweep pool {poolSize}: {point.OkPerSecond:0} 200/s, p99 {point.P99Ms:0} ms");
@@ -112,8 +113,7 @@ public static class CeilingRun
         private async Task MeasureSettingAsync(CeilingSetting setting, CancellationToken cancellationToken)
         {
             await using var process = await StartAsync(setting, null, 0, [], cancellationToken);
-            // Warm up: JIT, the model, the pool and the prepared statements, so the points measure serving.
-            await Wrk.RunAsync(new Uri(process.BaseAddress, PagePath), 20, TimeSpan.FromSeconds(2), WrkLog, cancellationToken);
+            await WarmUpAsync(setting.Name, process, cancellationToken);
             foreach (var connections in options.Connections)
             {
                 var point = await MeasureAsync(setting, process, connections, options.PointDuration, 20, readAdvice: setting == CeilingSetting.Api, cancellationToken);
@@ -125,6 +125,17 @@ public static class CeilingRun
             var storm = await RetryAfterStorm.RunAsync(process.BaseAddress, PagePath, options.RetryStormClients, TimeSpan.FromSeconds(options.Quick ? 60 : 120), cancellationToken);
             results.RetryStorms.Add(new RetryStormResult { Setting = setting.Name, Outcome = storm });
             RunFrame.Log($"  every client answered after {storm.SecondsUntilAllAnswered:0.0} s ({storm.Answered}/{storm.Clients}), {storm.ServiceUnavailable} × 503, Retry-After {storm.RetryAfterSeconds}");
+        }
+
+        // JIT, the model, the pool and the prepared statements: see WarmUp.
+        private async Task WarmUpAsync(string label, ApiServer process, CancellationToken cancellationToken)
+        {
+            RunFrame.Log($"  warming {label} up for {options.WarmUpDuration.TotalSeconds:0} s at {WarmUp.Connections} connections...");
+            var windows = await WarmUp.RunAsync(process.ProcessId, new Uri(process.BaseAddress, PagePath),
+                options.WarmUpDuration, options.WarmUpWindow, WrkLog, cancellationToken);
+            results.WarmUps[label] = windows;
+            results.WarmUpSeconds = options.WarmUpDuration.TotalSeconds;
+            RunFrame.Log($"  µs CPU/request per {options.WarmUpWindow.TotalSeconds:0} s window: {string.Join(", ", windows.Select(w => w.ToString("0", CultureInfo.InvariantCulture)))}");
         }
 
         private async Task<CeilingPoint> MeasureAsync(CeilingSetting setting, ApiServer process, int connections, TimeSpan duration, int poolSize,

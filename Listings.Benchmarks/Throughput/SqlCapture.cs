@@ -37,8 +37,9 @@ public static partial class SqlCapture
             else if (pageSql is null && statement.Contains("LIMIT", StringComparison.Ordinal))
             {
                 // The console logger prints parameter values as '?' (sensitive data logging is off), so the values
-                // are put back from what was requested: LIMIT takes the page size, OFFSET the rows skipped.
-                var literal = LimitParameter().Replace(statement, $"LIMIT {pageSize}");
+                // are put back from what was requested: LIMIT takes the page size and one more row (which tells whether
+                // a next page exists), OFFSET the rows skipped.
+                var literal = LimitParameter().Replace(statement, $"LIMIT {pageSize + 1}");
                 literal = OffsetParameter().Replace(literal, $"OFFSET {(page - 1) * pageSize}");
                 if (!literal.Contains('@', StringComparison.Ordinal))
                 {
