@@ -56,7 +56,7 @@ public static class CeilingReport
         var machine = results.Machine;
         Line($"# The API against its ceiling{(results.Quick ? " (--quick)" : "")}");
         Line("");
-        Line(Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, Npgsql {machine.Npgsql}, commit {machine.Commit}; {results.PointSeconds:0} s per point, `wrk -t2 --timeout 10s`, `GET /api/v1/listings?page=1&pageSize=20` on 100,000 listings; run took {machine.RunSeconds:0} s."));
+        Line(Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, Npgsql {machine.Npgsql}, commit {machine.Commit}; {results.PointSeconds:0} s per point, `wrk -t2 --timeout 10s`, `GET /api/v1/listings?page=1&pageSize=20` on 100,000 listings; the API's policy chose a pool of {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} connections and the raw endpoint ran the same; run took {machine.RunSeconds:0} s."));
         if (results.Failure is not null)
         {
             Line("");

@@ -21,6 +21,9 @@ public sealed class CeilingResults : IRunResults
     /// <summary>Gets the CPU microseconds per request of each warm-up window, per process (setting, or sweep pool size).</summary>
     public Dictionary<string, List<double>> WarmUps { get; } = [];
 
+    /// <summary>Gets or sets the Maximum Pool Size the API's policy chose on this server; the raw endpoint runs the same.</summary>
+    public int? ApiPoolSize { get; set; }
+
     /// <summary>Gets or sets the seconds every process was loaded before it was measured.</summary>
     public double WarmUpSeconds { get; set; }
 

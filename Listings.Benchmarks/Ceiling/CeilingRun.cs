@@ -112,8 +112,17 @@ public static class CeilingRun
 
         private async Task MeasureSettingAsync(CeilingSetting setting, CancellationToken cancellationToken)
         {
-            await using var process = await StartAsync(setting, null, 0, [], cancellationToken);
+            // The ceiling runs the pool the API's policy chose on this server (it reads ConnectionPool__MaxPoolSize).
+            var poolOfTheApi = setting.Raw && results.ApiPoolSize is { } size
+                ? new Dictionary<string, string> { ["ConnectionPool__MaxPoolSize"] = size.ToString(CultureInfo.InvariantCulture) }
+                : [];
+            await using var process = await StartAsync(setting, null, 0, poolOfTheApi, cancellationToken);
             await WarmUpAsync(setting.Name, process, cancellationToken);
+            if (setting == CeilingSetting.Api)
+            {
+                results.ApiPoolSize = await ReadPoolSizeAsync(process.BaseAddress, cancellationToken);
+                RunFrame.Log($"  the API's policy chose Maximum Pool Size {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
+            }
             foreach (var connections in options.Connections)
             {
                 var point = await MeasureAsync(setting, process, connections, options.PointDuration, 20, readAdvice: setting == CeilingSetting.Api, cancellationToken);
@@ -172,6 +181,15 @@ public static class CeilingRun
                 PeakServerConnections = sampler.Peak,
                 RecommendedMaxPoolSize = await advice,
             };
+        }
+
+        // The pool size the running plan uses, from /health.
+        private static async Task<int?> ReadPoolSizeAsync(Uri baseAddress, CancellationToken cancellationToken)
+        {
+            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            using var response = await client.GetAsync("health", cancellationToken);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return body?["entries"]?["database"]?["data"]?["maxPoolSize"]?.GetValue<int>();
         }
 
         // What /health recommends while the load runs: a number, or "not enough load to judge".
