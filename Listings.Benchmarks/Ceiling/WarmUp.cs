@@ -4,9 +4,9 @@ namespace Listings.Benchmarks.Ceiling;
 /// Loads a fresh process until its code is compiled as it will stay, so the points measure serving, not the JIT. Under
 /// load on two cores the API's tiered JIT went on compiling 300 to 600 methods a second for about 20 s
 /// (<c>dotnet-counters</c>, <c>dotnet.jit.compiled_methods</c>), its hot paths meanwhile running instrumented code: a 2 s
-/// warm-up measured it at 2.5 to 3 times its steady CPU per request, while the raw endpoint, a few hundred methods in
-/// all, was warm at once. Every process of the run gets the same warm-up, in windows whose CPU per request is logged and
-/// reported, so the settling shows.
+/// warm-up measured it at 3 to 4 times its steady CPU per request, while the raw endpoint, a much smaller program,
+/// settled within about 10 s. Every process of the run gets the same warm-up, in windows whose CPU per request is logged
+/// and reported, so the settling shows.
 /// </summary>
 public static class WarmUp
 {
