@@ -33,25 +33,10 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
     /// <param name="cancellationToken">Cancels the queries.</param>
     public async Task<ListingPage> GetListingPageAsync(ListingQuery query, ListingCountCache counts, CancellationToken cancellationToken)
     {
-        var listings = Listings.AsNoTracking();
-        if (query.City is not null)
-        {
-            listings = listings.Where(l => l.City == query.City);
-        }
-
-        if (query.MinPrice is not null)
-        {
-            listings = listings.Where(l => l.Price >= query.MinPrice);
-        }
-
-        if (query.MaxPrice is not null)
-        {
-            listings = listings.Where(l => l.Price <= query.MaxPrice);
-        }
-
-        // Walking the list by cursor skips the count: it would cost more than the page, on every step.
+        // Walking the list by cursor skips the count: it would cost more than the page, on every step. The count's LINQ
+        // query is built only when the cache has no count to give.
         int? totalCount = query.After is null
-            ? await counts.GetOrCountAsync(query, listings.CountAsync, cancellationToken)
+            ? await counts.GetOrCountAsync(query, token => Matching(query).CountAsync(token), cancellationToken)
             : null;
 
         // One more than the page tells whether a next page exists without counting.
@@ -63,6 +48,28 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
         }
 
         return ListingPage.Create(items, query, totalCount, hasMore);
+    }
+
+    // The listings the filters of the query select, in no order: what the count counts.
+    private IQueryable<Listing> Matching(ListingQuery query)
+    {
+        var listings = Listings.AsNoTracking();
+        if (query.City is { } city)
+        {
+            listings = listings.Where(l => l.City == city);
+        }
+
+        if (query.MinPrice is { } minPrice)
+        {
+            listings = listings.Where(l => l.Price >= minPrice);
+        }
+
+        if (query.MaxPrice is { } maxPrice)
+        {
+            listings = listings.Where(l => l.Price <= maxPrice);
+        }
+
+        return listings;
     }
 
     /// <inheritdoc />

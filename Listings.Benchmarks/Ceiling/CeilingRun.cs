@@ -125,7 +125,7 @@ public static class CeilingRun
             }
             foreach (var connections in options.Connections)
             {
-                var point = await MeasureAsync(setting, process, connections, options.PointDuration, 20, readAdvice: setting == CeilingSetting.Api, cancellationToken);
+                var point = await MeasureAsync(setting, process, connections, options.PointDuration, results.ApiPoolSize ?? 0, readAdvice: setting == CeilingSetting.Api, cancellationToken);
                 results.Points.Add(point);
                 RunFrame.Log($"  {setting.Name}, {connections} connections: {point.OkPerSecond:0} 200/s, non-2xx {point.NonSuccess}, p50 {point.P50Ms:0.0} ms, p99 {point.P99Ms:0} ms, {point.CpuMicrosecondsPerRequest:0} µs CPU/request, peak {point.PeakServerConnections} connections{(point.RecommendedMaxPoolSize is { } advice ? $", advice {advice}" : "")}");
             }
