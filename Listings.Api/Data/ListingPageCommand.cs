@@ -128,31 +128,21 @@ internal sealed class ListingPageCommand
         | (query.MaxPrice is null ? Shape.None : Shape.MaxPrice)
         | (query.After is null ? Shape.None : Shape.Cursor);
 
+    // Each filter once: its condition and the parameters the condition names, for the SQL and the command alike.
+    private static readonly (Shape Flag, string Condition, (string Name, Type Type)[] Parameters)[] Filters =
+    [
+        (Shape.City, $"l.city = @{CityParameter}", [(CityParameter, typeof(string))]),
+        (Shape.MinPrice, $"l.price >= @{MinPriceParameter}", [(MinPriceParameter, typeof(decimal))]),
+        (Shape.MaxPrice, $"l.price <= @{MaxPriceParameter}", [(MaxPriceParameter, typeof(decimal))]),
+        // A row-value comparison, which the (created_at DESC, id DESC) indexes serve as a seek.
+        (Shape.Cursor, $"(l.created_at, l.id) < (@{AfterCreatedAtParameter}, @{AfterIdParameter})",
+            [(AfterCreatedAtParameter, typeof(DateTimeOffset)), (AfterIdParameter, typeof(long))]),
+    ];
+
     private static string Sql(Shape shape)
     {
         var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM listings AS l");
-        var conditions = new List<string>(4);
-        if (shape.HasFlag(Shape.City))
-        {
-            conditions.Add($"l.city = @{CityParameter}");
-        }
-
-        if (shape.HasFlag(Shape.MinPrice))
-        {
-            conditions.Add($"l.price >= @{MinPriceParameter}");
-        }
-
-        if (shape.HasFlag(Shape.MaxPrice))
-        {
-            conditions.Add($"l.price <= @{MaxPriceParameter}");
-        }
-
-        if (shape.HasFlag(Shape.Cursor))
-        {
-            // A row-value comparison, which the (created_at DESC, id DESC) indexes serve as a seek.
-            conditions.Add($"(l.created_at, l.id) < (@{AfterCreatedAtParameter}, @{AfterIdParameter})");
-        }
-
+        var conditions = Filters.Where(filter => shape.HasFlag(filter.Flag)).Select(filter => filter.Condition).ToList();
         if (conditions.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
@@ -173,25 +163,9 @@ internal sealed class ListingPageCommand
         var builder = db.GetService<IRelationalCommandBuilderFactory>().Create().Append(Sql(shape));
         void Add(string name, Type type) => builder.AddParameter(name, "@" + name, types.GetMapping(type), nullable: false);
 
-        if (shape.HasFlag(Shape.City))
+        foreach (var (name, type) in Filters.Where(filter => shape.HasFlag(filter.Flag)).SelectMany(filter => filter.Parameters))
         {
-            Add(CityParameter, typeof(string));
-        }
-
-        if (shape.HasFlag(Shape.MinPrice))
-        {
-            Add(MinPriceParameter, typeof(decimal));
-        }
-
-        if (shape.HasFlag(Shape.MaxPrice))
-        {
-            Add(MaxPriceParameter, typeof(decimal));
-        }
-
-        if (shape.HasFlag(Shape.Cursor))
-        {
-            Add(AfterCreatedAtParameter, typeof(DateTimeOffset));
-            Add(AfterIdParameter, typeof(long));
+            Add(name, type);
         }
 
         Add(TakeParameter, typeof(int));
