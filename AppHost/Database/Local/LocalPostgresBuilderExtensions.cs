@@ -51,9 +51,9 @@ public static class LocalPostgresBuilderExtensions
             await PublishDatabaseStateAsync(@event.Services, server, KnownResourceStates.Finished).ConfigureAwait(false));
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(
-            _ => ServerConnectionString(connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")),
-            name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddCheck(healthCheckKey, new LocalPostgresHealthCheck(
+            directory.DataDirectory,
+            () => ServerConnectionString(connectionString ?? throw new InvalidOperationException("The connection string is not available yet."))));
 
         return builder.AddResource(server)
             .WithArgs(ScriptPath)
