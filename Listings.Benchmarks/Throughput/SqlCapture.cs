@@ -41,7 +41,7 @@ public static partial class SqlCapture
                 // a next page exists), OFFSET the rows skipped.
                 var literal = LimitParameter().Replace(statement, $"LIMIT {pageSize + 1}");
                 literal = OffsetParameter().Replace(literal, $"OFFSET {(page - 1) * pageSize}");
-                if (!literal.Contains('@', StringComparison.Ordinal))
+                if (!Placeholder().IsMatch(literal))
                 {
                     pageSql = literal;
                 }
@@ -93,9 +93,13 @@ public static partial class SqlCapture
         }
     }
 
-    [GeneratedRegex(@"LIMIT @\w+")]
+    // The page read's parameters are positional ($1); EF Core's LINQ queries name theirs (@p).
+    [GeneratedRegex(@"LIMIT (@\w+|\$\d+)")]
     private static partial Regex LimitParameter();
 
-    [GeneratedRegex(@"OFFSET @\w+")]
+    [GeneratedRegex(@"OFFSET (@\w+|\$\d+)")]
     private static partial Regex OffsetParameter();
+
+    [GeneratedRegex(@"@\w|\$\d")]
+    private static partial Regex Placeholder();
 }
