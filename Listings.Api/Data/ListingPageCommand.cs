@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Listings.Api.Listings;
+using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -20,9 +21,11 @@ namespace Listings.Api.Data;
 /// <para>
 /// The parameters are positional (<c>$1</c>, <c>$2</c>, as the raw-Npgsql ceiling sends them): with named ones Npgsql
 /// parses every statement to rewrite the names and looks each one up case-insensitively, about 5 µs of a page request's
-/// CPU here (perf, 64 connections after warm-up). The context's services and its execution strategy are resolved once
-/// per pooled context, not per request: a new strategy seeds a <see cref="Random"/> from <c>/dev/urandom</c>, one
-/// system call per request.
+/// CPU here (perf, 64 connections after warm-up). Behind a transaction pooler they are named: there the policy's
+/// <see cref="StatementLimitsInterceptor"/> puts <c>SET LOCAL</c> in front of the statement, and only a command Npgsql
+/// parses is split into the two statements the server accepts. The context's services and its execution strategy are
+/// resolved once per pooled context, not per request: a new strategy seeds a <see cref="Random"/> from
+/// <c>/dev/urandom</c>, one system call per request.
 /// </para>
 /// </summary>
 internal sealed class ListingPageCommand
@@ -143,27 +146,27 @@ internal sealed class ListingPageCommand
 
     // Each filter once: its condition ({0}, {1} stand for its parameters' placeholders) and its parameters, for the SQL
     // and the command alike.
-    private static readonly (Shape Flag, string Condition, IRelationalParameter[] Parameters)[] Filters =
+    private static readonly (Shape Flag, string Condition, PageParameter[] Parameters)[] Filters =
     [
-        (Shape.City, "l.city = {0}", [new PositionalParameter<string>(CityParameter)]),
-        (Shape.MinPrice, "l.price >= {0}", [new PositionalParameter<decimal>(MinPriceParameter)]),
-        (Shape.MaxPrice, "l.price <= {0}", [new PositionalParameter<decimal>(MaxPriceParameter)]),
+        (Shape.City, "l.city = {0}", [new PageParameter<string>(CityParameter)]),
+        (Shape.MinPrice, "l.price >= {0}", [new PageParameter<decimal>(MinPriceParameter)]),
+        (Shape.MaxPrice, "l.price <= {0}", [new PageParameter<decimal>(MaxPriceParameter)]),
         // A row-value comparison, which the (created_at DESC, id DESC) indexes serve as a seek.
         (Shape.Cursor, "(l.created_at, l.id) < ({0}, {1})",
-            [new PositionalParameter<DateTimeOffset>(AfterCreatedAtParameter), new PositionalParameter<long>(AfterIdParameter)]),
+            [new PageParameter<DateTimeOffset>(AfterCreatedAtParameter), new PageParameter<long>(AfterIdParameter)]),
     ];
 
-    private static readonly IRelationalParameter Take = new PositionalParameter<int>(TakeParameter);
-    private static readonly IRelationalParameter Offset = new PositionalParameter<int>(OffsetParameter);
+    private static readonly PageParameter Take = new PageParameter<int>(TakeParameter);
+    private static readonly PageParameter Offset = new PageParameter<int>(OffsetParameter);
 
-    // The statement of a shape and its parameters in placeholder order: the first is $1.
-    private static (string Sql, List<IRelationalParameter> Parameters) Statement(Shape shape)
+    // The statement of a shape and its parameters in placeholder order ($1 is the first when positional).
+    private static (string Sql, List<IRelationalParameter> Parameters) Statement(Shape shape, bool positional)
     {
         var parameters = new List<IRelationalParameter>();
-        string Placeholder(IRelationalParameter parameter)
+        string Placeholder(PageParameter parameter)
         {
-            parameters.Add(parameter);
-            return "$" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(parameter.Bind(positional));
+            return positional ? "$" + parameters.Count.ToString(CultureInfo.InvariantCulture) : "@" + parameter.Name;
         }
 
         var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM listings AS l");
@@ -187,7 +190,7 @@ internal sealed class ListingPageCommand
 
     private static IRelationalCommand Build(ContextServices services, Shape shape)
     {
-        var (sql, parameters) = Statement(shape);
+        var (sql, parameters) = Statement(shape, services.PositionalParameters);
         var builder = services.CommandBuilders.Create().Append(sql);
         foreach (var parameter in parameters)
         {
@@ -207,20 +210,35 @@ internal sealed class ListingPageCommand
         public IRelationalCommandBuilderFactory CommandBuilders { get; } = db.GetService<IRelationalCommandBuilderFactory>();
 
         public IExecutionStrategy Strategy { get; } = db.Database.CreateExecutionStrategy();
+
+        public bool PositionalParameters { get; } = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()
+            ?.Interceptors?.OfType<StatementLimitsInterceptor>().Any() != true;
     }
 
-    // A parameter Npgsql binds by position: unnamed, so the statement goes out as written, with no names to rewrite or
-    // look up. Its value comes from the values the call binds, by its invariant name.
-    private sealed class PositionalParameter<T>(string invariantName) : IRelationalParameter
+    // A parameter of the page statement; bound positional (unnamed: Npgsql sends the statement as written) or by name.
+    private abstract class PageParameter(string name)
     {
-        public string InvariantName => invariantName;
+        public string Name => name;
 
-        public void AddDbParameter(DbCommand command, object? value) =>
-            command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = (T)value! });
+        public abstract IRelationalParameter Bind(bool positional);
+    }
 
-        public void AddDbParameter(DbCommand command, IReadOnlyDictionary<string, object?>? parameterValues) =>
-            AddDbParameter(command, parameterValues is not null && parameterValues.TryGetValue(invariantName, out var value)
-                ? value
-                : throw new InvalidOperationException($"No value was bound for the page parameter '{invariantName}'."));
+    private sealed class PageParameter<T>(string name) : PageParameter(name)
+    {
+        public override IRelationalParameter Bind(bool positional) => new Bound(Name, positional ? "" : "@" + Name);
+
+        // Its value comes from the values the call binds, by the invariant name.
+        private sealed class Bound(string invariantName, string parameterName) : IRelationalParameter
+        {
+            public string InvariantName => invariantName;
+
+            public void AddDbParameter(DbCommand command, object? value) =>
+                command.Parameters.Add(new NpgsqlParameter<T> { ParameterName = parameterName, TypedValue = (T)value! });
+
+            public void AddDbParameter(DbCommand command, IReadOnlyDictionary<string, object?>? parameterValues) =>
+                AddDbParameter(command, parameterValues is not null && parameterValues.TryGetValue(invariantName, out var value)
+                    ? value
+                    : throw new InvalidOperationException($"No value was bound for the page parameter '{invariantName}'."));
+        }
     }
 }

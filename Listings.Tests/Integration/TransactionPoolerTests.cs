@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Listings.AppHost.Database;
 using Listings.ServiceDefaults.ConnectionPool;
 using Listings.Tests.Infrastructure;
@@ -36,7 +37,9 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
 
         // Enough concurrency that every pooled connection is reused across transactions many times over: with
         // prepared statements on, PgBouncer would hand a statement prepared on one server connection to another.
-        var reads = Enumerable.Range(0, 200).Select(i => client.GetAsync($"/api/v1/listings?page={(i % 3) + 1}"));
+        // Every filter shape of the page read: behind this pooler each one carries SET LOCAL in front of it.
+        string[] filters = ["", "&city=Lyon", "&minPrice=100&maxPrice=5000", "&city=Paris&minPrice=1"];
+        var reads = Enumerable.Range(0, 200).Select(i => client.GetAsync($"/api/v1/listings?page={(i % 3) + 1}{filters[i % filters.Length]}"));
         var writes = Enumerable.Range(0, 40).Select(i => client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Through the pooler #{i}")));
         var responses = await Task.WhenAll(reads.Concat(writes));
 
@@ -48,6 +51,15 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
         {
             Assert.Equal(listing, await client.GetFromJsonAsync<ListingJson>($"/api/v1/listings/{listing!.Id}"));
         }
+
+        // The keyset walk (a cursor instead of a page) through the pooler as well.
+        var first = await client.GetFromJsonAsync<JsonElement>("/api/v1/listings?pageSize=5");
+        var next = await client.GetAsync($"/api/v1/listings?pageSize=5&cursor={first.GetProperty("nextCursor").GetString()}");
+        Assert.True(next.IsSuccessStatusCode, await next.Content.ReadAsStringAsync());
+        var secondIds = (await next.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetInt64());
+        var firstIds = first.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetInt64());
+        Assert.Equal(5, secondIds.Count());
+        Assert.Empty(firstIds.Intersect(secondIds));
 
         // The API's clients at PgBouncer never exceed its planned pool (10 behind a transaction pooler).
         var clients = await bouncer.AdminAsync("SHOW CLIENTS", "postgres");

@@ -11,10 +11,17 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <remarks>
 /// Npgsql sends a command's statements as one pipeline ending in a single Sync, which the server runs as one implicit
 /// transaction, so the <c>SET LOCAL</c> holds for the command's own statements even outside an explicit transaction,
-/// and ends with it: nothing reaches the pooler's next client.
+/// and ends with it: nothing reaches the pooler's next client. That needs a command Npgsql splits into statements: one
+/// with named parameters (<c>@p</c>) or none. SQL with positional parameters (<c>$1</c>) goes to the server as written,
+/// and the server refuses two statements in one prepared statement (42601); a command that writes its own SQL looks for
+/// this interceptor among the context's and names its parameters when it is there.
 /// </remarks>
-internal sealed class StatementLimitsInterceptor(RunningConnectionPlan running) : DbCommandInterceptor
+public sealed class StatementLimitsInterceptor : DbCommandInterceptor
 {
+    private readonly RunningConnectionPlan _running;
+
+    internal StatementLimitsInterceptor(RunningConnectionPlan running) => _running = running;
+
     /// <inheritdoc />
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
@@ -63,7 +70,7 @@ internal sealed class StatementLimitsInterceptor(RunningConnectionPlan running) 
     private void Limit(DbCommand command)
     {
         // Registered behind a transaction pooler only; the current plan, as the server's limit remade it.
-        if (running.Plan.Limits is { } limits)
+        if (_running.Plan.Limits is { } limits)
         {
             command.CommandText = limits.ToSetLocal() + command.CommandText;
         }
