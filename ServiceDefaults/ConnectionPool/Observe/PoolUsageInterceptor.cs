@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
@@ -20,10 +21,14 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// </remarks>
 public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbConnectionInterceptor, IDbCommandInterceptor
 {
-    // Per-connection bookkeeping without a lock: the entry goes when the connection object is collected.
-    private readonly ConditionalWeakTable<DbConnection, StrongBox<long>> _openingStartedAt = new();
-    private readonly ConditionalWeakTable<DbConnection, HeldConnection> _held = new();
+    // Per-connection bookkeeping without a lock, one entry per connection object for its whole life: a pooled context
+    // keeps its connection object, so its opens and closes only update the entry (adding and removing entries per open
+    // cost a GC handle each). The entry goes when the connection object is collected.
+    private readonly ConditionalWeakTable<DbConnection, ConnectionUse> _connections = new();
     private readonly KeyValuePair<string, object?> _poolTag = new(PoolMetrics.PoolNameTag, poolName);
+
+    // "GET /api/v1/listings/{id}" per endpoint and method, formatted once rather than on every open.
+    private readonly ConcurrentDictionary<(RouteEndpoint Endpoint, string Method), string> _routes = new();
 
     // Its storage is static: any instance sees the request of the current flow once the host registers an accessor.
     private readonly HttpContextAccessor _http = new();
@@ -87,30 +92,30 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
     {
         // Still counted as held: it broke in use and nobody reported it (see the remarks).
         Release(connection);
-        _openingStartedAt.AddOrUpdate(connection, new StrongBox<long>(usage.OpeningStarted()));
+        _connections.GetValue(connection, static _ => new ConnectionUse()).OpeningStartedAt = usage.OpeningStarted();
     }
 
     private void Opened(DbConnection connection)
     {
-        if (!_openingStartedAt.TryGetValue(connection, out var startedAt))
+        if (!_connections.TryGetValue(connection, out var use) || use.OpeningStartedAt == 0)
         {
             return;
         }
 
-        _openingStartedAt.Remove(connection);
-        var waited = usage.OpeningEnded(startedAt.Value, PoolUsage.OpenOutcome.Opened);
+        var waited = usage.OpeningEnded(use.OpeningStartedAt, PoolUsage.OpenOutcome.Opened);
+        use.OpeningStartedAt = 0;
         PoolMetrics.WaitTime.Record(waited.TotalSeconds, _poolTag);
         var hold = new ConnectionHold { Route = CurrentRoute(), TraceId = Activity.Current?.TraceId.ToHexString() };
         usage.Holding(hold);
-        _held.AddOrUpdate(connection, new HeldConnection(Stopwatch.GetTimestamp(), hold));
+        Volatile.Write(ref use.Held, new HeldConnection(Stopwatch.GetTimestamp(), hold));
     }
 
     private void OpenFailed(DbConnection connection, Exception exception)
     {
-        if (_openingStartedAt.TryGetValue(connection, out var startedAt))
+        if (_connections.TryGetValue(connection, out var use) && use.OpeningStartedAt != 0)
         {
-            _openingStartedAt.Remove(connection);
-            usage.OpeningEnded(startedAt.Value, ConnectionProblemClassifier.IsTimeout(exception) ? PoolUsage.OpenOutcome.TimedOut : PoolUsage.OpenOutcome.Failed);
+            usage.OpeningEnded(use.OpeningStartedAt, ConnectionProblemClassifier.IsTimeout(exception) ? PoolUsage.OpenOutcome.TimedOut : PoolUsage.OpenOutcome.Failed);
+            use.OpeningStartedAt = 0;
         }
     }
 
@@ -124,14 +129,8 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
 
     private void Release(DbConnection connection)
     {
-        if (!_held.TryGetValue(connection, out var held))
-        {
-            return;
-        }
-
-        _held.Remove(connection);
-        // The claim makes the release count once, whichever of close, failed command or reopen gets here first.
-        if (Interlocked.Exchange(ref held.Released, 1) == 0)
+        // Taking the hold makes the release count once, whichever of close, failed command or reopen gets here first.
+        if (_connections.TryGetValue(connection, out var use) && Interlocked.Exchange(ref use.Held, null) is { } held)
         {
             var duration = Stopwatch.GetElapsedTime(held.OpenedAt);
             usage.Released(duration, held.Hold);
@@ -140,16 +139,26 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
     }
 
     // The route template, not the path: it names the endpoint without ids or query values.
-    private string CurrentRoute() => _http.HttpContext is { } context
-        ? $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value}"
-        : "(no request)";
-
-    private sealed class HeldConnection(long openedAt, ConnectionHold hold)
+    private string CurrentRoute()
     {
-        public long OpenedAt { get; } = openedAt;
+        if (_http.HttpContext is not { } context)
+        {
+            return "(no request)";
+        }
 
-        public ConnectionHold Hold { get; } = hold;
-
-        public int Released;
+        var method = context.Request.Method;
+        return context.GetEndpoint() is RouteEndpoint endpoint
+            ? _routes.GetOrAdd((endpoint, method), static key => $"{key.Method} {key.Endpoint.RoutePattern.RawText}")
+            : $"{method} {context.Request.Path.Value}";
     }
+
+    // What is known of one connection object: when its current open started (0: not opening) and its current hold.
+    private sealed class ConnectionUse
+    {
+        public long OpeningStartedAt;
+
+        public HeldConnection? Held;
+    }
+
+    private sealed record HeldConnection(long OpenedAt, ConnectionHold Hold);
 }
