@@ -14,12 +14,14 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// and the time it is held (<c>db.client.connection.use_time</c>), and keeps <see cref="PoolUsage"/> current.
 /// </summary>
 /// <remarks>
-/// A connection that breaks while in use (a server restart, <c>pg_terminate_backend</c>) is closed by Npgsql itself, and
-/// EF Core then never reports a close for it. Such a connection is counted as returned when the command on it fails,
-/// or at the latest when the same connection object is opened again; otherwise every break would leave one phantom
-/// connection "in use" for good, and the pool would look saturated after a few restarts.
+/// A connection counts as returned when its connection object leaves the open state (<see cref="DbConnection.StateChange"/>).
+/// Npgsql raises that on a close and also when a connection breaks in use (a server restart,
+/// <c>pg_terminate_backend</c>): it then returns the connection to its pool at once, and EF Core never reports a close
+/// for it. Counting only EF Core's closes would leave one phantom connection "in use" per break, and the pool would look
+/// saturated after a few restarts. A provider that raised no state change would still be caught when the same
+/// connection object is opened again.
 /// </remarks>
-public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbConnectionInterceptor, IDbCommandInterceptor
+public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbConnectionInterceptor
 {
     // Per-connection bookkeeping without a lock, one entry per connection object for its whole life: a pooled context
     // keeps its connection object, so its opens and closes only update the entry (adding and removing entries per open
@@ -68,31 +70,30 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
     /// <inheritdoc />
     public override void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => OpenFailed(connection, eventData.Exception);
 
-    /// <inheritdoc />
-    public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Release(connection);
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
-
-    /// <inheritdoc />
-    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ReleaseIfBroken(command.Connection);
-
-    /// <inheritdoc />
-    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        ReleaseIfBroken(command.Connection);
-        return Task.CompletedTask;
-    }
-
     private void Opening(DbConnection connection)
     {
-        // Still counted as held: it broke in use and nobody reported it (see the remarks).
-        Release(connection);
-        _connections.GetValue(connection, static _ => new ConnectionUse()).OpeningStartedAt = usage.OpeningStarted();
+        if (!_connections.TryGetValue(connection, out var use))
+        {
+            use = _connections.GetValue(connection, Track);
+        }
+
+        // Still counted as held: it broke in use and no state change said so (see the remarks).
+        Release(use);
+        use.OpeningStartedAt = usage.OpeningStarted();
+    }
+
+    // The first open of a connection object: from now on, whenever it leaves the open state its hold ends.
+    private ConnectionUse Track(DbConnection connection)
+    {
+        var use = new ConnectionUse();
+        connection.StateChange += (_, change) =>
+        {
+            if (!change.CurrentState.HasFlag(ConnectionState.Open))
+            {
+                Release(use);
+            }
+        };
+        return use;
     }
 
     private void Opened(DbConnection connection)
@@ -119,18 +120,10 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
         }
     }
 
-    private void ReleaseIfBroken(DbConnection? connection)
+    private void Release(ConnectionUse use)
     {
-        if (connection is not null && connection.State != ConnectionState.Open)
-        {
-            Release(connection);
-        }
-    }
-
-    private void Release(DbConnection connection)
-    {
-        // Taking the hold makes the release count once, whichever of close, failed command or reopen gets here first.
-        if (_connections.TryGetValue(connection, out var use) && Interlocked.Exchange(ref use.Held, null) is { } held)
+        // Taking the hold makes the release count once, whichever of the state change or a reopen gets here first.
+        if (Interlocked.Exchange(ref use.Held, null) is { } held)
         {
             var duration = Stopwatch.GetElapsedTime(held.OpenedAt);
             usage.Released(duration, held.Hold);
