@@ -1,7 +1,12 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using Listings.Api.Data;
 using Listings.Api.Listings;
 using Listings.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Listings.Tests.Integration;
 
@@ -9,14 +14,32 @@ namespace Listings.Tests.Integration;
 /// The page read writes its SQL by hand (<c>ListingPageCommand</c>) instead of going through EF Core's LINQ pipeline.
 /// This proves, on a real PostgreSQL, that it returns exactly the rows the LINQ query over the same model returns, for
 /// every combination of city, price range, offset and cursor, including listings created at the same instant (where
-/// the id decides the order).
+/// the id decides the order). It does so on both of the command's paths: straight to Npgsql when nothing watches EF
+/// Core's command events, and through EF Core's command layer when a command interceptor or the command log does (which
+/// then sees the page statement: the benchmark reads the SQL from that log).
 /// </summary>
 public sealed class ListingPageCommandTests(ThrowawayPostgres server) : IClassFixture<ThrowawayPostgres>
 {
     private static readonly string[] Cities = ["Lyon", "Nice", "Paris"];
 
-    [Fact]
-    public async Task PageReadReturnsTheRowsOfTheLinqQueryForEveryCombinationOfFilters()
+    /// <summary>What watches EF Core's command events while the pages are read.</summary>
+    public enum Watcher
+    {
+        /// <summary>Nothing: the statement goes straight to Npgsql.</summary>
+        Nothing,
+
+        /// <summary>A command interceptor.</summary>
+        CommandInterceptor,
+
+        /// <summary>EF Core's command log at Information.</summary>
+        CommandLog,
+    }
+
+    [Theory]
+    [InlineData(Watcher.Nothing)]
+    [InlineData(Watcher.CommandInterceptor)]
+    [InlineData(Watcher.CommandLog)]
+    public async Task PageReadReturnsTheRowsOfTheLinqQueryForEveryCombinationOfFilters(Watcher watcher)
     {
         var database = $"pages_{Guid.NewGuid():N}"[..20];
         await using (var admin = await server.Server.OpenAsync("postgres", CancellationToken.None))
@@ -26,10 +49,20 @@ public sealed class ListingPageCommandTests(ThrowawayPostgres server) : IClassFi
             await create.ExecuteNonQueryAsync();
         }
 
-        var options = new DbContextOptionsBuilder<ListingsDbContext>()
+        var seen = new ConcurrentQueue<string>();
+        var builder = new DbContextOptionsBuilder<ListingsDbContext>()
             // A retrying strategy, as the API runs with: the read is one retriable operation.
-            .UseNpgsql(server.Server.ConnectionString(database), npgsql => npgsql.EnableRetryOnFailure(2))
-            .Options;
+            .UseNpgsql(server.Server.ConnectionString(database), npgsql => npgsql.EnableRetryOnFailure(2));
+        using var loggers = LoggerFactory.Create(logging => logging
+            .AddFilter(DbLoggerCategory.Database.Command.Name, watcher == Watcher.CommandLog ? LogLevel.Information : LogLevel.Warning)
+            .AddProvider(new RecordingLoggerProvider(seen)));
+        builder.UseLoggerFactory(loggers);
+        if (watcher == Watcher.CommandInterceptor)
+        {
+            builder.AddInterceptors(new RecordingCommandInterceptor(seen));
+        }
+
+        var options = builder.Options;
         await using (var setup = new ListingsDbContext(options))
         {
             await setup.Database.MigrateAsync();
@@ -78,6 +111,38 @@ public sealed class ListingPageCommandTests(ThrowawayPostgres server) : IClassFi
 
         // 3 cities × 2 × 2 prices × 3 sizes: every combination ran, and none of them vacuously.
         Assert.True(checkedPages > 200, $"only {checkedPages} pages checked");
+        if (watcher != Watcher.Nothing)
+        {
+            Assert.Contains(seen, text => text.Contains("ORDER BY l.created_at DESC, l.id DESC LIMIT $1", StringComparison.Ordinal));
+        }
+    }
+
+    private sealed class RecordingCommandInterceptor(ConcurrentQueue<string> seen) : DbCommandInterceptor
+    {
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            seen.Enqueue(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    // Records EF Core's command log only (Npgsql logs the statements it runs too, under its own categories).
+    private sealed class RecordingLoggerProvider(ConcurrentQueue<string> seen) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == DbLoggerCategory.Database.Command.Name ? this : NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            seen.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
     }
 
     // The list order and filters as LINQ states them: what EF Core itself would send.
