@@ -78,20 +78,21 @@ public static class ListingsApi
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    private static async Task<Results<Ok<ListingPage>, ValidationProblem>> GetListings(
+    private static async Task<Results<GeneratedJsonOk<ListingPage>, ValidationProblem>> GetListings(
         HttpRequest request, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
     {
         var errors = ListingQueryParser.Parse(request.Query, out var query);
         return query is null
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await services.Db.GetListingPageAsync(query, services.Counts, cancellationToken));
+            : new GeneratedJsonOk<ListingPage>(
+                await services.Db.GetListingPageAsync(query, services.Counts, cancellationToken), ListingsJsonContext.Default.ListingPage);
     }
 
-    private static async Task<Results<Ok<ListingResponse>, ProblemHttpResult>> GetListing(
+    private static async Task<Results<GeneratedJsonOk<ListingResponse>, ProblemHttpResult>> GetListing(
         long id, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
     {
         var listing = await ListingsDbContext.FindListingAsync(services.Db, id, cancellationToken);
-        return listing is null ? ListingProblems.NotFound(id) : TypedResults.Ok(ListingResponse.From(listing));
+        return listing is null ? ListingProblems.NotFound(id) : new GeneratedJsonOk<ListingResponse>(ListingResponse.From(listing), ListingsJsonContext.Default.ListingResponse);
     }
 
     private static Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(

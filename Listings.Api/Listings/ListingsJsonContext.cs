@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 namespace Listings.Api.Listings;
 
 /// <summary>
-/// Serialization code generated at build time for the answers the read endpoints write: with options matching the
-/// API's own (<see cref="ListingsApiExtensions.AddListingsApi"/>), a page is written straight to the response without
-/// reflection-built metadata. Request bodies keep the reflection path and its strict checks.
+/// Serialization code generated at build time for the answers the read endpoints write, with options matching the
+/// API's own (<see cref="ListingsApiExtensions.AddListingsApi"/>). <see cref="GeneratedJsonOk{T}"/> runs its generated
+/// writers; request bodies keep the reflection path and its strict checks.
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
@@ -16,4 +16,4 @@ namespace Listings.Api.Listings;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ListingPage))]
 [JsonSerializable(typeof(ListingResponse))]
-internal sealed partial class ListingsJsonContext : JsonSerializerContext;
+public sealed partial class ListingsJsonContext : JsonSerializerContext;
