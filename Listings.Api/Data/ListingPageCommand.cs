@@ -25,7 +25,7 @@ namespace Listings.Api.Data;
 /// straight to an <see cref="NpgsqlCommand"/> on the context's open connection, and a failure is still logged through
 /// EF Core's command logger. Otherwise it goes through EF Core's command layer, which raises those events. The direct
 /// path saves a <see cref="Guid.NewGuid"/> per command (a <c>/dev/urandom</c> read here), the event data of each
-/// command step and EF Core's reader wrapper: 0.92-0.97 of the CPU per request and about 1 KB less (side-by-side runs,
+/// command step and EF Core's reader wrapper: 0.92-1.00 of the CPU per request and about 1 KB less (side-by-side runs,
 /// 64 connections after warm-up).
 /// </para>
 /// <para>
