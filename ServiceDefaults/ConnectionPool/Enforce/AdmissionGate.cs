@@ -13,7 +13,15 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// The concurrency is the pool's size and does not follow latency (Vegas, Gradient2): the pool is the hard limit, a
 /// smaller limit would only move waiting from the pool to here, and a larger one into the pool, where waits are not
 /// bounded. <see cref="RetryAfter"/> estimates when capacity frees up: the queue ahead divided by the rate at which
-/// slots were freed over the last second.
+/// slots were freed.
+/// <para>
+/// That rate is measured only while requests wait, over the last second of waiting: then every slot is busy, and the
+/// slots freed per second are the capacity. While nobody waits they are the demand instead, so an idle spell says nothing
+/// about capacity and the last measurement stands. Measured over wall-clock seconds, 40 s of idleness made a burst of 256
+/// clients look far over capacity: the gate served the newest first and refused 145-203 of them, where this measurement
+/// refuses none (benchmarks/README.md, "Bursts after idleness"). A held lock frees nothing while requests wait, so the
+/// rate falls to zero within a second or two of waiting and <c>Retry-After</c> grows to <see cref="MaxRetryAfter"/>.
+/// </para>
 /// </remarks>
 public sealed class AdmissionGate : IRequestQueue, IDisposable
 {
@@ -28,10 +36,14 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     private readonly LinkedList<Waiter> _waiters = new();
     private readonly ITimer _sweep;
     private int _inFlight;
-    private long _released;
-    private long _rateWindowStartedAt;
-    private long _rateWindowReleased;
-    private double _releasedPerSecond;
+
+    // The release rate while requests wait: waiting time and releases in the current window, the start of the current
+    // spell of waiting, and the rate of the last full window (NaN before the first).
+    private TimeSpan _windowWaiting;
+    private long _windowReleases;
+    private bool _someoneWaits;
+    private long _waitingSince;
+    private double _releasedPerSecond = double.NaN;
 
     /// <summary>Creates the gate.</summary>
     /// <param name="maxConcurrency">Requests doing database work at once.</param>
@@ -46,7 +58,6 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         QueueTimeout = queueTimeout;
         MaxRetryAfter = maxRetryAfter;
         _clock = clock ?? TimeProvider.System;
-        _rateWindowStartedAt = _clock.GetTimestamp();
         _sweep = _clock.CreateTimer(_ => RefuseOverdue(), null, SweepInterval, SweepInterval);
 
         // Gauges read the live values, so every exporter shows the level itself, not its changes.
@@ -90,8 +101,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         {
             lock (_lock)
             {
-                UpdateRate(_clock.GetTimestamp());
-                return NewestFirstLocked();
+                return NewestFirstLocked(_clock.GetTimestamp());
             }
         }
     }
@@ -117,7 +127,14 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
                 return ValueTask.FromResult(default(Admission));
             }
 
-            waiter = new Waiter(this, _clock.GetTimestamp());
+            var now = _clock.GetTimestamp();
+            if (!_someoneWaits)
+            {
+                _someoneWaits = true;
+                _waitingSince = now;
+            }
+
+            waiter = new Waiter(this, now);
             waiter.Node = _waiters.AddLast(waiter);
         }
 
@@ -125,17 +142,16 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     }
 
     /// <summary>
-    /// When capacity is likely to free up for one more request: the queue ahead of it at the rate slots were freed over
-    /// the last second, in whole seconds from 1 to <see cref="MaxRetryAfter"/>.
+    /// When capacity is likely to free up for one more request: the queue ahead of it at the rate slots were freed while
+    /// requests waited, in whole seconds from 1 to <see cref="MaxRetryAfter"/>.
     /// </summary>
     public TimeSpan RetryAfter()
     {
         double queued, rate;
         lock (_lock)
         {
-            UpdateRate(_clock.GetTimestamp());
             queued = _waiters.Count;
-            rate = _releasedPerSecond;
+            rate = RateLocked(_clock.GetTimestamp());
         }
 
         var seconds = rate > 0 ? Math.Ceiling((queued + 1) / rate) : MaxRetryAfter.TotalSeconds;
@@ -159,10 +175,13 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         lock (_lock)
         {
             var now = _clock.GetTimestamp();
-            _released++;
-            UpdateRate(now);
+            if (_waiters.Count > 0)
+            {
+                _windowReleases++;
+            }
+
             RefuseOverdueLocked(now);
-            next = TakeNextLocked();
+            next = TakeNextLocked(now);
             if (next is null)
             {
                 _inFlight--;
@@ -186,6 +205,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         while (_waiters.First is { } oldest && _clock.GetElapsedTime(oldest.Value.EnqueuedAt, now) >= QueueTimeout)
         {
             _waiters.RemoveFirst();
+            StopWaitingIfEmptyLocked(now);
             Rejections.Add(1, new KeyValuePair<string, object?>("reason", "queue_timeout"));
             oldest.Value.TrySetResult(false);
         }
@@ -193,18 +213,19 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
 
     // The oldest waiter's age would say "overloaded" for good once the newest are served first: it is the starved one.
     // The queue's length at the rate slots are freed is what a newcomer would wait in order, whichever order is used.
-    private bool NewestFirstLocked() =>
-        _releasedPerSecond > 0 && _waiters.Count / _releasedPerSecond >= QueueTimeout.TotalSeconds;
+    private bool NewestFirstLocked(long now) =>
+        _waiters.Count > 0 && RateLocked(now) is var rate && rate > 0 && _waiters.Count / rate >= QueueTimeout.TotalSeconds;
 
-    private Waiter? TakeNextLocked()
+    private Waiter? TakeNextLocked(long now)
     {
-        var node = NewestFirstLocked() ? _waiters.Last : _waiters.First;
+        var node = NewestFirstLocked(now) ? _waiters.Last : _waiters.First;
         if (node is null)
         {
             return null;
         }
 
         _waiters.Remove(node);
+        StopWaitingIfEmptyLocked(now);
         return node.Value;
     }
 
@@ -219,19 +240,36 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
             }
 
             _waiters.Remove(waiter.Node);
+            StopWaitingIfEmptyLocked(_clock.GetTimestamp());
         }
 
         waiter.TrySetCanceled();
     }
 
-    private void UpdateRate(long now)
+    // Slots freed per second while requests waited: the last full second of waiting, or the part of the first one so far
+    // (0 before any waiting, which makes the order FIFO and Retry-After the longest).
+    private double RateLocked(long now)
     {
-        var elapsed = _clock.GetElapsedTime(_rateWindowStartedAt, now);
-        if (elapsed >= RateWindow)
+        var waiting = _windowWaiting + (_someoneWaits ? _clock.GetElapsedTime(_waitingSince, now) : TimeSpan.Zero);
+        if (waiting >= RateWindow)
         {
-            _releasedPerSecond = (_released - _rateWindowReleased) / elapsed.TotalSeconds;
-            _rateWindowStartedAt = now;
-            _rateWindowReleased = _released;
+            _releasedPerSecond = _windowReleases / waiting.TotalSeconds;
+            _windowReleases = 0;
+            _windowWaiting = TimeSpan.Zero;
+            _waitingSince = now;
+        }
+
+        return !double.IsNaN(_releasedPerSecond) ? _releasedPerSecond
+            : waiting > TimeSpan.Zero ? _windowReleases / waiting.TotalSeconds
+            : 0;
+    }
+
+    private void StopWaitingIfEmptyLocked(long now)
+    {
+        if (_waiters.Count == 0 && _someoneWaits)
+        {
+            _windowWaiting += _clock.GetElapsedTime(_waitingSince, now);
+            _someoneWaits = false;
         }
     }
 
