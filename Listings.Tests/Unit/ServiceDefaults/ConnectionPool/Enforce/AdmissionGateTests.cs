@@ -43,6 +43,26 @@ public sealed class AdmissionGateTests
     }
 
     [Fact]
+    public async Task AWaiterAfterAQuietSpellIsStillRefusedAtTheBoundWhileTheSlotStaysHeld()
+    {
+        var clock = new FakeTimeProvider();
+        using var gate = OneSlot(clock);
+        using var holder = await gate.TryEnterAsync(CancellationToken.None);
+        var first = gate.TryEnterAsync(CancellationToken.None).AsTask();
+        clock.Advance(Bound);
+        Assert.False((await first).Admitted);
+
+        // Nobody waits for a minute: the sweep stops; the next waiter starts it again.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var second = gate.TryEnterAsync(CancellationToken.None).AsTask();
+        clock.Advance(Bound - TimeSpan.FromMilliseconds(20));
+        Assert.False(second.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+
+        Assert.False((await second).Admitted);
+    }
+
+    [Fact]
     public async Task WhenTheQueueWouldTakeLongerThanTheBoundToDrainTheNewestWaiterIsServedFirst()
     {
         var clock = new FakeTimeProvider();
