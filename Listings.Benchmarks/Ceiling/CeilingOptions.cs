@@ -21,8 +21,39 @@ public sealed class CeilingOptions
     /// <summary>Gets the connection counts <c>wrk</c> holds open, one measurement each.</summary>
     public IReadOnlyList<int> Connections { get; } = [20, 64, 256, 1000];
 
-    /// <summary>Gets how long <c>wrk</c> runs at each connection count.</summary>
+    /// <summary>Gets how long <c>wrk</c> runs at each connection count, in all rounds together.</summary>
     public TimeSpan PointDuration => TimeSpan.FromSeconds(Quick ? 6 : 20);
+
+    /// <summary>
+    /// Gets the rounds each point is measured in: the settings take turns, in the reverse order every other round (see
+    /// <see cref="CeilingRun"/>), so a machine that drifts during the run weighs on every setting alike.
+    /// </summary>
+    public int Rounds => Quick ? 2 : 4;
+
+    /// <summary>Gets the unmeasured load before each round, so a process that sat idle meets the load before it counts.</summary>
+    public TimeSpan LeadIn => TimeSpan.FromSeconds(Quick ? 2 : 3);
+
+    /// <summary>
+    /// Gets how long the API runs alone at 1,000 connections before the measured part of the advice step (see
+    /// <see cref="AdviceDuration"/>).
+    /// </summary>
+    public TimeSpan AdviceLeadIn => TimeSpan.FromSeconds(Quick ? 0 : 15);
+
+    /// <summary>
+    /// Gets how long the advice step is measured; <c>/health</c>'s pool advice is read near its end, after
+    /// <see cref="AdviceLeadIn"/> + 90 % of this: in the full run more than its 60 s demand window, so the window holds
+    /// that load only.
+    /// </summary>
+    public TimeSpan AdviceDuration => TimeSpan.FromSeconds(Quick ? 20 : 55);
+
+    /// <summary>Gets how long every process sits idle before the burst.</summary>
+    public TimeSpan IdleBeforeBurst => TimeSpan.FromSeconds(Quick ? 15 : 40);
+
+    /// <summary>Gets the connections of the burst after idleness.</summary>
+    public int BurstConnections => 256;
+
+    /// <summary>Gets how long the burst after idleness runs.</summary>
+    public TimeSpan BurstDuration => TimeSpan.FromSeconds(5);
 
     /// <summary>Gets how long each fresh process is loaded before it is measured (see <see cref="WarmUp"/>).</summary>
     public TimeSpan WarmUpDuration => TimeSpan.FromSeconds(Quick ? 20 : 40);

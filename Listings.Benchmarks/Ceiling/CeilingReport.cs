@@ -42,7 +42,7 @@ public static class CeilingReport
                 Invariant($"{off.OkPerSecond:0} / {raw1000.OkPerSecond:0} = {off.OkPerSecond / raw1000.OkPerSecond:0.00}, {off.SocketErrors} socket errors"),
                 off.OkPerSecond >= 0.8 * raw1000.OkPerSecond && off.SocketErrors == 0);
 
-        var advice = At(CeilingSetting.Api, 1000)?.RecommendedMaxPoolSize;
+        var advice = results.Advice?.RecommendedMaxPoolSize;
         yield return results.Knee is not { } knee || !int.TryParse(advice, CultureInfo.InvariantCulture, out var recommended)
             ? new("/health's recommendation under load within ±25 % of the sweep's knee", $"knee {results.Knee?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}, advice {advice ?? "n/a"}", null)
             : new("/health's recommendation under load within ±25 % of the sweep's knee", $"knee {knee}, advice {recommended}", Math.Abs(recommended - knee) <= 0.25 * knee);
@@ -56,7 +56,7 @@ public static class CeilingReport
         var machine = results.Machine;
         Line($"# The API against its ceiling{(results.Quick ? " (--quick)" : "")}");
         Line("");
-        Line(Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, Npgsql {machine.Npgsql}, commit {machine.Commit}; {results.PointSeconds:0} s per point, `wrk -t2 --timeout 10s`, `GET /api/v1/listings?page=1&pageSize=20` on 100,000 listings; the API's policy chose a pool of {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} connections and the raw endpoint ran the same; run took {machine.RunSeconds:0} s."));
+        Line(Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, Npgsql {machine.Npgsql}, commit {machine.Commit}; {results.PointSeconds:0} s per point in {results.Rounds} rounds (the three processes side by side, loaded in turn, the order reversed every other round; each round after {results.LeadInSeconds:0} s of unmeasured load), `wrk -t2 --timeout 10s`, `GET /api/v1/listings?page=1&pageSize=20` on 100,000 listings; the API's policy chose a pool of {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} connections and the raw endpoint ran the same; run took {machine.RunSeconds:0} s."));
         if (results.Failure is not null)
         {
             Line("");
@@ -64,11 +64,32 @@ public static class CeilingReport
         }
 
         Line("");
-        Line("| setting | connections | 200/s | non-2xx | socket errors | p50 ms | p99 ms | CPU µs/request | peak server connections | /health advice |");
+        Line("| setting | connections | 200/s | 200/s by round | non-2xx | socket errors | p50 ms | p99 ms | CPU µs/request | peak server connections |");
         Line("|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var p in results.Points)
+        foreach (var p in results.Points.OrderBy(p => Array.IndexOf([.. CeilingSetting.All.Select(s => s.Name)], p.Setting)).ThenBy(p => p.Connections))
         {
-            Line(Invariant($"| {p.Setting} | {p.Connections:N0} | {p.OkPerSecond:N0} | {p.NonSuccess:N0} | {p.SocketErrors:N0} | {p.P50Ms:0.0} | {p.P99Ms:N0} | {p.CpuMicrosecondsPerRequest:0} | {p.PeakServerConnections} | {p.RecommendedMaxPoolSize ?? ""} |"));
+            Line(Invariant($"| {p.Setting} | {p.Connections:N0} | {p.OkPerSecond:N0} | {string.Join(", ", p.OkPerSecondByRound.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} | {p.NonSuccess:N0} | {p.SocketErrors:N0} | {p.P50Ms:0.0} | {p.P99Ms:N0} | {p.CpuMicrosecondsPerRequest:0} | {p.PeakServerConnections} |"));
+        }
+
+        Line("");
+        Line("p50 is the mean of the rounds' medians, p99 the highest round's; 200/s and CPU per request are totals over the rounds.");
+        if (results.Advice is { } alone)
+        {
+            Line("");
+            Line(Invariant($"The API alone at {alone.Connections:N0} connections, measured over {alone.Seconds:0} s: {alone.OkPerSecond:N0} 200/s, {alone.NonSuccess:N0} non-2xx, p99 {alone.P99Ms:N0} ms, {alone.CpuMicrosecondsPerRequest:0} µs CPU/request. `/health`, read {results.AdviceReadAfterSeconds:0} s into that load (its demand window is 60 s), recommended `Maximum Pool Size` **{alone.RecommendedMaxPoolSize ?? "n/a"}**."));
+        }
+
+        if (results.Bursts.Count > 0)
+        {
+            Line("");
+            Line(Invariant($"Bursts after idleness: every process sat idle for at least {results.IdleSecondsBeforeBurst:0} s, then {results.Bursts[0].Connections:N0} connections arrived at once, for {results.Bursts[0].Seconds:0} s."));
+            Line("");
+            Line("| burst after idleness | 200/s | non-2xx | socket errors | p99 ms |");
+            Line("|---|---|---|---|---|");
+            foreach (var burst in results.Bursts)
+            {
+                Line(Invariant($"| {burst.Setting} | {burst.OkPerSecond:N0} | {burst.NonSuccess:N0} | {burst.SocketErrors:N0} | {burst.P99Ms:N0} |"));
+            }
         }
 
         if (results.WarmUps.Count > 0)
@@ -94,7 +115,7 @@ public static class CeilingReport
             Line("");
             Line(Invariant($"Pool sweep (the API, {results.Sweep[0].Connections} connections): ") + string.Join(", ",
                 results.Sweep.Select(p => Invariant($"pool {p.PoolSize}: {p.OkPerSecond:N0} 200/s (p99 {p.P99Ms:N0} ms)")))
-                + Invariant($". Knee (smallest pool within 5 % of the best): **{results.Knee?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}**; `/health` recommended under 1,000 connections: **{results.Points.FirstOrDefault(p => p.Setting == CeilingSetting.Api.Name && p.Connections == 1000)?.RecommendedMaxPoolSize ?? "n/a"}**."));
+                + Invariant($". Knee (smallest pool within 5 % of the best): **{results.Knee?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}**; `/health` recommended under 1,000 connections: **{results.Advice?.RecommendedMaxPoolSize ?? "n/a"}**."));
         }
 
         Line("");
@@ -138,7 +159,9 @@ public static class CeilingReport
 
             plot.Axes.Bottom.SetTicks(levels.Select((_, i) => (double)i).ToArray(), levels.Select(l => $"{l} connections").ToArray());
             plot.Axes.Left.Label.Text = "200 responses/s";
-            plot.Axes.Margins(bottom: 0);
+            // From zero, so the gaps between the settings read at their true size.
+            plot.Axes.SetLimitsY(0, results.Points.Max(p => p.OkPerSecond) * 1.15);
+            plot.Axes.SetLimitsX(-0.5, levels.Length - 0.5);
             plot.Title("200/s by concurrent connections (wrk)");
             plot.ShowLegend(Edge.Bottom);
             plot.SavePng(Path.Combine(directory, ChartFile), 900, 500);

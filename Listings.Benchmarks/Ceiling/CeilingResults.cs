@@ -12,8 +12,14 @@ public sealed class CeilingResults : IRunResults
     /// <summary>Gets a value indicating whether this was the quick run.</summary>
     public bool Quick { get; init; }
 
-    /// <summary>Gets the seconds <c>wrk</c> ran per point.</summary>
+    /// <summary>Gets the seconds <c>wrk</c> ran per point, in all rounds together.</summary>
     public double PointSeconds { get; init; }
+
+    /// <summary>Gets the rounds each point was measured in.</summary>
+    public int Rounds { get; init; }
+
+    /// <summary>Gets the seconds of unmeasured load before each round.</summary>
+    public double LeadInSeconds { get; init; }
 
     /// <summary>Gets one row per setting and connection count.</summary>
     public List<CeilingPoint> Points { get; } = [];
@@ -26,6 +32,18 @@ public sealed class CeilingResults : IRunResults
 
     /// <summary>Gets or sets the seconds every process was loaded before it was measured.</summary>
     public double WarmUpSeconds { get; set; }
+
+    /// <summary>Gets or sets the API alone at 1,000 connections, with what <c>/health</c> recommended at its end.</summary>
+    public CeilingPoint? Advice { get; set; }
+
+    /// <summary>Gets or sets how many seconds into the API's load alone <c>/health</c> was read.</summary>
+    public double AdviceReadAfterSeconds { get; set; }
+
+    /// <summary>Gets the bursts after idleness, one per setting.</summary>
+    public List<CeilingPoint> Bursts { get; } = [];
+
+    /// <summary>Gets or sets the seconds every process sat idle before its burst, at least.</summary>
+    public double IdleSecondsBeforeBurst { get; set; }
 
     /// <summary>Gets the storms of clients that honour <c>Retry-After</c>, one per setting.</summary>
     public List<RetryStormResult> RetryStorms { get; } = [];
@@ -61,8 +79,14 @@ public sealed class CeilingPoint
     /// <summary>Gets the responses of any status.</summary>
     public long Requests { get; init; }
 
+    /// <summary>Gets the seconds measured, over all rounds.</summary>
+    public double Seconds { get; init; }
+
     /// <summary>Gets the 200 answers per second.</summary>
     public double OkPerSecond { get; init; }
+
+    /// <summary>Gets the 200 answers per second of each round, in the order they ran (one entry when not in rounds).</summary>
+    public List<double> OkPerSecondByRound { get; init; } = [];
 
     /// <summary>Gets the answers that were not 2xx.</summary>
     public long NonSuccess { get; init; }
@@ -73,10 +97,10 @@ public sealed class CeilingPoint
     /// <summary>Gets the socket errors and timeouts wrk counted.</summary>
     public long SocketErrors { get; init; }
 
-    /// <summary>Gets the median latency.</summary>
+    /// <summary>Gets the median latency (in rounds, the mean of the rounds' medians).</summary>
     public double P50Ms { get; init; }
 
-    /// <summary>Gets the 99th percentile latency.</summary>
+    /// <summary>Gets the 99th percentile latency (in rounds, the highest round's).</summary>
     public double P99Ms { get; init; }
 
     /// <summary>Gets the serving process's CPU per answer, in microseconds.</summary>

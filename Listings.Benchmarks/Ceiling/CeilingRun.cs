@@ -6,9 +6,15 @@ namespace Listings.Benchmarks.Ceiling;
 
 /// <summary>
 /// The API against its ceiling: the API, the API without admission control and a raw-Npgsql endpoint running the same
-/// SQL, each driven by <c>wrk</c> at 20, 64, 256 and 1,000 connections, then a storm of clients that honour
-/// <c>Retry-After</c>; beside them pgbench on the page SQL and a pool sweep that finds the knee.
+/// SQL, each driven by <c>wrk</c> at 20, 64, 256 and 1,000 connections; then the API alone long enough for its pool
+/// advice, a storm of clients that honour <c>Retry-After</c>, and a burst after idleness; beside them pgbench on the page
+/// SQL and a pool sweep that finds the knee.
 /// </summary>
+/// <remarks>
+/// The three processes run side by side and take turns, one loaded at a time: each point is measured in rounds, the
+/// settings in the reverse order every other round. On this shared two-core machine the same build measured minutes
+/// apart moved by ±10 %; measured in one block per setting, that drift fell on one setting's points and not on another's.
+/// </remarks>
 public static class CeilingRun
 {
     private const string PagePath = "api/v1/listings?page=1&pageSize=20";
@@ -30,6 +36,8 @@ public static class CeilingRun
             Machine = MachineFactsReader.Read(root),
             Quick = options.Quick,
             PointSeconds = options.PointDuration.TotalSeconds,
+            Rounds = options.Rounds,
+            LeadInSeconds = options.LeadIn.TotalSeconds,
         };
         return await RunFrame.RunAsync(root, results, async (server, apiDll) =>
         {
@@ -80,11 +88,7 @@ public static class CeilingRun
                 seedLog = seeding.LogPath;
             }
 
-            foreach (var setting in CeilingSetting.All)
-            {
-                await MeasureSettingAsync(setting, cancellationToken);
-                await SaveAsync();
-            }
+            await MeasureSideBySideAsync(cancellationToken);
 
             var sql = SqlCapture.Find(await File.ReadAllLinesAsync(seedLog, cancellationToken), page: 1, pageSize: 20);
             if (sql is not null)
@@ -100,7 +104,8 @@ public static class CeilingRun
             {
                 await using var api = await StartAsync(CeilingSetting.Api, poolSize, 0, [], cancellationToken);
                 await WarmUpAsync($"sweep pool {poolSize}", api, cancellationToken);
-                var point = await MeasureAsync(CeilingSetting.Api, api, options.SweepConnections, options.SweepDuration, poolSize, readAdvice: false, cancellationToken);
+                var (outcome, cpu, peak) = await MeasureOnceAsync(CeilingSetting.Api, api, options.SweepConnections, options.SweepDuration, cancellationToken);
+                var point = Point(CeilingSetting.Api, options.SweepConnections, poolSize, [(outcome, cpu, peak)]);
                 results.Sweep.Add(point);
                 RunFrame.Log($"  sweep pool {poolSize}: {point.OkPerSecond:0} 200/s, p99 {point.P99Ms:0} ms");
             }
@@ -110,30 +115,76 @@ public static class CeilingRun
             await SaveAsync();
         }
 
-        private async Task MeasureSettingAsync(CeilingSetting setting, CancellationToken cancellationToken)
+        // The three settings side by side: warmed up one after the other, then every point in rounds, then the advice,
+        // the storms and the bursts.
+        private async Task MeasureSideBySideAsync(CancellationToken cancellationToken)
         {
+            await using var api = await StartAsync(CeilingSetting.Api, null, 0, [], cancellationToken);
+            await WarmUpAsync(CeilingSetting.Api.Name, api, cancellationToken);
             // The ceiling runs the pool the API's policy chose on this server (it reads ConnectionPool__MaxPoolSize).
-            var poolOfTheApi = setting.Raw && results.ApiPoolSize is { } size
+            results.ApiPoolSize = await ReadPoolSizeAsync(api.BaseAddress, cancellationToken);
+            RunFrame.Log($"  the API's policy chose Maximum Pool Size {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
+            await using var withoutAdmission = await StartAsync(CeilingSetting.ApiWithoutAdmission, null, 0, [], cancellationToken);
+            await WarmUpAsync(CeilingSetting.ApiWithoutAdmission.Name, withoutAdmission, cancellationToken);
+            var poolOfTheApi = results.ApiPoolSize is { } size
                 ? new Dictionary<string, string> { ["ConnectionPool__MaxPoolSize"] = size.ToString(CultureInfo.InvariantCulture) }
                 : [];
-            await using var process = await StartAsync(setting, null, 0, poolOfTheApi, cancellationToken);
-            await WarmUpAsync(setting.Name, process, cancellationToken);
-            if (setting == CeilingSetting.Api)
-            {
-                results.ApiPoolSize = await ReadPoolSizeAsync(process.BaseAddress, cancellationToken);
-                RunFrame.Log($"  the API's policy chose Maximum Pool Size {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
-            }
+            await using var raw = await StartAsync(CeilingSetting.RawNpgsql, null, 0, poolOfTheApi, cancellationToken);
+            await WarmUpAsync(CeilingSetting.RawNpgsql.Name, raw, cancellationToken);
+
+            (CeilingSetting Setting, ApiServer Process)[] settings =
+                [(CeilingSetting.Api, api), (CeilingSetting.ApiWithoutAdmission, withoutAdmission), (CeilingSetting.RawNpgsql, raw)];
+            var perRound = options.PointDuration / options.Rounds;
             foreach (var connections in options.Connections)
             {
-                var point = await MeasureAsync(setting, process, connections, options.PointDuration, results.ApiPoolSize ?? 0, readAdvice: setting == CeilingSetting.Api, cancellationToken);
-                results.Points.Add(point);
-                RunFrame.Log($"  {setting.Name}, {connections} connections: {point.OkPerSecond:0} 200/s, non-2xx {point.NonSuccess}, p50 {point.P50Ms:0.0} ms, p99 {point.P99Ms:0} ms, {point.CpuMicrosecondsPerRequest:0} µs CPU/request, peak {point.PeakServerConnections} connections{(point.RecommendedMaxPoolSize is { } advice ? $", advice {advice}" : "")}");
+                var rounds = settings.ToDictionary(s => s.Setting, _ => new List<(WrkOutcome, TimeSpan, int)>());
+                for (var round = 0; round < options.Rounds; round++)
+                {
+                    foreach (var (setting, process) in round % 2 == 0 ? settings : Enumerable.Reverse(settings))
+                    {
+                        await LoadAsync(process, connections, options.LeadIn, cancellationToken);
+                        rounds[setting].Add(await MeasureOnceAsync(setting, process, connections, perRound, cancellationToken));
+                    }
+                }
+
+                foreach (var (setting, _) in settings)
+                {
+                    var point = Point(setting, connections, results.ApiPoolSize ?? 0, rounds[setting]);
+                    results.Points.Add(point);
+                    RunFrame.Log($"  {setting.Name}, {connections} connections: {point.OkPerSecond:0} 200/s (rounds {string.Join(", ", point.OkPerSecondByRound.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}), non-2xx {point.NonSuccess}, p50 {point.P50Ms:0.0} ms, p99 {point.P99Ms:0} ms, {point.CpuMicrosecondsPerRequest:0} µs CPU/request, peak {point.PeakServerConnections} connections");
+                }
+
+                await SaveAsync();
             }
 
-            RunFrame.Log($"  {setting.Name}: {options.RetryStormClients} clients honouring Retry-After...");
-            var storm = await RetryAfterStorm.RunAsync(process.BaseAddress, PagePath, options.RetryStormClients, TimeSpan.FromSeconds(options.Quick ? 60 : 120), cancellationToken);
-            results.RetryStorms.Add(new RetryStormResult { Setting = setting.Name, Outcome = storm });
-            RunFrame.Log($"  every client answered after {storm.SecondsUntilAllAnswered:0.0} s ({storm.Answered}/{storm.Clients}), {storm.ServiceUnavailable} × 503, Retry-After {storm.RetryAfterSeconds}");
+            RunFrame.Log($"  api alone at 1,000 connections for {(options.AdviceLeadIn + options.AdviceDuration).TotalSeconds:0} s, then /health's advice...");
+            await LoadAsync(api, 1000, options.AdviceLeadIn, cancellationToken);
+            var advice = ReadAdviceLaterAsync(api.BaseAddress, options.AdviceDuration * 0.9, cancellationToken);
+            var alone = await MeasureOnceAsync(CeilingSetting.Api, api, 1000, options.AdviceDuration, cancellationToken);
+            results.Advice = Point(CeilingSetting.Api, 1000, results.ApiPoolSize ?? 0, [alone], await advice);
+            results.AdviceReadAfterSeconds = (options.AdviceLeadIn + options.AdviceDuration * 0.9).TotalSeconds;
+            RunFrame.Log($"  {results.Advice.OkPerSecond:0} 200/s, advice {results.Advice.RecommendedMaxPoolSize}");
+
+            foreach (var (setting, process) in settings)
+            {
+                RunFrame.Log($"  {setting.Name}: {options.RetryStormClients} clients honouring Retry-After...");
+                var storm = await RetryAfterStorm.RunAsync(process.BaseAddress, PagePath, options.RetryStormClients, TimeSpan.FromSeconds(options.Quick ? 60 : 120), cancellationToken);
+                results.RetryStorms.Add(new RetryStormResult { Setting = setting.Name, Outcome = storm });
+                RunFrame.Log($"  every client answered after {storm.SecondsUntilAllAnswered:0.0} s ({storm.Answered}/{storm.Clients}), {storm.ServiceUnavailable} × 503, Retry-After {storm.RetryAfterSeconds}");
+            }
+
+            RunFrame.Log($"  every process idle for {options.IdleBeforeBurst.TotalSeconds:0} s, then {options.BurstConnections} connections at once...");
+            await Task.Delay(options.IdleBeforeBurst, cancellationToken);
+            results.IdleSecondsBeforeBurst = options.IdleBeforeBurst.TotalSeconds;
+            foreach (var (setting, process) in settings)
+            {
+                var burst = Point(setting, options.BurstConnections, results.ApiPoolSize ?? 0,
+                    [await MeasureOnceAsync(setting, process, options.BurstConnections, options.BurstDuration, cancellationToken)]);
+                results.Bursts.Add(burst);
+                RunFrame.Log($"  {setting.Name}: {burst.OkPerSecond:0} 200/s, non-2xx {burst.NonSuccess}, p99 {burst.P99Ms:0} ms");
+            }
+
+            await SaveAsync();
         }
 
         // JIT, the model, the pool and the prepared statements: see WarmUp.
@@ -147,39 +198,53 @@ public static class CeilingRun
             RunFrame.Log($"  µs CPU/request per {options.WarmUpWindow.TotalSeconds:0} s window: {string.Join(", ", windows.Select(w => w.ToString("0", CultureInfo.InvariantCulture)))}");
         }
 
-        private async Task<CeilingPoint> MeasureAsync(CeilingSetting setting, ApiServer process, int connections, TimeSpan duration, int poolSize,
-            bool readAdvice, CancellationToken cancellationToken)
+        // Load that is not measured: the lead-in of a round.
+        private Task LoadAsync(ApiServer process, int connections, TimeSpan duration, CancellationToken cancellationToken) =>
+            duration <= TimeSpan.Zero
+                ? Task.CompletedTask
+                : Wrk.RunAsync(new Uri(process.BaseAddress, PagePath), connections, duration, WrkLog, cancellationToken);
+
+        private async Task<(WrkOutcome Outcome, TimeSpan Cpu, int Peak)> MeasureOnceAsync(
+            CeilingSetting setting, ApiServer process, int connections, TimeSpan duration, CancellationToken cancellationToken)
         {
-            sampler.Start();
-            var advice = readAdvice ? ReadAdviceLaterAsync(process.BaseAddress, duration * 0.8, cancellationToken) : Task.FromResult<string?>(null);
-            (WrkOutcome Outcome, TimeSpan Cpu) measured;
+            sampler.Start(setting.ApplicationName);
             try
             {
-                measured = await ProcessCpu.MeasureAsync(process.ProcessId,
+                var (outcome, cpu) = await ProcessCpu.MeasureAsync(process.ProcessId,
                     () => Wrk.RunAsync(new Uri(process.BaseAddress, PagePath), connections, duration, WrkLog, cancellationToken));
+                return (outcome, cpu, sampler.Peak);
             }
             finally
             {
                 await sampler.StopAsync();
             }
+        }
 
-            var (outcome, cpu) = measured;
-            var ok = outcome.Requests - outcome.NonSuccess;
+        // One point from its rounds: totals over all of them, the mean of their medians and the highest p99.
+        private static CeilingPoint Point(CeilingSetting setting, int connections, int poolSize,
+            IReadOnlyList<(WrkOutcome Outcome, TimeSpan Cpu, int Peak)> rounds, string? advice = null)
+        {
+            var requests = rounds.Sum(r => r.Outcome.Requests);
+            var nonSuccess = rounds.Sum(r => r.Outcome.NonSuccess);
+            var seconds = rounds.Sum(r => r.Outcome.Seconds);
+            var cpu = rounds.Aggregate(TimeSpan.Zero, (total, r) => total + r.Cpu);
             return new CeilingPoint
             {
                 Setting = setting.Name,
                 Connections = connections,
                 PoolSize = poolSize,
-                Requests = outcome.Requests,
-                OkPerSecond = Math.Round(ok / outcome.Seconds, 1),
-                NonSuccess = outcome.NonSuccess,
-                NonSuccessShare = outcome.Requests == 0 ? 1 : Math.Round((double)outcome.NonSuccess / outcome.Requests, 4),
-                SocketErrors = outcome.SocketErrors,
-                P50Ms = Math.Round(outcome.P50Ms, 2),
-                P99Ms = Math.Round(outcome.P99Ms, 1),
-                CpuMicrosecondsPerRequest = outcome.Requests == 0 ? double.NaN : Math.Round(cpu.TotalMicroseconds / outcome.Requests, 1),
-                PeakServerConnections = sampler.Peak,
-                RecommendedMaxPoolSize = await advice,
+                Requests = requests,
+                Seconds = Math.Round(seconds, 1),
+                OkPerSecond = seconds == 0 ? 0 : Math.Round((requests - nonSuccess) / seconds, 1),
+                OkPerSecondByRound = [.. rounds.Select(r => r.Outcome.Seconds == 0 ? 0 : Math.Round((r.Outcome.Requests - r.Outcome.NonSuccess) / r.Outcome.Seconds, 1))],
+                NonSuccess = nonSuccess,
+                NonSuccessShare = requests == 0 ? 1 : Math.Round((double)nonSuccess / requests, 4),
+                SocketErrors = rounds.Sum(r => r.Outcome.SocketErrors),
+                P50Ms = Math.Round(rounds.Average(r => r.Outcome.P50Ms), 2),
+                P99Ms = Math.Round(rounds.Max(r => r.Outcome.P99Ms), 1),
+                CpuMicrosecondsPerRequest = requests == 0 ? double.NaN : Math.Round(cpu.TotalMicroseconds / requests, 1),
+                PeakServerConnections = rounds.Max(r => r.Peak),
+                RecommendedMaxPoolSize = advice,
             };
         }
 
@@ -216,7 +281,8 @@ public static class CeilingRun
         private Task<ApiServer> StartAsync(CeilingSetting setting, int? poolSize, int seedCount, Dictionary<string, string> extra,
             CancellationToken cancellationToken)
         {
-            var keywords = poolSize is { } size ? $"Maximum Pool Size={size}" : "";
+            // Each setting's connections carry its own name, so the sampler counts one process's while the others idle.
+            var keywords = $"Application Name={setting.ApplicationName}" + (poolSize is { } size ? $";Maximum Pool Size={size}" : "");
             var environment = new Dictionary<string, string>(setting.Environment)
             {
                 ["ConnectionStrings__listingsdb"] = server.ConnectionString(Database, keywords),
@@ -245,16 +311,18 @@ public static class CeilingRun
 /// <param name="Name">The name in the report.</param>
 /// <param name="Raw">True for the raw-Npgsql endpoint, false for the API.</param>
 /// <param name="Environment">Its extra environment variables.</param>
-public sealed record CeilingSetting(string Name, bool Raw, IReadOnlyDictionary<string, string> Environment)
+/// <param name="ApplicationName">The <c>Application Name</c> of its server connections.</param>
+public sealed record CeilingSetting(string Name, bool Raw, IReadOnlyDictionary<string, string> Environment, string ApplicationName)
 {
     /// <summary>The API with its default policy, admission on.</summary>
-    public static readonly CeilingSetting Api = new("api", false, new Dictionary<string, string> { ["Admission__Enabled"] = "true" });
+    public static readonly CeilingSetting Api = new("api", false, new Dictionary<string, string> { ["Admission__Enabled"] = "true" }, "Listings.Api");
 
     /// <summary>The API with admission control off.</summary>
-    public static readonly CeilingSetting ApiWithoutAdmission = new("api, admission off", false, new Dictionary<string, string> { ["Admission__Enabled"] = "false" });
+    public static readonly CeilingSetting ApiWithoutAdmission = new("api, admission off", false,
+        new Dictionary<string, string> { ["Admission__Enabled"] = "false" }, "Listings.Api.NoAdmission");
 
-    /// <summary>The raw-Npgsql endpoint: the ceiling.</summary>
-    public static readonly CeilingSetting RawNpgsql = new("raw Npgsql", true, new Dictionary<string, string>());
+    /// <summary>The raw-Npgsql endpoint: the ceiling (it names its connections itself).</summary>
+    public static readonly CeilingSetting RawNpgsql = new("raw Npgsql", true, new Dictionary<string, string>(), "Listings.RawNpgsql");
 
     /// <summary>The settings in report order.</summary>
     public static IReadOnlyList<CeilingSetting> All { get; } = [Api, ApiWithoutAdmission, RawNpgsql];

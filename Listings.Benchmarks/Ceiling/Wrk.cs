@@ -62,7 +62,13 @@ public static partial class Wrk
             nonSuccess.Success ? long.Parse(nonSuccess.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             Group("connect") + Group("read") + Group("write") + Group("timeout"),
             Group("timeout"),
-            double.Parse(total.Groups["seconds"].Value, CultureInfo.InvariantCulture),
+            // wrk prints the run's length in the unit that suits it: "10.00s", "1.17m".
+            double.Parse(total.Groups["duration"].Value, CultureInfo.InvariantCulture) * total.Groups["unit"].Value switch
+            {
+                "m" => 60,
+                "h" => 3600,
+                _ => 1,
+            },
             Percentile(text, "50"),
             Percentile(text, "99"));
     }
@@ -84,7 +90,7 @@ public static partial class Wrk
         };
     }
 
-    [GeneratedRegex(@"(?<requests>\d+) requests in (?<seconds>[0-9.]+)s")]
+    [GeneratedRegex(@"(?<requests>\d+) requests in (?<duration>[0-9.]+)(?<unit>s|m|h)\b")]
     private static partial Regex Total();
 
     [GeneratedRegex(@"Socket errors: connect (?<connect>\d+), read (?<read>\d+), write (?<write>\d+), timeout (?<timeout>\d+)")]

@@ -4,7 +4,7 @@ namespace Listings.Benchmarks.Throughput;
 
 /// <summary>
 /// Samples every 100 ms how many server connections the API holds (<c>pg_stat_activity</c> rows with
-/// <c>application_name</c> <c>Listings.Api</c>, or <c>Listings.RawNpgsql</c> for the ceiling) and keeps the peak.
+/// <c>application_name</c> <c>Listings.Api</c> or <c>Listings.RawNpgsql</c>, or the one name given) and keeps the peak.
 /// </summary>
 /// <remarks>
 /// The sampling connection is opened before the API starts and kept open: a pool that takes every server slot
@@ -16,6 +16,7 @@ public sealed class ConnectionSampler : IAsyncDisposable
     private CancellationTokenSource? _stop;
     private Task? _loop;
     private int _peak;
+    private string? _applicationName;
 
     private ConnectionSampler(NpgsqlConnection connection) => _connection = connection;
 
@@ -29,9 +30,13 @@ public sealed class ConnectionSampler : IAsyncDisposable
         new(await server.OpenAsync("postgres", cancellationToken));
 
     /// <summary>Resets the peak and starts sampling.</summary>
-    public void Start()
+    /// <param name="applicationName">
+    /// Counts only connections of this <c>Application Name</c>, when several processes hold connections at once.
+    /// </param>
+    public void Start(string? applicationName = null)
     {
         Volatile.Write(ref _peak, 0);
+        _applicationName = applicationName;
         _stop = new CancellationTokenSource();
         _loop = SampleAsync(_stop.Token);
     }
@@ -60,8 +65,13 @@ public sealed class ConnectionSampler : IAsyncDisposable
 
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*)::int FROM pg_stat_activity WHERE application_name IN ('Listings.Api', 'Listings.RawNpgsql')", _connection);
+        await using var command = _applicationName is null
+            ? new NpgsqlCommand(
+                "SELECT count(*)::int FROM pg_stat_activity WHERE application_name IN ('Listings.Api', 'Listings.RawNpgsql')", _connection)
+            : new NpgsqlCommand("SELECT count(*)::int FROM pg_stat_activity WHERE application_name = $1", _connection)
+            {
+                Parameters = { new NpgsqlParameter { Value = _applicationName } },
+            };
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
         {
