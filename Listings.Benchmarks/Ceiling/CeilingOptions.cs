@@ -70,8 +70,8 @@ public sealed class CeilingOptions
     /// <summary>Gets the connections <c>wrk</c> holds open during the sweep.</summary>
     public int SweepConnections => 256;
 
-    /// <summary>Gets how long each sweep point runs.</summary>
-    public TimeSpan SweepDuration => TimeSpan.FromSeconds(Quick ? 4 : 10);
+    /// <summary>Gets how long each sweep point runs, in all rounds together (the sweep is measured as the points are).</summary>
+    public TimeSpan SweepDuration => TimeSpan.FromSeconds(Quick ? 6 : 20);
 
     /// <summary>Gets pgbench's connections: the policy's pool for a direct connection.</summary>
     public int PgBenchClients => 20;

@@ -100,15 +100,7 @@ public static class CeilingRun
                 RunFrame.Log($"  {results.PgBenchTps:0} tps");
             }
 
-            foreach (var poolSize in options.SweepPoolSizes)
-            {
-                await using var api = await StartAsync(CeilingSetting.Api, poolSize, 0, [], cancellationToken);
-                await WarmUpAsync($"sweep pool {poolSize}", api, cancellationToken);
-                var (outcome, cpu, peak) = await MeasureOnceAsync(CeilingSetting.Api, api, options.SweepConnections, options.SweepDuration, cancellationToken);
-                var point = Point(CeilingSetting.Api, options.SweepConnections, poolSize, [(outcome, cpu, peak)]);
-                results.Sweep.Add(point);
-                RunFrame.Log($"  sweep pool {poolSize}: {point.OkPerSecond:0} 200/s, p99 {point.P99Ms:0} ms");
-            }
+            await SweepSideBySideAsync(cancellationToken);
 
             var best = results.Sweep.Max(p => p.OkPerSecond);
             results.Knee = results.Sweep.Where(p => p.OkPerSecond >= 0.95 * best).Min(p => p.PoolSize);
@@ -185,6 +177,48 @@ public static class CeilingRun
             }
 
             await SaveAsync();
+        }
+
+        // The pool sweep as the points are measured: one process per pool size, side by side, in rounds. The sweep is nearly
+        // flat on two cores (the cores, not the pool, are the limit), so measured one pool after another the machine's
+        // drift moved its knee between 5 and 10.
+        private async Task SweepSideBySideAsync(CancellationToken cancellationToken)
+        {
+            var sweep = new List<(int PoolSize, CeilingSetting Setting, ApiServer Process)>();
+            try
+            {
+                foreach (var poolSize in options.SweepPoolSizes)
+                {
+                    var setting = CeilingSetting.Api with { ApplicationName = $"Listings.Api.Pool{poolSize}" };
+                    sweep.Add((poolSize, setting, await StartAsync(setting, poolSize, 0, [], cancellationToken)));
+                    await WarmUpAsync($"sweep pool {poolSize}", sweep[^1].Process, cancellationToken);
+                }
+
+                var rounds = sweep.ToDictionary(s => s.PoolSize, _ => new List<(WrkOutcome, TimeSpan, int)>());
+                for (var round = 0; round < options.Rounds; round++)
+                {
+                    foreach (var (poolSize, setting, process) in round % 2 == 0 ? sweep : Enumerable.Reverse(sweep))
+                    {
+                        await LoadAsync(process, options.SweepConnections, options.LeadIn, cancellationToken);
+                        rounds[poolSize].Add(await MeasureOnceAsync(setting, process, options.SweepConnections,
+                            options.SweepDuration / options.Rounds, cancellationToken));
+                    }
+                }
+
+                foreach (var (poolSize, _, _) in sweep)
+                {
+                    var point = Point(CeilingSetting.Api, options.SweepConnections, poolSize, rounds[poolSize]);
+                    results.Sweep.Add(point);
+                    RunFrame.Log($"  sweep pool {poolSize}: {point.OkPerSecond:0} 200/s (rounds {string.Join(", ", point.OkPerSecondByRound.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}), p99 {point.P99Ms:0} ms");
+                }
+            }
+            finally
+            {
+                foreach (var (_, _, process) in sweep)
+                {
+                    await process.DisposeAsync();
+                }
+            }
         }
 
         // JIT, the model, the pool and the prepared statements: see WarmUp.
