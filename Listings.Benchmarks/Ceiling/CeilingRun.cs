@@ -126,22 +126,12 @@ public static class CeilingRun
 
             (CeilingSetting Setting, ApiServer Process)[] settings =
                 [(CeilingSetting.Api, api), (CeilingSetting.ApiWithoutAdmission, withoutAdmission), (CeilingSetting.RawNpgsql, raw)];
-            var perRound = options.PointDuration / options.Rounds;
             foreach (var connections in options.Connections)
             {
-                var rounds = settings.ToDictionary(s => s.Setting, _ => new List<(WrkOutcome, TimeSpan, int)>());
-                for (var round = 0; round < options.Rounds; round++)
+                var rounds = await MeasureInRoundsAsync(settings, connections, options.PointDuration, cancellationToken);
+                foreach (var ((setting, _), measured) in settings.Zip(rounds))
                 {
-                    foreach (var (setting, process) in round % 2 == 0 ? settings : Enumerable.Reverse(settings))
-                    {
-                        await LoadAsync(process, connections, options.LeadIn, cancellationToken);
-                        rounds[setting].Add(await MeasureOnceAsync(setting, process, connections, perRound, cancellationToken));
-                    }
-                }
-
-                foreach (var (setting, _) in settings)
-                {
-                    var point = Point(setting, connections, results.ApiPoolSize ?? 0, rounds[setting]);
+                    var point = Point(setting, connections, results.ApiPoolSize ?? 0, measured);
                     results.Points.Add(point);
                     RunFrame.Log($"  {setting.Name}, {connections} connections: {point.OkPerSecond:0} 200/s (rounds {string.Join(", ", point.OkPerSecondByRound.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}), non-2xx {point.NonSuccess}, p50 {point.P50Ms:0.0} ms, p99 {point.P99Ms:0} ms, {point.CpuMicrosecondsPerRequest:0} µs CPU/request, peak {point.PeakServerConnections} connections");
                 }
@@ -194,20 +184,11 @@ public static class CeilingRun
                     await WarmUpAsync($"sweep pool {poolSize}", sweep[^1].Process, cancellationToken);
                 }
 
-                var rounds = sweep.ToDictionary(s => s.PoolSize, _ => new List<(WrkOutcome, TimeSpan, int)>());
-                for (var round = 0; round < options.Rounds; round++)
+                var rounds = await MeasureInRoundsAsync([.. sweep.Select(s => (s.Setting, s.Process))], options.SweepConnections,
+                    options.SweepDuration, cancellationToken);
+                foreach (var ((poolSize, _, _), measured) in sweep.Zip(rounds))
                 {
-                    foreach (var (poolSize, setting, process) in round % 2 == 0 ? sweep : Enumerable.Reverse(sweep))
-                    {
-                        await LoadAsync(process, options.SweepConnections, options.LeadIn, cancellationToken);
-                        rounds[poolSize].Add(await MeasureOnceAsync(setting, process, options.SweepConnections,
-                            options.SweepDuration / options.Rounds, cancellationToken));
-                    }
-                }
-
-                foreach (var (poolSize, _, _) in sweep)
-                {
-                    var point = Point(CeilingSetting.Api, options.SweepConnections, poolSize, rounds[poolSize]);
+                    var point = Point(CeilingSetting.Api, options.SweepConnections, poolSize, measured);
                     results.Sweep.Add(point);
                     RunFrame.Log($"  sweep pool {poolSize}: {point.OkPerSecond:0} 200/s (rounds {string.Join(", ", point.OkPerSecondByRound.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}), p99 {point.P99Ms:0} ms");
                 }
@@ -219,6 +200,27 @@ public static class CeilingRun
                     await process.DisposeAsync();
                 }
             }
+        }
+
+        // Each process at the same load in turn, `duration` in all split over the rounds, the order reversed every other round;
+        // each round after the lead-in. One list of rounds per process, in the order given.
+        private async Task<List<(WrkOutcome Outcome, TimeSpan Cpu, int Peak)>[]> MeasureInRoundsAsync(
+            IReadOnlyList<(CeilingSetting Setting, ApiServer Process)> processes, int connections, TimeSpan duration,
+            CancellationToken cancellationToken)
+        {
+            var rounds = processes.Select(_ => new List<(WrkOutcome, TimeSpan, int)>()).ToArray();
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                var order = Enumerable.Range(0, processes.Count);
+                foreach (var i in round % 2 == 0 ? order : order.Reverse())
+                {
+                    var (setting, process) = processes[i];
+                    await LoadAsync(process, connections, options.LeadIn, cancellationToken);
+                    rounds[i].Add(await MeasureOnceAsync(setting, process, connections, duration / options.Rounds, cancellationToken));
+                }
+            }
+
+            return rounds;
         }
 
         // JIT, the model, the pool and the prepared statements: see WarmUp.
