@@ -39,10 +39,9 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     private int _inFlight;
 
     // The release rate while requests wait: waiting time and releases in the current window, the start of the current
-    // spell of waiting, and the rate of the last full window (NaN before the first).
+    // spell of waiting (while the queue is not empty), and the rate of the last full window (NaN before the first).
     private TimeSpan _windowWaiting;
     private long _windowReleases;
-    private bool _someoneWaits;
     private long _waitingSince;
     private double _releasedPerSecond = double.NaN;
 
@@ -131,9 +130,8 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
             }
 
             var now = _clock.GetTimestamp();
-            if (!_someoneWaits)
+            if (_waiters.Count == 0)
             {
-                _someoneWaits = true;
                 _waitingSince = now;
             }
 
@@ -266,7 +264,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     // (0 before any waiting, which makes the order FIFO and Retry-After the longest).
     private double RateLocked(long now)
     {
-        var waiting = _windowWaiting + (_someoneWaits ? _clock.GetElapsedTime(_waitingSince, now) : TimeSpan.Zero);
+        var waiting = _windowWaiting + (_waiters.Count > 0 ? _clock.GetElapsedTime(_waitingSince, now) : TimeSpan.Zero);
         if (waiting >= RateWindow)
         {
             _releasedPerSecond = _windowReleases / waiting.TotalSeconds;
@@ -280,12 +278,12 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
             : 0;
     }
 
+    // Called after each removal from the queue: the one that empties it ends the spell of waiting.
     private void StopWaitingIfEmptyLocked(long now)
     {
-        if (_waiters.Count == 0 && _someoneWaits)
+        if (_waiters.Count == 0)
         {
             _windowWaiting += _clock.GetElapsedTime(_waitingSince, now);
-            _someoneWaits = false;
         }
     }
 
