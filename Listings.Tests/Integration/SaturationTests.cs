@@ -87,6 +87,9 @@ public sealed class SaturationTests(ListingsAppFixture fixture)
         var health = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/health"))!;
         var demand = health["entries"]!["database"]!["data"]!["demand"]!;
         Assert.True(demand["p99Concurrent"]!.GetValue<int>() >= PoolSize, demand.ToJsonString());
+        // The short holds (the reads and creates) tell work from the waiting of the updates blocked on the lock.
+        Assert.True(demand["shortHoldMilliseconds"]!.GetValue<double>() > 0, demand.ToJsonString());
+        Assert.True(demand["workingConnections"]!.GetValue<double>() <= demand["littlesLawConnections"]!.GetValue<double>(), demand.ToJsonString());
         await using var dbInfo = ApiProcess.Start(
             new Dictionary<string, string> { ["ConnectionStrings__listingsdb"] = connectionString, ["ConnectionPool__MaxPoolSize"] = "3" },
             FreePort.Next(),

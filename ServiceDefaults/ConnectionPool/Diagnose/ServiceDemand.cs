@@ -42,9 +42,12 @@ public sealed record ServiceDemand(JsonNode? Demand, int? RecommendedMaxPoolSize
     private static int? RecommendedSize(JsonNode? recommended) =>
         recommended is JsonValue value && value.TryGetValue<int>(out var size) ? size : null;
 
-    /// <summary>A one-line summary: throughput, hold time, Little's law and the p99 of concurrent use.</summary>
+    /// <summary>
+    /// A one-line summary: throughput, hold time, Little's law, the p99 of concurrent use, and the connections working
+    /// against the share of the pool waiting.
+    /// </summary>
     public string Describe() => Demand is null
         ? "unknown"
         : string.Create(CultureInfo.InvariantCulture,
-            $"{Demand["connectionsPerSecond"]} connections/s × {Demand["meanHoldMilliseconds"]} ms held = {Demand["littlesLawConnections"]} busy on average (Little's law), p99 {Demand["p99Concurrent"]} concurrent over {Demand["windowSeconds"]} s");
+            $"{Demand["connectionsPerSecond"]} connections/s × {Demand["meanHoldMilliseconds"]} ms held = {Demand["littlesLawConnections"]} busy on average (Little's law), p99 {Demand["p99Concurrent"]} concurrent over {Demand["windowSeconds"]} s; {Demand["workingConnections"]} working (5th-percentile hold {Demand["shortHoldMilliseconds"]} ms), {Demand["waitingShare"]} of the pool waiting");
 }

@@ -7,6 +7,16 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <param name="ConnectionsPerSecond">Connections taken from the pool per second (throughput, λ).</param>
 /// <param name="MeanHoldMilliseconds">How long a connection was held on average (W).</param>
 /// <param name="LittlesLawConnections">λ × W: the connections busy on average (Little's law, L = λW).</param>
+/// <param name="ShortHoldMilliseconds">
+/// The 5th percentile of hold times (<see cref="ShortHoldQuantile"/>): a hold that met no waiting, so the time a
+/// connection's work takes. TCP Vegas and BBR take the same floor from the shortest round trip; a low percentile
+/// instead of the minimum keeps one lucky hold from setting it.
+/// </param>
+/// <param name="WorkingConnections">λ × the short hold: the connections the work keeps busy when nothing waits.</param>
+/// <param name="WaitingShare">
+/// (L − working) ÷ the pool's limit: the share of the pool held by connections waiting (for a CPU core, a lock, the
+/// network) rather than working.
+/// </param>
 /// <param name="P99Concurrent">The 99th percentile of connections in use plus callers waiting, sampled every 100 ms.</param>
 /// <param name="SaturatedShare">The share of samples in the last two seconds in which the pool was saturated.</param>
 /// <param name="RecommendedMaxPoolSize">
@@ -21,6 +31,9 @@ public sealed record PoolDemand(
     double ConnectionsPerSecond,
     double MeanHoldMilliseconds,
     double LittlesLawConnections,
+    double ShortHoldMilliseconds,
+    double WorkingConnections,
+    double WaitingShare,
     int P99Concurrent,
     double SaturatedShare,
     int? RecommendedMaxPoolSize,
@@ -28,6 +41,9 @@ public sealed record PoolDemand(
 {
     /// <summary>The headroom above measured demand in the recommendation.</summary>
     public const double Headroom = 1.25;
+
+    /// <summary>The percentile of hold times taken as a hold without waiting (<see cref="ShortHoldMilliseconds"/>).</summary>
+    public const double ShortHoldQuantile = 0.05;
 
     /// <summary>Connections taken in the window below which, unless the pool saturated, there is no recommendation.</summary>
     public const int MinConnectionsToJudge = 1_000;

@@ -26,6 +26,9 @@ public sealed class PoolUsage(int maxPoolSize)
     /// <summary>Connections open right now (taken from the pool, not yet returned).</summary>
     public int InUse => (int)Interlocked.Read(ref _inUse);
 
+    /// <summary>How long connections were held, counted in buckets: the short ones tell work from waiting.</summary>
+    public HoldTimeHistogram HoldTimes { get; } = new();
+
     /// <summary>Callers waiting for a connection right now (in the pool's queue or connecting).</summary>
     public int Waiting => (int)Interlocked.Read(ref _opening);
 
@@ -117,5 +120,6 @@ public sealed class PoolUsage(int maxPoolSize)
 
         Interlocked.Decrement(ref _inUse);
         Interlocked.Add(ref _heldTicks, held.Ticks);
+        HoldTimes.Record(held);
     }
 }

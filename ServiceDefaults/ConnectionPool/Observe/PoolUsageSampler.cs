@@ -6,7 +6,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <summary>
 /// Samples <see cref="PoolUsage"/> (and the <see cref="IRequestQueue"/> in front of it, if any) every 100 ms and keeps the last minute, to tell whether the
 /// pool <em>stays</em> saturated (not a single instant) and to measure demand: Little's law from the running totals,
-/// and the 99th percentile of concurrent use.
+/// the 99th percentile of concurrent use, and the short holds that tell a connection's work from its waiting.
 /// </summary>
 public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequestQueue? queue = null) : BackgroundService
 {
@@ -14,10 +14,18 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
     private const int WindowSamples = 600;
     private const int SaturationSamples = 20;
 
+    // The hold-time counts are copied once a second (every tenth sample): a minute of copies, not one per sample.
+    private const int SamplesPerHoldCopy = 10;
+    private const int HoldCopies = WindowSamples / SamplesPerHoldCopy;
+
     private readonly Sample[] _samples = new Sample[WindowSamples];
+    private readonly long[][] _holdCopies = [.. Enumerable.Range(0, HoldCopies).Select(_ => new long[HoldTimeHistogram.Buckets])];
     private readonly Lock _lock = new();
     private int _count;
     private int _next;
+    private int _holdCopyCount;
+    private int _holdCopyNext;
+    private long _recorded;
 
     /// <summary>
     /// The budget recommendations stay within: the running plan's, made after the server has said its <c>max_connections</c>.
@@ -28,6 +36,7 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
     public PoolDemand? Demand()
     {
         Sample[] window;
+        var oldestHolds = new long[HoldTimeHistogram.Buckets];
         lock (_lock)
         {
             if (_count < 2)
@@ -40,7 +49,12 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
             {
                 window[i] = _samples[(_next - _count + i + WindowSamples) % WindowSamples];
             }
+
+            _holdCopies[(_holdCopyNext - _holdCopyCount + HoldCopies) % HoldCopies].CopyTo(oldestHolds);
         }
+
+        var holds = new long[HoldTimeHistogram.Buckets];
+        usage.HoldTimes.CopyTo(holds);
 
         var first = window[0];
         var last = window[^1];
@@ -50,6 +64,10 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
         var throughput = seconds > 0 ? opened / seconds : 0;
         var meanHold = opened > 0 ? held / opened : 0;
         var littlesLaw = throughput * meanHold;
+        var shortHold = HoldTimeHistogram.Percentile(oldestHolds, holds, PoolDemand.ShortHoldQuantile)?.TotalSeconds ?? 0;
+        var working = Math.Min(throughput * shortHold, littlesLaw);
+        var limit = queue is null ? usage.MaxPoolSize : Math.Min(usage.MaxPoolSize, queue.MaxConcurrency);
+        var waitingShare = limit > 0 ? Math.Clamp((littlesLaw - working) / limit, 0, 1) : 0;
 
         var concurrent = window.Select(sample => sample.Concurrent).Order().ToArray();
         var p99 = concurrent[(int)Math.Ceiling(0.99 * concurrent.Length) - 1];
@@ -63,6 +81,9 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
             Math.Round(throughput, 1),
             Math.Round(meanHold * 1000, 2),
             Math.Round(littlesLaw, 2),
+            Math.Round(shortHold * 1000, 3),
+            Math.Round(working, 2),
+            Math.Round(waitingShare, 2),
             p99,
             Math.Round(saturatedShare, 2),
             recommended,
@@ -97,6 +118,12 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
             _samples[_next] = sample;
             _next = (_next + 1) % WindowSamples;
             _count = Math.Min(_count + 1, WindowSamples);
+            if (_recorded++ % SamplesPerHoldCopy == 0)
+            {
+                usage.HoldTimes.CopyTo(_holdCopies[_holdCopyNext]);
+                _holdCopyNext = (_holdCopyNext + 1) % HoldCopies;
+                _holdCopyCount = Math.Min(_holdCopyCount + 1, HoldCopies);
+            }
         }
     }
 
