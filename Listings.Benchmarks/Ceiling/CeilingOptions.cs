@@ -64,8 +64,11 @@ public sealed class CeilingOptions
     /// <summary>Gets the clients of the storm that honours <c>Retry-After</c>.</summary>
     public int RetryStormClients => Quick ? 300 : 1000;
 
-    /// <summary>Gets the pool sizes of the sweep that finds the knee.</summary>
-    public IReadOnlyList<int> SweepPoolSizes { get; } = [5, 10, 20, 40];
+    /// <summary>
+    /// Gets the pool sizes of the sweep that finds the knee: fine below 8, where the knee of a CPU-bound host lies (a knee
+    /// at the smallest size measured would say only that it is there or lower), and up to twice the default.
+    /// </summary>
+    public IReadOnlyList<int> SweepPoolSizes { get; } = [2, 3, 4, 6, 8, 12, 16, 32];
 
     /// <summary>Gets the connections <c>wrk</c> holds open during the sweep.</summary>
     public int SweepConnections => 256;
