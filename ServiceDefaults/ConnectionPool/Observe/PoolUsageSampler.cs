@@ -74,7 +74,7 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
         var recent = window.TakeLast(SaturationSamples).ToArray();
         var saturatedShare = recent.Count(sample => sample.Saturated) / (double)recent.Length;
         var (recommended, judgement) = PoolDemand.Recommend(
-            littlesLaw, p99, opened, window.Any(sample => sample.Saturated), Budget?.PerReplicaAllowance);
+            littlesLaw, working, limit, p99, opened, window.Any(sample => sample.Saturated), Budget?.PerReplicaAllowance);
 
         return new PoolDemand(
             Math.Round(seconds, 1),
