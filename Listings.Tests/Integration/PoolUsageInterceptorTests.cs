@@ -41,7 +41,11 @@ public sealed class PoolUsageInterceptorTests(ThrowawayPostgres server) : IClass
         var sleeping = db.Database.ExecuteSqlRawAsync("SELECT pg_sleep(60)");
         await using (var admin = await server.Server.OpenAsync("postgres", CancellationToken.None))
         {
-            await Poll.UntilAsync(async () => await CountAsync(admin, application, "state = 'active'") == 1, "the command to run");
+            // The sleep itself: while the connection opens, Npgsql's first query (loading the server's types) is
+            // active under the same application name, and killing that breaks the open instead of the command.
+            await Poll.UntilAsync(
+                async () => await CountAsync(admin, application, "state = 'active' AND query LIKE 'SELECT pg_sleep%'") == 1,
+                "the command to run");
             Assert.Equal(1, usage.InUse);
             Assert.Equal(1, await CountAsync(admin, application, "pg_terminate_backend(pid)"));
         }
