@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
@@ -90,7 +92,8 @@ public sealed record PoolDemand(
             var smallest = (int)Math.Floor(workingConnections + alpha - 1) + 1;
             var largest = (int)Math.Floor(workingConnections + beta);
             recommended = Math.Clamp(limit, smallest, largest);
-            judgement = "saturated: where a Vegas limit would keep the pool, 3-6 requests queued beyond the work (λ × the 5th-percentile hold)";
+            judgement = string.Create(CultureInfo.InvariantCulture,
+                $"saturated: where a Vegas limit would keep the pool, {alpha}-{beta} requests queued beyond the work (λ × the 5th-percentile hold)");
         }
         else
         {

@@ -49,4 +49,14 @@ public sealed class PoolDemandTests
         // 1.2 working + at most 6 queued. Little's law plus a quarter would follow the pool: 6, 11 and 38.
         Assert.Equal(7, size);
     }
+
+    [Theory]
+    [InlineData(16, "3-6 requests queued")]
+    [InlineData(200, "6-12 requests queued")]
+    public void SaturatedJudgementNamesTheBandItUsed(int limit, string band)
+    {
+        var (_, judgement) = PoolDemand.Recommend(limit, 1.0, limit, 1_000, 100_000, true, null);
+
+        Assert.Contains(band, judgement, StringComparison.Ordinal);
+    }
 }
