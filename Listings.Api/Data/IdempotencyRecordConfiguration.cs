@@ -15,8 +15,6 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         record.Property(r => r.OwnerId).HasColumnName("owner_id");
         record.Property(r => r.Key).HasColumnName("key").HasMaxLength(IdempotencyKey.MaxLength);
         record.Property(r => r.Fingerprint).HasColumnName("fingerprint").HasMaxLength(300);
-        record.Property(r => r.StatusCode).HasColumnName("status_code");
-        record.Property(r => r.Location).HasColumnName("location").HasMaxLength(300);
         record.Property(r => r.ResponseBody).HasColumnName("response_body").HasColumnType("jsonb");
         record.Property(r => r.CreatedAt).HasColumnName("created_at");
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Listings.Api.Idempotency;
@@ -44,4 +46,8 @@ public static class IdempotencyKey
         key = value;
         return true;
     }
+
+    /// <summary>What a repeat with the same key must match: method, path and a SHA-256 of the body as JSON.</summary>
+    public static string Fingerprint<TBody>(HttpRequest request, TBody body) =>
+        $"{request.Method} {request.Path} " + Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(body)));
 }

@@ -15,13 +15,7 @@ public sealed class IdempotencyRecord
     /// <summary>Method, path and a hash of the body: the same key must come with the same request.</summary>
     public string Fingerprint { get; set; } = string.Empty;
 
-    /// <summary>The status code of the first answer (201 or 200).</summary>
-    public int StatusCode { get; set; }
-
-    /// <summary>The <c>Location</c> of the first answer, for a creation.</summary>
-    public string? Location { get; set; }
-
-    /// <summary>The JSON body of the first answer.</summary>
+    /// <summary>The first write's answer as JSON, replayed to a repeat (the endpoint shapes it as it shaped the first).</summary>
     public string ResponseBody { get; set; } = string.Empty;
 
     /// <summary>When the write happened.</summary>

@@ -29,7 +29,6 @@ public static class ListingProblems
     {
         ListingWrite.NotFound(var id) => NotFound(id),
         ListingWrite.NotOwner(var id) => NotOwner(id),
-        ListingWrite.KeyConflict => KeyReused(),
         _ => throw new ArgumentException($"{refusal.GetType().Name} is not a refusal.", nameof(refusal)),
     };
 }

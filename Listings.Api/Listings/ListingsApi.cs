@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using Listings.Api.Auth;
 using Listings.Api.Data;
+using System.Security.Claims;
 using Listings.Api.Idempotency;
 using Listings.Api.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -96,18 +96,16 @@ public static class ListingsApi
     }
 
     private static Task<Results<Created<ListingResponse>, ValidationProblem, ProblemHttpResult>> CreateListing(
-        ListingRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] ListingsServices services,
-        CancellationToken cancellationToken) => WriteOnceAsync(
-            request, user, http, services, StatusCodes.Status201Created,
-            (owner, token) => services.Db.AddListingAsync(owner, request, services.Clock, token),
-            listing => TypedResults.Created(LocationOf(listing), listing), cancellationToken);
+        ListingRequest request, HttpContext http, [AsParameters] ListingsServices services, CancellationToken cancellationToken) =>
+        WriteOnceAsync(
+            new(request, http, (owner, token) => services.Db.AddListingAsync(owner, request, services.Clock, token)),
+            services, listing => TypedResults.Created($"{RoutePrefix}/{listing.Id}", listing), cancellationToken);
 
     private static Task<Results<Ok<ListingResponse>, ValidationProblem, ProblemHttpResult>> UpdateListing(
-        long id, ListingRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] ListingsServices services,
-        CancellationToken cancellationToken) => WriteOnceAsync(
-            request, user, http, services, StatusCodes.Status200OK,
-            (owner, token) => services.Db.ReplaceListingAsync(id, owner, request, services.Clock, token),
-            TypedResults.Ok, cancellationToken);
+        long id, ListingRequest request, HttpContext http, [AsParameters] ListingsServices services, CancellationToken cancellationToken) =>
+        WriteOnceAsync(
+            new(request, http, (owner, token) => services.Db.ReplaceListingAsync(id, owner, request, services.Clock, token)),
+            services, TypedResults.Ok, cancellationToken);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
         long id, ClaimsPrincipal user, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
@@ -122,18 +120,14 @@ public static class ListingsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>The path a listing is read at: the <c>Location</c> of a creation.</summary>
-    internal static string LocationOf(ListingResponse listing) => $"{RoutePrefix}/{listing.Id}";
-
     // A create or an update: the body and the Idempotency-Key checked together (one 400 names every fault), the write
-    // run once per key, the answer shaped by the endpoint.
+    // run once per key, the answer shaped by the endpoint, the same way for a repeat.
     private static async Task<Results<TWritten, ValidationProblem, ProblemHttpResult>> WriteOnceAsync<TWritten>(
-        ListingRequest request, ClaimsPrincipal user, HttpContext http, ListingsServices services, int successStatus,
-        Func<Guid, CancellationToken, Task<ListingWrite>> write, Func<ListingResponse, TWritten> answer, CancellationToken cancellationToken)
+        ListingWriteRequest write, ListingsServices services, Func<ListingResponse, TWritten> answer, CancellationToken cancellationToken)
         where TWritten : IResult
     {
-        var errors = ListingRequestValidator.Validate(request);
-        if (!IdempotencyKey.TryRead(http.Request, out var key))
+        var errors = ListingRequestValidator.Validate(write.Body);
+        if (!IdempotencyKey.TryRead(write.Http.Request, out var key))
         {
             errors[IdempotencyKey.HeaderName] = [IdempotencyKey.Rule];
         }
@@ -144,15 +138,32 @@ public static class ListingsApi
         }
 
         // The owner comes from the token only: the body has no owner member (an unknown member is a 400).
-        var owner = CurrentUser.Id(user);
-        var outcome = await services.IdempotentWrite.RunOnceAsync(
-            http, owner, key, request, successStatus, token => write(owner, token), cancellationToken);
-        if (outcome is not ListingWrite.Written(var listing))
-        {
-            return ListingProblems.For(outcome);
-        }
+        var owner = CurrentUser.Id(write.Http.User);
+        var outcome = await services.Writer.RunOnceAsync(
+            new IdempotentWrite<ListingWrite, ListingResponse>(
+                owner, key, IdempotencyKey.Fingerprint(write.Http.Request, write.Body), token => write.Run(owner, token),
+                static result => (result as ListingWrite.Written)?.Listing),
+            cancellationToken);
 
-        services.Counts.Invalidate();
-        return answer(listing);
+        switch (outcome)
+        {
+            case Idempotent<ListingWrite, ListingResponse>.Ran(ListingWrite.Written(var listing)):
+                services.Counts.Invalidate();
+                return answer(listing);
+            case Idempotent<ListingWrite, ListingResponse>.Ran(var refusal):
+                return ListingProblems.For(refusal);
+            case Idempotent<ListingWrite, ListingResponse>.Replayed(var first):
+                if (key is not null)
+                {
+                    write.Http.Response.Headers[IdempotencyKey.ReplayedHeaderName] = "true";
+                }
+
+                return answer(first);
+            default:
+                return ListingProblems.KeyReused();
+        }
     }
+
+    // What a create or an update brings: the body, its request, and the write to run for the token's user.
+    private sealed record ListingWriteRequest(ListingRequest Body, HttpContext Http, Func<Guid, CancellationToken, Task<ListingWrite>> Run);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Listings.Api.Data;
 using Listings.Api.Idempotency;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,7 +32,7 @@ public static class ListingsApiExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ListingCountCache>();
-        builder.Services.AddScoped<IdempotentWrite>();
+        builder.Services.AddScoped(services => new IdempotentWriter(services.GetRequiredService<ListingsDbContext>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IdempotencyKeyPurger>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyPurger>());
 

@@ -6,9 +6,9 @@ namespace Listings.Api.Listings;
 /// <summary>What the listings handlers work with, bound from the request's services with <c>[AsParameters]</c>.</summary>
 /// <param name="db">The request's database session.</param>
 /// <param name="counts">The cached total counts, cleared by every write.</param>
-/// <param name="idempotentWrite">Runs a create or update once per <c>Idempotency-Key</c>.</param>
+/// <param name="writer">Runs a create or update once per <c>Idempotency-Key</c>.</param>
 /// <param name="clock">The clock the written timestamps come from.</param>
-public sealed class ListingsServices(ListingsDbContext db, ListingCountCache counts, IdempotentWrite idempotentWrite, TimeProvider clock)
+public sealed class ListingsServices(ListingsDbContext db, ListingCountCache counts, IdempotentWriter writer, TimeProvider clock)
 {
     /// <summary>The request's database session.</summary>
     public ListingsDbContext Db { get; } = db;
@@ -17,7 +17,7 @@ public sealed class ListingsServices(ListingsDbContext db, ListingCountCache cou
     public ListingCountCache Counts { get; } = counts;
 
     /// <summary>Runs a create or update once per <c>Idempotency-Key</c>.</summary>
-    public IdempotentWrite IdempotentWrite { get; } = idempotentWrite;
+    public IdempotentWriter Writer { get; } = writer;
 
     /// <summary>The clock the written timestamps come from.</summary>
     public TimeProvider Clock { get; } = clock;

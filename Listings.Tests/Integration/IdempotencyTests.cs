@@ -171,9 +171,9 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
         {
             await connection.OpenAsync();
             await using var insert = new Npgsql.NpgsqlCommand(
-                "INSERT INTO idempotency_keys (owner_id, key, fingerprint, status_code, response_body, created_at) VALUES"
-                + " (gen_random_uuid(), $1, 'POST /api/v1/listings x', 201, 'null', now() - interval '25 hours'),"
-                + " (gen_random_uuid(), $2, 'POST /api/v1/listings x', 201, 'null', now() - interval '23 hours')",
+                "INSERT INTO idempotency_keys (owner_id, key, fingerprint, response_body, created_at) VALUES"
+                + " (gen_random_uuid(), $1, 'POST /api/v1/listings x', 'null', now() - interval '25 hours'),"
+                + " (gen_random_uuid(), $2, 'POST /api/v1/listings x', 'null', now() - interval '23 hours')",
                 connection);
             insert.Parameters.AddWithValue(old);
             insert.Parameters.AddWithValue(young);

@@ -43,19 +43,10 @@ namespace Listings.Api.Data.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("fingerprint");
 
-                    b.Property<string>("Location")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnName("location");
-
                     b.Property<string>("ResponseBody")
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("response_body");
-
-                    b.Property<int>("StatusCode")
-                        .HasColumnType("integer")
-                        .HasColumnName("status_code");
 
                     b.HasKey("OwnerId", "Key")
                         .HasName("pk_idempotency_keys");
