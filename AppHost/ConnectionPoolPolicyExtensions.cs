@@ -13,7 +13,8 @@ public static class ConnectionPoolPolicyExtensions
     /// Forwards every <c>ConnectionPool:*</c> setting of the AppHost (appsettings, user-secrets, environment, command
     /// line) to <paramref name="service"/>, so the pool policy is configured where the connection string is; and sets
     /// <c>ConnectionPool:Replicas</c> to the service's replica count, because every replica has a pool of its own: in the
-    /// manifest an input, <c>&lt;service&gt;-replicas</c>, whose default is this run's count.
+    /// manifest an input, <c>&lt;service&gt;-replicas</c>, whose default is this run's count. The count is read when the
+    /// service starts (or the manifest is written), so this call may come before or after <c>WithReplicas</c>.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithConnectionPoolPolicy(this IResourceBuilder<ProjectResource> service)
     {
@@ -26,16 +27,17 @@ public static class ConnectionPoolPolicyExtensions
             service.WithEnvironment($"{SectionName}__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
         }
 
-        var replicas = service.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var annotation) ? annotation.Replicas : 1;
-        var count = replicas.ToString(CultureInfo.InvariantCulture);
+        // Read when the value is needed, not now: WithReplicas may come before or after this call.
+        string Replicas() => (service.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var annotation) ? annotation.Replicas : 1)
+            .ToString(CultureInfo.InvariantCulture);
         if (!service.ApplicationBuilder.ExecutionContext.IsPublishMode)
         {
-            return service.WithEnvironment(ReplicasVariable, count);
+            return service.WithEnvironment(ReplicasVariable, Replicas);
         }
 
         // A deployment runs as many replicas as it chooses: the manifest asks for the count (defaulting to this run's),
         // and every replica sizes its pool for it.
-        var parameter = service.ApplicationBuilder.AddParameter($"{service.Resource.Name}-replicas", count, publishValueAsDefault: true);
+        var parameter = service.ApplicationBuilder.AddParameter($"{service.Resource.Name}-replicas", Replicas, publishValueAsDefault: true);
         return service.WithEnvironment(ReplicasVariable, parameter);
     }
 

@@ -50,31 +50,6 @@ public static class MigrationRunner
             });
     }
 
-    /// <summary>
-    /// Points <paramref name="api"/> at the database (through the local PgBouncer when there is one, with the
-    /// transaction-pooler plan) and starts it only after the runner has finished; it no longer migrates at start.
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithListingsDatabase(
-        this IResourceBuilder<ProjectResource> api, ListingsDatabaseResources database, IResourceBuilder<ProjectResource> runner)
-    {
-        api.WithReference(database.Service, ListingsDatabase.ResourceName)
-            .WithEnvironment("Database__MigrateOnStart", "false")
-            .WaitForCompletion(runner);
-
-        if (database.HasLifecycle)
-        {
-            api.WaitFor(database.Service);
-        }
-
-        // Detection cannot tell a PgBouncer on 127.0.0.1 from the server: say what it is, unless the user already did.
-        if (database.ThroughPgBouncer && api.ApplicationBuilder.Configuration[$"{ConnectionPoolPolicyExtensions.SectionName}:Mode"] is null)
-        {
-            api.WithEnvironment($"{ConnectionPoolPolicyExtensions.SectionName}__Mode", "transaction-pooler");
-        }
-
-        return api;
-    }
-
     /// <summary>Runs <c>migrate</c> with the runner's configuration; the result carries its log.</summary>
     public static async Task<ExecuteCommandResult> ApplyAsync(ProjectResource runner, IServiceProvider services, CancellationToken cancellationToken)
     {

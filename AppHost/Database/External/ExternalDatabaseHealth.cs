@@ -35,18 +35,17 @@ public static class ExternalDatabaseHealth
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var connectionString = await database.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
-            var options = configuration.GetSection(ConnectionPoolPolicyExtensions.SectionName).Get<ConnectionPoolOptions>() ?? new();
-            var plan = ConnectionPlanner.Plan(connectionString, $"ConnectionStrings:{database.Name}", options, applicationName: "Listings.AppHost");
-            if (plan.Errors.Count > 0)
+            var options = ConnectionPoolOptions.Bind(configuration).Pool;
+            if (!ConnectionTarget.TryRead(connectionString, $"ConnectionStrings:{database.Name}", options.Mode, options.PreferredMode, "Listings.AppHost", null, out var target, out var error))
             {
-                return HealthCheckResult.Unhealthy($"The connection plan is refused: {string.Join(" ", plan.Errors)}");
+                return HealthCheckResult.Unhealthy($"The connection cannot be read: {error}");
             }
 
             // The problem's message names the host and user at most, never the password.
-            var (server, problem) = await ServerFacts.TryReadAsync(plan, cancellationToken).ConfigureAwait(false);
-            return problem is null
-                ? HealthCheckResult.Healthy($"PostgreSQL {server!.Version} answers over the {plan.ModeName} connection")
-                : HealthCheckResult.Unhealthy($"{problem.Name}: {problem.Message} Fix: {problem.Fix}");
+            var survey = await ServerSurvey.ReadAsync(target!, probePreparedStatements: false, cancellationToken).ConfigureAwait(false);
+            return survey.Facts is { } server
+                ? HealthCheckResult.Healthy($"PostgreSQL {server.Version} answers over the {target!.Mode.ToName()} connection")
+                : HealthCheckResult.Unhealthy($"{survey.Problem!.Name}: {survey.Problem.Message} Fix: {survey.Problem.Fix}");
         }
     }
 }

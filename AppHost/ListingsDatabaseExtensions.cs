@@ -1,0 +1,32 @@
+using Listings.AppHost.Database;
+
+namespace Listings.AppHost;
+
+/// <summary>Wires a service to the listings database that <see cref="ListingsDatabase.AddListingsDatabase"/> added.</summary>
+public static class ListingsDatabaseExtensions
+{
+    /// <summary>
+    /// Points <paramref name="api"/> at the database (through the local PgBouncer when there is one, with the
+    /// transaction-pooler plan) and starts it only after the runner has finished; it no longer migrates at start.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithListingsDatabase(
+        this IResourceBuilder<ProjectResource> api, ListingsDatabaseResources database, IResourceBuilder<ProjectResource> runner)
+    {
+        api.WithReference(database.Service, ListingsDatabase.ResourceName)
+            .WithEnvironment("Database__MigrateOnStart", "false")
+            .WaitForCompletion(runner);
+
+        if (database.HasLifecycle)
+        {
+            api.WaitFor(database.Service);
+        }
+
+        // Detection cannot tell a PgBouncer on 127.0.0.1 from the server: say what it is, unless the user already did.
+        if (database.ThroughPgBouncer && api.ApplicationBuilder.Configuration[$"{ConnectionPoolPolicyExtensions.SectionName}:Mode"] is null)
+        {
+            api.WithEnvironment($"{ConnectionPoolPolicyExtensions.SectionName}__Mode", "transaction-pooler");
+        }
+
+        return api;
+    }
+}
