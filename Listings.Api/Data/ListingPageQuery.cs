@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -12,307 +11,241 @@ using Npgsql;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// The SQL of one page of listings, written out per combination of filters, and the reading of its rows. It runs on the
-/// context's EF Core connection (so the pool policy's connection interceptors time and shape every open) inside the
-/// context's execution strategy (the whole read is one retriable operation), but not through the LINQ pipeline. That
-/// pipeline, with the buffer a retrying strategy puts under every LINQ read, doubled what a page request allocated
-/// (49 KB against 25 KB) and cost about a sixth of its CPU, at 64 connections after warm-up (benchmarks/README.md,
-/// "The API against its ceiling"). Writes, the count and the lookup by id stay LINQ. <c>ListingPageCommandTests</c>
-/// checks the rows against the LINQ query for every combination of filters, on both paths below.
-/// <para>
-/// <b>Two paths for the command.</b> When nothing watches EF Core's command events (no command interceptor, EF Core's
-/// command log below Information, no <c>LogTo</c> logger and no diagnostic listener that wants them), the statement goes
-/// straight to an <see cref="NpgsqlCommand"/> on the context's open connection, and a failure is still logged through
-/// EF Core's command logger. Otherwise it goes through EF Core's command layer, which raises those events. The direct
-/// path saves a <see cref="Guid.NewGuid"/> per command (a <c>/dev/urandom</c> read here), the event data of each
-/// command step and EF Core's reader wrapper: 0.92-1.00 of the CPU per request and about 1 KB less (side-by-side runs,
-/// 64 connections after warm-up).
-/// </para>
-/// <para>
-/// <b>Parameters.</b> Positional (<c>$1</c>, <c>$2</c>, as the raw-Npgsql ceiling sends them): with named ones Npgsql
-/// parses every statement to rewrite the names and looks each one up case-insensitively, about 5 µs of a page request's
-/// CPU here (perf, 64 connections after warm-up). Behind a transaction pooler they are named: there the policy's
-/// <see cref="StatementLimitsInterceptor"/> puts <c>SET LOCAL</c> in front of the statement, and only a command Npgsql
-/// parses is split into the two statements the server accepts.
-/// </para>
-/// <para>
-/// The context's services and its execution strategy are resolved once per pooled context, not per request: a new
-/// strategy seeds a <see cref="Random"/> from <c>/dev/urandom</c>, one system call per request.
-/// </para>
+/// The one read of a page of listings and of its total count: SQL written from <see cref="ListingFilters"/>, one statement
+/// per combination of filters and cursor, with positional parameters as the raw-Npgsql ceiling sends them. It runs on the
+/// context's own connection, opened through EF Core so that the pool policy's interceptors time and bound every open,
+/// inside the context's execution strategy, so the whole read is one retriable operation. It skips EF Core's LINQ pipeline
+/// and command layer, which cost the hottest request a measurable share of its CPU (<c>benchmarks/README.md</c>); writes,
+/// the lookup by id and everything else stay LINQ.
 /// </summary>
-internal sealed class ListingPageCommand
+/// <remarks>
+/// Behind a transaction pooler the plan's statement limits go in front of the statement as a batch command of its own:
+/// the server runs both in one implicit transaction, so the limits hold for this read and end with it. EF Core's command
+/// log and diagnostic events still see the statement; EF Core's command interceptors do not (Npgsql's own logging and
+/// tracing do). <c>ListingPageQueryTests</c> checks the rows against LINQ for every shape, directly and through PgBouncer.
+/// </remarks>
+internal sealed class ListingPageQuery
 {
-    // The columns in the order EF Core selects them for the entity: the unfiltered page is the statement the LINQ query
-    // sent, parameter names aside, and the one the raw-Npgsql ceiling runs.
+    // In the order ListingResponse takes them, which is the order Read reads them.
     private const string Columns =
-        "l.id, l.bathrooms, l.bedrooms, l.city, l.created_at, l.currency, l.description, l.owner_id, l.price, "
-        + "l.surface_square_meters, l.title, l.updated_at";
+        "l.id, l.title, l.description, l.city, l.price, l.currency, l.bedrooms, l.bathrooms, l.surface_square_meters, l.created_at, "
+        + "l.updated_at, l.owner_id";
 
-    // The one value EF Core's command layer binds: the query, whose parameters QueryParameter adds.
-    private const string QueryValue = "query";
+    // A shape is a bit per set filter, in the table's order, and one more for the cursor.
+    private static readonly int CursorBit = 1 << ListingFilters.All.Length;
+    private static readonly string[] PageSql = [.. Enumerable.Range(0, CursorBit << 1).Select(shape => Statement(shape, page: true))];
+    private static readonly string[] CountSql = [.. Enumerable.Range(0, CursorBit).Select(shape => Statement(shape, page: false))];
 
-    [Flags]
-    private enum Shape
+    private readonly ListingsDbContext _db;
+    private readonly IRelationalConnection _connection;
+    private readonly IRelationalCommandDiagnosticsLogger _logger;
+
+    // One strategy per pooled context, kept across its leases: a new one seeds a Random from /dev/urandom.
+    private readonly IExecutionStrategy _strategy;
+    private readonly string? _limitsSql;
+
+    /// <summary>Resolves what the reads need of <paramref name="db"/>, once per pooled context.</summary>
+    public ListingPageQuery(ListingsDbContext db)
     {
-        None = 0,
-        City = 1,
-        MinPrice = 2,
-        MaxPrice = 4,
-        Cursor = 8,
+        _db = db;
+        _connection = db.GetService<IRelationalConnection>();
+        _logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
+        _strategy = db.Database.CreateExecutionStrategy();
+        _limitsSql = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
+            .OfType<StatementLimitsInterceptor>().FirstOrDefault()?.LimitsSql;
     }
 
-    // The statement of every shape, positional and named: sixteen shapes each.
-    private static readonly string[] PositionalSql = [.. Enumerable.Range(0, 16).Select(shape => Statement((Shape)shape, named: false))];
-    private static readonly string[] NamedSql = [.. Enumerable.Range(0, 16).Select(shape => Statement((Shape)shape, named: true))];
+    /// <summary>Reads the page <paramref name="query"/> asks for, plus one more row that tells whether a next page exists.</summary>
+    public Task<List<ListingResponse>> ReadPageAsync(ListingQuery query, CancellationToken cancellationToken) =>
+        RunAsync(PageSql[ShapeOf(query)], query, page: true, ReadRowsAsync, cancellationToken);
 
-    // EF Core's command per shape, built once per pooled context and reused, the query bound per call.
-    private readonly IRelationalCommand?[] _commands = new IRelationalCommand?[16];
+    /// <summary>Counts the listings the filters of <paramref name="query"/> select.</summary>
+    public Task<int> CountAsync(ListingQuery query, CancellationToken cancellationToken) =>
+        RunAsync(CountSql[ShapeOf(query) & (CursorBit - 1)], query, page: false, ReadCountAsync, cancellationToken);
 
-    // The context's own services (scoped to it, so kept across its leases from the pool) and one strategy for its reads:
-    // EF Core gives each context its own strategy instance and runs one operation on it at a time.
-    private ContextServices? _services;
-
-    /// <summary>Reads the page <paramref name="query"/> asks for plus one more row (telling whether a next page exists).</summary>
-    /// <param name="db">The request's context: its connection, services and execution strategy.</param>
-    /// <param name="query">The validated filters and page.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
-    public Task<List<ListingResponse>> ReadAsync(ListingsDbContext db, ListingQuery query, CancellationToken cancellationToken)
-    {
-        var services = _services ??= new ContextServices(db);
-
-        // The strategy retries the whole read: rows are collected into the list, never handed out half-read.
-        return services.Strategy.ExecuteAsync(
-            (Command: this, Db: db, Services: services, Query: query),
-            static (_, state, token) => state.Services.CommandEventsWatched()
-                ? state.Command.ReadThroughCommandLayerAsync(state.Db, state.Services, state.Query, token)
-                : ReadDirectAsync(state.Db, state.Services, state.Query, token),
+    private Task<T> RunAsync<T>(
+        string sql, ListingQuery query, bool page, Func<NpgsqlDataReader, ListingQuery, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        // The strategy retries the whole read: rows are collected, never handed out half-read.
+        _strategy.ExecuteAsync(
+            (Reads: this, Sql: sql, Query: query, Page: page, Read: read),
+            static (_, state, token) => state.Reads.RunOnceAsync(state.Sql, state.Query, state.Page, state.Read, token),
             verifySucceeded: null,
             cancellationToken);
-    }
 
-    // Straight to Npgsql on the context's connection: opened and closed through EF Core, so the connection interceptors
-    // run, with the context's transaction and command timeout as EF Core's command layer would set them.
-    private static async Task<List<ListingResponse>> ReadDirectAsync(
-        ListingsDbContext db, ContextServices services, ListingQuery query, CancellationToken cancellationToken)
+    private async Task<T> RunOnceAsync<T>(
+        string sql, ListingQuery query, bool page, Func<NpgsqlDataReader, ListingQuery, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        var connection = services.Connection;
-        await connection.OpenAsync(cancellationToken);
+        await _connection.OpenAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
-        var command = new NpgsqlCommand(PositionalSql[(int)ShapeOf(query)], (NpgsqlConnection)connection.DbConnection);
+        var statement = new NpgsqlBatchCommand(sql);
+        Bind(statement.Parameters, query, page);
+        var batch = new NpgsqlBatch((NpgsqlConnection)_connection.DbConnection);
         try
         {
-            if (connection.CurrentTransaction is { } transaction)
+            if (_connection.CurrentTransaction is { } transaction)
             {
-                command.Transaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+                batch.Transaction = (NpgsqlTransaction)transaction.GetDbTransaction();
             }
 
-            if (connection.CommandTimeout is { } timeout)
+            if (_connection.CommandTimeout is { } timeout)
             {
-                command.CommandTimeout = timeout;
+                batch.Timeout = timeout;
             }
 
-            Bind(command.Parameters, query, named: false);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await ReadRowsAsync(reader, query, cancellationToken);
+            if (_limitsSql is not null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(_limitsSql));
+            }
+
+            batch.BatchCommands.Add(statement);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var result = await read(reader, query, cancellationToken);
+            if (CommandLogged())
+            {
+                await _logger.CommandReaderExecutedAsync(
+                    _connection, StandIn(statement), statement.CommandText, _db, Guid.NewGuid(), _connection.ConnectionId, reader, StartTime(started),
+                    Stopwatch.GetElapsedTime(started), CommandSource.FromSqlQuery, cancellationToken);
+            }
+
+            return result;
         }
         catch (Exception exception)
         {
-            // Logged as EF Core's command layer logs it: the command, its duration, cancelled or failed.
+            // Logged as EF Core's command layer logs a failed or cancelled command.
             var duration = Stopwatch.GetElapsedTime(started);
-            var startTime = DateTimeOffset.UtcNow - duration;
-            if (services.Exceptions.IsCancellation(exception, cancellationToken))
+            if (_db.GetService<IExceptionDetector>().IsCancellation(exception, cancellationToken))
             {
-                await services.Logger.CommandCanceledAsync(
-                    connection, command, command.CommandText, db, DbCommandMethod.ExecuteReader, Guid.NewGuid(), connection.ConnectionId, startTime,
-                    duration, CommandSource.FromSqlQuery, CancellationToken.None);
+                await _logger.CommandCanceledAsync(
+                    _connection, StandIn(statement), statement.CommandText, _db, DbCommandMethod.ExecuteReader, Guid.NewGuid(), _connection.ConnectionId,
+                    StartTime(started), duration, CommandSource.FromSqlQuery, CancellationToken.None);
             }
             else
             {
-                await services.Logger.CommandErrorAsync(
-                    connection, command, command.CommandText, db, DbCommandMethod.ExecuteReader, Guid.NewGuid(), connection.ConnectionId, exception,
-                    startTime, duration, CommandSource.FromSqlQuery, CancellationToken.None);
+                await _logger.CommandErrorAsync(
+                    _connection, StandIn(statement), statement.CommandText, _db, DbCommandMethod.ExecuteReader, Guid.NewGuid(), _connection.ConnectionId,
+                    exception, StartTime(started), duration, CommandSource.FromSqlQuery, CancellationToken.None);
             }
 
             throw;
         }
         finally
         {
-            await command.DisposeAsync();
-            await connection.CloseAsync();
+            await batch.DisposeAsync();
+            await _connection.CloseAsync();
         }
     }
 
-    // Through EF Core's command layer, which raises the command events for whatever watches them.
-    private async Task<List<ListingResponse>> ReadThroughCommandLayerAsync(
-        ListingsDbContext db, ContextServices services, ListingQuery query, CancellationToken cancellationToken)
-    {
-        var shape = ShapeOf(query);
-        var command = _commands[(int)shape] ??= services.CommandBuilders.Create()
-            .Append(services.NamedParameters ? NamedSql[(int)shape] : PositionalSql[(int)shape])
-            .AddParameter(new QueryParameter(services.NamedParameters))
-            .Build();
-        await using var reader = await command.ExecuteReaderAsync(
-            new RelationalCommandParameterObject(
-                services.Connection,
-                new Dictionary<string, object?>(1) { [QueryValue] = query },
-                readerColumns: null,
-                db,
-                services.Logger,
-                CommandSource.FromSqlQuery),
-            cancellationToken);
-        return await ReadRowsAsync(reader.DbDataReader, query, cancellationToken);
-    }
-
-    private static async Task<List<ListingResponse>> ReadRowsAsync(DbDataReader row, ListingQuery query, CancellationToken cancellationToken)
+    private static async Task<List<ListingResponse>> ReadRowsAsync(NpgsqlDataReader row, ListingQuery query, CancellationToken cancellationToken)
     {
         var items = new List<ListingResponse>(query.PageSize + 1);
         while (await row.ReadAsync(cancellationToken))
         {
-            items.Add(Read(row));
+            // A timestamptz is read as a UTC DateTime: GetFieldValue<DateTimeOffset> is a generic virtual call per value.
+            items.Add(new ListingResponse(
+                row.GetInt64(0), row.GetString(1), row.GetString(2), row.GetString(3), row.GetDecimal(4), row.GetString(5), row.GetInt32(6),
+                row.GetInt32(7), row.GetDecimal(8), new DateTimeOffset(row.GetDateTime(9)), new DateTimeOffset(row.GetDateTime(10)), row.GetGuid(11)));
         }
 
         return items;
     }
 
-    // Ordinals follow Columns. A timestamptz is read as a UTC DateTime: GetFieldValue<DateTimeOffset> is a generic
-    // virtual call through DbDataReader, resolved at run time on every call (two per row).
-    private static ListingResponse Read(DbDataReader row) => new(
-        Id: row.GetInt64(0),
-        Title: row.GetString(10),
-        Description: row.GetString(6),
-        City: row.GetString(3),
-        Price: row.GetDecimal(8),
-        Currency: row.GetString(5),
-        Bedrooms: row.GetInt32(2),
-        Bathrooms: row.GetInt32(1),
-        SurfaceSquareMeters: row.GetDecimal(9),
-        CreatedAt: new DateTimeOffset(row.GetDateTime(4)),
-        UpdatedAt: new DateTimeOffset(row.GetDateTime(11)),
-        OwnerId: row.GetGuid(7));
+    private static async Task<int> ReadCountAsync(NpgsqlDataReader row, ListingQuery query, CancellationToken cancellationToken)
+    {
+        await row.ReadAsync(cancellationToken);
+        return row.GetInt32(0);
+    }
 
-    private static Shape ShapeOf(ListingQuery query) =>
-        (query.City is null ? Shape.None : Shape.City)
-        | (query.MinPrice is null ? Shape.None : Shape.MinPrice)
-        | (query.MaxPrice is null ? Shape.None : Shape.MaxPrice)
-        | (query.After is null ? Shape.None : Shape.Cursor);
+    // EF Core's command log at Information, a LogTo logger or a diagnostic listener: asked per read, as levels can change.
+    private bool CommandLogged() =>
+        _logger.Logger.IsEnabled(LogLevel.Information)
+        || _logger.DbContextLogger.ShouldLog(RelationalEventId.CommandExecuted, LogLevel.Information)
+        || _logger.DiagnosticSource.IsEnabled(RelationalEventId.CommandExecuted.Name!);
 
-    // The statement of a shape. Its placeholders come in the order Bind adds the parameters ($1 is the first).
-    private static string Statement(Shape shape, bool named)
+    // What EF Core's logger is shown: the statement and its parameters, never executed.
+    private static NpgsqlCommand StandIn(NpgsqlBatchCommand statement)
+    {
+        var command = new NpgsqlCommand(statement.CommandText);
+        foreach (NpgsqlParameter parameter in statement.Parameters)
+        {
+            command.Parameters.Add(parameter.Clone());
+        }
+
+        return command;
+    }
+
+    private static DateTimeOffset StartTime(long started) => DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(started);
+
+    private static int ShapeOf(ListingQuery query)
+    {
+        var shape = query.After is null ? 0 : CursorBit;
+        for (var i = 0; i < ListingFilters.All.Length; i++)
+        {
+            if (ListingFilters.All[i].Value(query) is not null)
+            {
+                shape |= 1 << i;
+            }
+        }
+
+        return shape;
+    }
+
+    // The statement of a shape; its placeholders are numbered in the order Bind adds the parameters.
+    private static string Statement(int shape, bool page)
     {
         var count = 0;
-        string Placeholder(string name) => named ? "@" + name : "$" + (++count).ToString(CultureInfo.InvariantCulture);
+        string Next() => "$" + (++count).ToString(CultureInfo.InvariantCulture);
 
-        var conditions = new List<string>(4);
-        if (shape.HasFlag(Shape.City))
+        var conditions = ListingFilters.All.Where((_, i) => (shape & (1 << i)) != 0).Select(filter => string.Format(CultureInfo.InvariantCulture, filter.Condition, Next())).ToList();
+        if ((shape & CursorBit) != 0)
         {
-            conditions.Add("l.city = " + Placeholder("city"));
+            // A row-value comparison, which the (created_at DESC, id DESC) index serves as a seek.
+            conditions.Add($"(l.created_at, l.id) < ({Next()}, {Next()})");
         }
 
-        if (shape.HasFlag(Shape.MinPrice))
-        {
-            conditions.Add("l.price >= " + Placeholder("min_price"));
-        }
-
-        if (shape.HasFlag(Shape.MaxPrice))
-        {
-            conditions.Add("l.price <= " + Placeholder("max_price"));
-        }
-
-        if (shape.HasFlag(Shape.Cursor))
-        {
-            // A row-value comparison, which the (created_at DESC, id DESC) indexes serve as a seek.
-            conditions.Add($"(l.created_at, l.id) < ({Placeholder("after_created_at")}, {Placeholder("after_id")})");
-        }
-
-        var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM listings AS l");
+        var sql = new StringBuilder("SELECT ").Append(page ? Columns : "count(*)::int").Append(" FROM listings AS l");
         if (conditions.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
         }
 
-        sql.Append(" ORDER BY l.created_at DESC, l.id DESC LIMIT ").Append(Placeholder("take"));
-        if (!shape.HasFlag(Shape.Cursor))
+        if (page)
         {
-            sql.Append(" OFFSET ").Append(Placeholder("offset"));
+            sql.Append(" ORDER BY l.created_at DESC, l.id DESC LIMIT ").Append(Next());
+            if ((shape & CursorBit) == 0)
+            {
+                sql.Append(" OFFSET ").Append(Next());
+            }
         }
 
         return sql.ToString();
     }
 
-    // The query's values, in the order (and under the names) Statement writes their placeholders; typed, so no value
-    // is boxed or inferred. Positional parameters have no name: Npgsql sends the statement as written.
-    private static void Bind(DbParameterCollection parameters, ListingQuery query, bool named)
+    // The values in the order Statement numbers their placeholders.
+    private static void Bind(NpgsqlParameterCollection parameters, ListingQuery query, bool page)
     {
-        void Add<T>(string name, T value) =>
-            parameters.Add(new NpgsqlParameter<T> { ParameterName = named ? name : string.Empty, TypedValue = value });
-
-        if (query.City is { } city)
+        foreach (var filter in ListingFilters.All)
         {
-            Add("city", city);
+            if (filter.Value(query) is { } value)
+            {
+                parameters.Add(new NpgsqlParameter { Value = value });
+            }
         }
 
-        if (query.MinPrice is { } minPrice)
+        if (!page)
         {
-            Add("min_price", minPrice);
-        }
-
-        if (query.MaxPrice is { } maxPrice)
-        {
-            Add("max_price", maxPrice);
+            return;
         }
 
         if (query.After is { } after)
         {
-            Add("after_created_at", after.CreatedAt);
-            Add("after_id", after.Id);
+            parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = after.CreatedAt });
+            parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Id });
         }
 
-        Add("take", query.PageSize + 1);
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = query.PageSize + 1 });
         if (query.After is null)
         {
-            Add("offset", query.Offset);
+            parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
         }
-    }
-
-    // What the read needs of its context, resolved once per context.
-    private sealed class ContextServices(ListingsDbContext db)
-    {
-        public IRelationalConnection Connection { get; } = db.GetService<IRelationalConnection>();
-
-        public IRelationalCommandDiagnosticsLogger Logger { get; } = db.GetService<IRelationalCommandDiagnosticsLogger>();
-
-        public IRelationalCommandBuilderFactory CommandBuilders { get; } = db.GetService<IRelationalCommandBuilderFactory>();
-
-        public IExceptionDetector Exceptions { get; } = db.GetService<IExceptionDetector>();
-
-        public IExecutionStrategy Strategy { get; } = db.Database.CreateExecutionStrategy();
-
-        // Interceptors are fixed when the context's options are built; the policy adds a command interceptor only behind
-        // a transaction pooler.
-        public bool CommandInterceptors { get; } = db.GetService<IInterceptors>().Aggregate<IDbCommandInterceptor>() is not null;
-
-        public bool NamedParameters { get; } = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()
-            ?.Interceptors?.OfType<StatementLimitsInterceptor>().Any() == true;
-
-        // Log levels and listeners can change while the app runs, so they are asked per read (each a flag check).
-        // EF Core logs an executed command at Information.
-        public bool CommandEventsWatched() =>
-            CommandInterceptors
-            || Logger.Logger.IsEnabled(LogLevel.Information)
-            || Logger.DbContextLogger.ShouldLog(RelationalEventId.CommandExecuted, LogLevel.Information)
-            || Logger.DiagnosticSource.IsEnabled(RelationalEventId.CommandExecuted.Name!)
-            || Connection.DbConnection is not NpgsqlConnection;
-    }
-
-    // Adds the page query's parameters to EF Core's command (the value bound under QueryValue).
-    private sealed class QueryParameter(bool named) : IRelationalParameter
-    {
-        public string InvariantName => QueryValue;
-
-        public void AddDbParameter(DbCommand command, object? value) =>
-            Bind(command.Parameters, value as ListingQuery ?? throw new InvalidOperationException("No page query was bound."), named);
-
-        public void AddDbParameter(DbCommand command, IReadOnlyDictionary<string, object?>? parameterValues) =>
-            AddDbParameter(command, parameterValues?.GetValueOrDefault(QueryValue));
     }
 }

@@ -21,8 +21,8 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
         EF.CompileAsyncQuery((ListingsDbContext db, long id, CancellationToken _) =>
             db.Listings.AsNoTracking().FirstOrDefault(listing => listing.Id == id));
 
-    // Built per pooled context and kept with it: the page SQL per combination of filters.
-    private readonly ListingPageCommand _pageCommand = new();
+    // Made on the first page read of a pooled context and kept with it.
+    private ListingPageQuery? _pageQuery;
 
     /// <summary>
     /// Reads the page <paramref name="query"/> asks for, newest first: by offset (with the total count, from
@@ -33,14 +33,15 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
     /// <param name="cancellationToken">Cancels the queries.</param>
     public async Task<ListingPage> GetListingPageAsync(ListingQuery query, ListingCountCache counts, CancellationToken cancellationToken)
     {
-        // Walking the list by cursor skips the count: it would cost more than the page, on every step. The count's LINQ
-        // query is built only when the cache has no count to give.
+        var reads = _pageQuery ??= new ListingPageQuery(this);
+
+        // Walking the list by cursor skips the count: it would cost more than the page, on every step.
         int? totalCount = query.After is null
-            ? await counts.GetOrCountAsync(query, token => Matching(query).CountAsync(token), cancellationToken)
+            ? await counts.GetOrCountAsync(query, token => reads.CountAsync(query, token), cancellationToken)
             : null;
 
         // One more than the page tells whether a next page exists without counting.
-        var items = await _pageCommand.ReadAsync(this, query, cancellationToken);
+        var items = await reads.ReadPageAsync(query, cancellationToken);
         var hasMore = items.Count > query.PageSize;
         if (hasMore)
         {
@@ -48,28 +49,6 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
         }
 
         return ListingPage.Create(items, query, totalCount, hasMore);
-    }
-
-    // The listings the filters of the query select, in no order: what the count counts.
-    private IQueryable<Listing> Matching(ListingQuery query)
-    {
-        var listings = Listings.AsNoTracking();
-        if (query.City is { } city)
-        {
-            listings = listings.Where(l => l.City == city);
-        }
-
-        if (query.MinPrice is { } minPrice)
-        {
-            listings = listings.Where(l => l.Price >= minPrice);
-        }
-
-        if (query.MaxPrice is { } maxPrice)
-        {
-            listings = listings.Where(l => l.Price <= maxPrice);
-        }
-
-        return listings;
     }
 
     /// <inheritdoc />

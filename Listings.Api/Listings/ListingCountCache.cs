@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Listings.Api.Data;
 
 namespace Listings.Api.Listings;
 
@@ -18,7 +19,8 @@ public sealed class ListingCountCache(TimeProvider clock)
     // and whenever it grows past this size, so a client cycling through filters cannot grow it without limit.
     private const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<(string? City, decimal? MinPrice, decimal? MaxPrice), Entry> _entries = new();
+    // Keyed by the query's filters alone (Data/ListingFilters.cs): every page of a filter combination shares its count.
+    private readonly ConcurrentDictionary<ListingQuery, Entry> _entries = new(ListingFilters.SameFilters);
 
     // Bumped by every write: a count that started before a write must not be stored after it.
     private long _generation;
@@ -29,7 +31,6 @@ public sealed class ListingCountCache(TimeProvider clock)
     /// </summary>
     public async Task<int> GetOrCountAsync(ListingQuery query, Func<CancellationToken, Task<int>> count, CancellationToken cancellationToken)
     {
-        var key = (query.City, query.MinPrice, query.MaxPrice);
         while (true)
         {
             if (_entries.Count >= MaxEntries)
@@ -37,7 +38,7 @@ public sealed class ListingCountCache(TimeProvider clock)
                 _entries.Clear();
             }
 
-            var entry = _entries.GetOrAdd(key, static _ => new Entry());
+            var entry = _entries.GetOrAdd(query, static _ => new Entry());
             var now = clock.GetUtcNow();
             TaskCompletionSource<int>? leader = null;
             Task<int> running;

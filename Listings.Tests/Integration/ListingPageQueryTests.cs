@@ -1,74 +1,57 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Listings.Api.Data;
 using Listings.Api.Listings;
+using Listings.ServiceDefaults.ConnectionPool;
 using Listings.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Listings.Tests.Integration;
 
 /// <summary>
-/// The page read writes its SQL by hand (<c>ListingPageCommand</c>) instead of going through EF Core's LINQ pipeline.
-/// This proves, on a real PostgreSQL, that it returns exactly the rows the LINQ query over the same model returns, for
-/// every combination of city, price range, offset and cursor, including listings created at the same instant (where
-/// the id decides the order). It does so on both of the command's paths: straight to Npgsql when nothing watches EF
-/// Core's command events, and through EF Core's command layer when a command interceptor or the command log does (which
-/// then sees the page statement: the benchmark reads the SQL from that log).
+/// The page read writes its SQL by hand (<c>ListingPageQuery</c>) instead of going through EF Core's LINQ pipeline. This
+/// proves, on a real PostgreSQL, that it returns exactly the rows the LINQ query over the same model returns, for every
+/// combination of city, price range, offset and cursor, including listings created at the same instant (where the id
+/// decides the order): on a plain context, with EF Core's command log on (which then shows the statement: the benchmark
+/// reads the SQL from that log), and as the service ships it behind a transaction pooler, through a real PgBouncer in
+/// transaction mode, where the plan's statement limits go in front of every statement.
 /// </summary>
-public sealed class ListingPageCommandTests(ThrowawayPostgres server) : IClassFixture<ThrowawayPostgres>
+public sealed class ListingPageQueryTests(ThrowawayPostgres server) : IClassFixture<ThrowawayPostgres>
 {
     private static readonly string[] Cities = ["Lyon", "Nice", "Paris"];
 
-    /// <summary>What watches EF Core's command events while the pages are read.</summary>
-    public enum Watcher
+    /// <summary>How the pages are read.</summary>
+    public enum Route
     {
-        /// <summary>Nothing: the statement goes straight to Npgsql.</summary>
-        Nothing,
+        /// <summary>A context of its own on the server, with a retrying strategy as the API runs with.</summary>
+        Direct,
 
-        /// <summary>A command interceptor.</summary>
-        CommandInterceptor,
-
-        /// <summary>EF Core's command log at Information.</summary>
+        /// <summary>The same with EF Core's command log at Information.</summary>
         CommandLog,
+
+        /// <summary>The service's own registration, through PgBouncer in transaction mode.</summary>
+        TransactionPooler,
     }
 
     [Theory]
-    [InlineData(Watcher.Nothing)]
-    [InlineData(Watcher.CommandInterceptor)]
-    [InlineData(Watcher.CommandLog)]
-    public async Task PageReadReturnsTheRowsOfTheLinqQueryForEveryCombinationOfFilters(Watcher watcher)
+    [InlineData(Route.Direct)]
+    [InlineData(Route.CommandLog)]
+    [InlineData(Route.TransactionPooler)]
+    public async Task PageReadReturnsTheRowsOfTheLinqQueryForEveryCombinationOfFilters(Route route)
     {
-        var database = $"pages_{Guid.NewGuid():N}"[..20];
-        await using (var admin = await server.Server.OpenAsync("postgres", CancellationToken.None))
-        await using (var create = admin.CreateCommand())
-        {
-            create.CommandText = $"CREATE DATABASE {database}";
-            await create.ExecuteNonQueryAsync();
-        }
-
+        var (database, oracle) = await SeededDatabaseAsync();
         var seen = new ConcurrentQueue<string>();
-        var builder = new DbContextOptionsBuilder<ListingsDbContext>()
-            // A retrying strategy, as the API runs with: the read is one retriable operation.
-            .UseNpgsql(server.Server.ConnectionString(database), npgsql => npgsql.EnableRetryOnFailure(2));
         using var loggers = LoggerFactory.Create(logging => logging
-            .AddFilter(DbLoggerCategory.Database.Command.Name, watcher == Watcher.CommandLog ? LogLevel.Information : LogLevel.Warning)
+            .AddFilter(DbLoggerCategory.Database.Command.Name, route == Route.CommandLog ? LogLevel.Information : LogLevel.Warning)
             .AddProvider(new RecordingLoggerProvider(seen)));
-        builder.UseLoggerFactory(loggers);
-        if (watcher == Watcher.CommandInterceptor)
-        {
-            builder.AddInterceptors(new RecordingCommandInterceptor(seen));
-        }
-
-        var options = builder.Options;
-        await using (var setup = new ListingsDbContext(options))
-        {
-            await setup.Database.MigrateAsync();
-            setup.Listings.AddRange(Seed());
-            await setup.SaveChangesAsync();
-        }
+        await using var bouncer = route == Route.TransactionPooler ? await PgBouncer.StartAsync(server.Server.ConnectionString(database)) : null;
+        using var host = bouncer is null ? null : await ServiceHostAsync(bouncer.ClientConnectionString(server.Server.ConnectionString(database)));
+        await using var scope = host?.Services.CreateAsyncScope();
 
         var counts = new ListingCountCache(TimeProvider.System);
         var checkedPages = 0;
@@ -78,8 +61,10 @@ public sealed class ListingPageCommandTests(ThrowawayPostgres server) : IClassFi
         foreach (var pageSize in new[] { 1, 7, 100 })
         {
             var first = new ListingQuery(1, pageSize, city, minPrice, maxPrice);
-            await using var db = new ListingsDbContext(options);
-            var expected = await Expected(db, first).ToListAsync();
+            await using var expectedDb = new ListingsDbContext(oracle);
+            var expected = await Expected(expectedDb, first).ToListAsync();
+            await using var own = scope is null ? new ListingsDbContext(Options(database, loggers)) : null;
+            var db = own ?? scope!.Value.ServiceProvider.GetRequiredService<ListingsDbContext>();
 
             // Every page by offset, one past the last.
             for (var page = 1; page <= (expected.Count / pageSize) + 2; page++)
@@ -111,20 +96,73 @@ public sealed class ListingPageCommandTests(ThrowawayPostgres server) : IClassFi
 
         // 3 cities × 2 × 2 prices × 3 sizes: every combination ran, and none of them vacuously.
         Assert.True(checkedPages > 200, $"only {checkedPages} pages checked");
-        if (watcher != Watcher.Nothing)
-        {
-            Assert.Contains(seen, text => text.Contains("ORDER BY l.created_at DESC, l.id DESC LIMIT $1", StringComparison.Ordinal));
-        }
+        Assert.Equal(route == Route.CommandLog, seen.Any(text => text.Contains("ORDER BY l.created_at DESC, l.id DESC LIMIT $", StringComparison.Ordinal)));
     }
 
-    private sealed class RecordingCommandInterceptor(ConcurrentQueue<string> seen) : DbCommandInterceptor
+    [Fact]
+    public async Task BehindATransactionPoolerThePageReadRunsWithinThePlansStatementTimeout()
     {
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        var (database, _) = await SeededDatabaseAsync();
+        // The listings are read through a view that sleeps for two seconds: past a statement timeout of 200 ms, which only
+        // the limits the read sends in front of its statement set (PgBouncer's server connections have none).
+        await using (var admin = await server.Server.OpenAsync(database, CancellationToken.None))
+        await using (var slow = admin.CreateCommand())
         {
-            seen.Enqueue(command.CommandText);
-            return ValueTask.FromResult(result);
+            slow.CommandText = "ALTER TABLE listings RENAME TO listings_data; "
+                + "CREATE VIEW listings AS SELECT * FROM listings_data WHERE (SELECT pg_sleep(2)) IS NOT NULL";
+            await slow.ExecuteNonQueryAsync();
         }
+
+        await using var bouncer = await PgBouncer.StartAsync(server.Server.ConnectionString(database));
+        using var host = await ServiceHostAsync(bouncer.ClientConnectionString(server.Server.ConnectionString(database)), ("StatementTimeoutMs", "200"));
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ListingsDbContext>();
+
+        var stopped = await Assert.ThrowsAsync<PostgresException>(() =>
+            db.GetListingPageAsync(new ListingQuery(1, 20, null, null, null), new ListingCountCache(TimeProvider.System), CancellationToken.None));
+
+        Assert.Equal(PostgresErrorCodes.QueryCanceled, stopped.SqlState);
+    }
+
+    // A database of its own, migrated and seeded directly; returns it and the options of a plain context on it.
+    private async Task<(string Database, DbContextOptions<ListingsDbContext> Oracle)> SeededDatabaseAsync()
+    {
+        var database = $"pages_{Guid.NewGuid():N}"[..20];
+        await using (var admin = await server.Server.OpenAsync("postgres", CancellationToken.None))
+        await using (var create = admin.CreateCommand())
+        {
+            create.CommandText = $"CREATE DATABASE {database}";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var oracle = new DbContextOptionsBuilder<ListingsDbContext>().UseNpgsql(server.Server.ConnectionString(database)).Options;
+        await using var setup = new ListingsDbContext(oracle);
+        await setup.Database.MigrateAsync();
+        setup.Listings.AddRange(Seed());
+        await setup.SaveChangesAsync();
+        return (database, oracle);
+    }
+
+    // A retrying strategy, as the API runs with: the read is one retriable operation.
+    private DbContextOptions<ListingsDbContext> Options(string database, ILoggerFactory loggers) =>
+        new DbContextOptionsBuilder<ListingsDbContext>()
+            .UseNpgsql(server.Server.ConnectionString(database), npgsql => npgsql.EnableRetryOnFailure(2))
+            .UseLoggerFactory(loggers)
+            .Options;
+
+    // The context as the service registers it (the pool policy's plan, data source and interceptors), not started.
+    private static async Task<IHost> ServiceHostAsync(string connectionString, params (string Key, string Value)[] settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:listingsdb"] = connectionString,
+            ["ConnectionPool:Mode"] = "transaction-pooler",
+            ["ConnectionPool:ServerMaxConnections"] = "100",
+        }.Concat(settings.Select(setting => KeyValuePair.Create($"ConnectionPool:{setting.Key}", (string?)setting.Value))));
+        var plan = await builder.AddNpgsqlDbContextWithPoolPolicyAsync<ListingsDbContext>("listingsdb", options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(2)));
+        Assert.Equal(StatementLimitsSetBy.SetLocal, plan.LimitsSetBy);
+        return builder.Build();
     }
 
     // Records EF Core's command log only (Npgsql logs the statements it runs too, under its own categories).
