@@ -1,4 +1,5 @@
 using Listings.Api.Auth;
+using Listings.Api.Commands;
 using Listings.Api.Data;
 using Listings.Api.Errors;
 using Listings.Api.Listings;
@@ -6,19 +7,9 @@ using Listings.Api.Reference;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.Extensions.Options;
 
-if (DbInfoCommand.IsInvocation(args))
+if (await ApiCommands.TryRunAsync(args) is { } exitCode)
 {
-    return await DbInfoCommand.RunAsync(args, ListingsDataExtensions.ConnectionName, Console.Out);
-}
-
-if (MigrateCommand.IsInvocation(args))
-{
-    return await MigrateCommand.RunAsync(args);
-}
-
-if (TokenCommand.IsInvocation(args))
-{
-    return await TokenCommand.RunAsync(args, Console.Out, Console.Error);
+    return exitCode;
 }
 
 WebApplication app;
@@ -27,7 +18,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     builder.AddServiceDefaults();
-    builder.AddListingsData();
+    await builder.AddListingsDataAsync();
     builder.AddDatabaseAdmission();
     builder.AddListingsAuth();
     builder.AddListingsApi();
@@ -39,15 +30,10 @@ try
     // The ValidateOnStart checks, now rather than inside the host's start, where a failure comes with a stack trace.
     app.Services.GetRequiredService<IStartupValidator>().Validate();
 }
-catch (Exception error) when (error is ConnectionPlanException or ConnectionStringFormatException or OptionsValidationException)
+catch (Exception error) when (error is ConnectionPlanException or OptionsValidationException)
 {
     // Configuration to change: the message names the key and the fix; a stack trace would only bury it.
     await Console.Error.WriteLineAsync(error.Message);
-    return 1;
-}
-
-if (!await app.ReportConnectionPlanAsync())
-{
     return 1;
 }
 

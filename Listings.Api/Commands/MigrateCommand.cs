@@ -1,7 +1,9 @@
+using Listings.Api.Data;
+using Microsoft.EntityFrameworkCore;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.Extensions.Options;
 
-namespace Listings.Api.Data;
+namespace Listings.Api.Commands;
 
 /// <summary>
 /// <c>migrate</c>: applies the migrations and the seed on the <see cref="MigrationConnection"/>, then exits: 0 when done,
@@ -16,13 +18,10 @@ public static partial class MigrateCommand
     private const int Attempts = 3;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    /// <summary>True when the process was started to run this command rather than the service.</summary>
-    public static bool IsInvocation(string[] args) => args.Length > 0 && args[0] == Name;
-
     /// <summary>Runs the command with the service's configuration sources and telemetry (its logs reach the dashboard).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args[1..]);
+        var builder = Host.CreateApplicationBuilder(args);
         builder.AddServiceDefaults();
         builder.Services.AddOptions<DatabaseInitializationOptions>()
             .BindConfiguration(DatabaseInitializationOptions.SectionName)
@@ -35,7 +34,7 @@ public static partial class MigrateCommand
         {
             var seedCount = host.Services.GetRequiredService<IOptions<DatabaseInitializationOptions>>().Value.SeedCount;
             var plan = MigrationConnection.Plan(builder.Configuration);
-            LogConnection(logger, plan.ModeName!, plan.Host!, plan.Port ?? 0, plan.Source!);
+            LogConnection(logger, plan.Mode!.Value.ToName(), plan.Host!, plan.Port ?? 0, plan.Source!);
 
             var seeded = await RunWithRetriesAsync(plan, seedCount, logger);
             LogDone(logger, seeded);
@@ -64,7 +63,8 @@ public static partial class MigrateCommand
         {
             try
             {
-                return await DatabaseMigrator.MigrateAndSeedAsync(plan, seedCount, CancellationToken.None);
+                return await DatabaseMigrator.MigrateAndSeedAsync(
+                    new DbContextOptionsBuilder<ListingsDbContext>().UseNpgsql(plan.ConnectionString).Options, plan.MigrationLimits, seedCount, CancellationToken.None);
             }
             catch (Exception error) when (attempt < Attempts && ConnectionProblemClassifier.FindTransient(error) is { } cause)
             {

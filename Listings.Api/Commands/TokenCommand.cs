@@ -1,7 +1,8 @@
 using System.Globalization;
+using Listings.Api.Auth;
 using Listings.Api.Data;
 
-namespace Listings.Api.Auth;
+namespace Listings.Api.Commands;
 
 /// <summary>
 /// <c>token [--sub &lt;uuid&gt;] [--lifetime-minutes 60] [--secret &lt;secret&gt;]</c>: prints an access token this service
@@ -23,15 +24,13 @@ public static class TokenCommand
     private const string LifetimeOption = "--lifetime-minutes";
     private const string SecretOption = "--secret";
 
-    /// <summary>True when the process was started to run this command rather than the service.</summary>
-    public static bool IsInvocation(string[] args) => args.Length > 0 && args[0] == Name;
-
-    /// <summary>Runs the command: writes the token to <paramref name="output"/>, or a message to <paramref name="error"/> and returns 1.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Runs the command with <paramref name="args"/>: writes the token, or a message to standard error and returns 1.</summary>
+    public static async Task<int> RunAsync(string[] args)
     {
+        var (output, error) = (Console.Out, Console.Error);
         var options = new Dictionary<string, string?>();
         var configurationArgs = new List<string>();
-        for (var i = 1; i < args.Length; i++)
+        for (var i = 0; i < args.Length; i++)
         {
             var (name, value) = SplitOption(args[i]);
             if (name is SubOption or LifetimeOption or SecretOption)

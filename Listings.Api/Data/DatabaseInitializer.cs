@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Listings.ServiceDefaults.ConnectionPool;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Listings.Api.Data;
@@ -7,12 +8,14 @@ namespace Listings.Api.Data;
 /// <summary>
 /// With <see cref="DatabaseInitializationOptions.MigrateOnStart"/>, applies the EF Core migrations on the
 /// <see cref="MigrationConnection"/>, then seeds the table when configured to, in the background so the host answers its
-/// probes meanwhile; without it, completes at once and leaves both to the migration runner (<c>migrate</c>). Retries while
-/// the database is unreachable and never stops the host: <see cref="DatabaseInitializerHealthCheck"/> reports the outcome.
+/// probes meanwhile; without it, completes at once and leaves both to the migration runner (<c>migrate</c>). On the
+/// service's own login the migrations take a connection of the service's pool, so they never add one to the plan. Retries
+/// while the database is unreachable and never stops the host: <see cref="DatabaseInitializerHealthCheck"/> reports the outcome.
 /// </summary>
 public sealed partial class DatabaseInitializer(
     IConfiguration configuration,
     IOptions<DatabaseInitializationOptions> options,
+    NpgsqlDataSource pool,
     LoginBackoff backoff,
     ILogger<DatabaseInitializer> logger) : BackgroundService
 {
@@ -109,7 +112,8 @@ public sealed partial class DatabaseInitializer(
         var plan = MigrationConnection.Plan(configuration);
         if (!MigrationConnection.SharesServiceLogin(configuration))
         {
-            return await DatabaseMigrator.MigrateAndSeedAsync(plan, options.Value.SeedCount, cancellationToken);
+            var own = new DbContextOptionsBuilder<ListingsDbContext>().UseNpgsql(plan.ConnectionString).Options;
+            return await DatabaseMigrator.MigrateAndSeedAsync(own, plan.MigrationLimits, options.Value.SeedCount, cancellationToken);
         }
 
         // The service's own login: a refused one pauses it for everyone (LoginBackoff), this flow included, so a wrong
@@ -117,7 +121,8 @@ public sealed partial class DatabaseInitializer(
         var attempt = backoff.Enter();
         try
         {
-            var seeded = await DatabaseMigrator.MigrateAndSeedAsync(plan, options.Value.SeedCount, cancellationToken);
+            var pooled = new DbContextOptionsBuilder<ListingsDbContext>().UseNpgsql(pool).Options;
+            var seeded = await DatabaseMigrator.MigrateAndSeedAsync(pooled, plan.MigrationLimits, options.Value.SeedCount, cancellationToken);
             backoff.Succeeded(attempt);
             return seeded;
         }

@@ -10,13 +10,14 @@ namespace Listings.Api.Data;
 internal static class DatabaseMigrator
 {
     /// <summary>
-    /// Migrates the database of <paramref name="plan"/>, then seeds <paramref name="seedCount"/> listings into an empty table.
-    /// Safe when several runners or replicas run at once: EF Core's migration lock and the seed's advisory lock serialize them.
+    /// Migrates the database <paramref name="options"/> connect to, then seeds <paramref name="seedCount"/> listings into an
+    /// empty table, with <paramref name="limits"/> for its session. Safe when several runners or replicas run at once: EF
+    /// Core's migration lock and the seed's advisory lock serialize them.
     /// </summary>
     /// <returns>The number of listings seeded: 0 when the table already had rows.</returns>
-    public static async Task<int> MigrateAndSeedAsync(ConnectionPlan plan, int seedCount, CancellationToken cancellationToken)
+    public static async Task<int> MigrateAndSeedAsync(
+        DbContextOptions<ListingsDbContext> options, StatementLimits? limits, int seedCount, CancellationToken cancellationToken)
     {
-        var options = new DbContextOptionsBuilder<ListingsDbContext>().UseNpgsql(plan.ConnectionString).Options;
         await using var db = new ListingsDbContext(options);
 
         // MigrateAsync would create a missing database itself; the script below needs it first.
@@ -26,11 +27,11 @@ internal static class DatabaseMigrator
             await creator.CreateAsync(cancellationToken);
         }
 
-        // The connection's start-up options carry a request's limits (a 5 s statement, a 2 s lock wait): a long migration,
-        // the seed, or a wait for another runner's migration lock gets the migration limits instead, for as long as this
-        // flow holds the connection. The runner refuses transaction poolers, so a session setting reaches no one else.
+        // The connection's start-up options carry a request's limits: a long migration, the seed, or a wait for another
+        // runner's migration lock gets the migration limits instead, for as long as this flow holds the connection (Npgsql's
+        // reset on return ends them). Migrations refuse transaction poolers, so a session setting reaches no one else.
         await db.Database.OpenConnectionAsync(cancellationToken);
-        if (plan.MigrationLimits is { } limits)
+        if (limits is not null)
         {
             await db.Database.ExecuteSqlRawAsync(limits.ToSetSession(), cancellationToken);
         }

@@ -10,25 +10,19 @@ public static class ListingsDataExtensions
     public const string ConnectionName = "listingsdb";
 
     /// <summary>
-    /// Adds <see cref="ListingsDbContext"/> through Aspire (context pooling, health check, telemetry) on a connection
-    /// planned by the connection-pool policy (see ServiceDefaults' <c>ConnectionPool</c>), and the background
-    /// <see cref="DatabaseInitializer"/> with its <c>database-initialization</c> health check.
+    /// Adds <see cref="ListingsDbContext"/> on the connection the pool policy plans (ServiceDefaults' <c>ConnectionPool</c>:
+    /// the server is asked at start, within a few seconds), with the retries of <see cref="DatabaseRetryOptions"/>, and the
+    /// background <see cref="DatabaseInitializer"/> with its <c>database-initialization</c> health check.
     /// </summary>
     /// <param name="builder">The application builder.</param>
-    public static TBuilder AddListingsData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <exception cref="ServiceDefaults.ConnectionPool.ConnectionPlanException">The plan is refused; the message says why.</exception>
+    public static async Task AddListingsDataAsync(this IHostApplicationBuilder builder)
     {
         // Read now: the execution strategy is chosen here.
         var retry = builder.BindSettingsNow(DatabaseRetryOptions.SectionName, new DatabaseRetryOptionsValidator());
 
-        builder.AddNpgsqlDbContextWithPoolPolicy<ListingsDbContext>(
+        await builder.AddNpgsqlDbContextWithPoolPolicyAsync<ListingsDbContext>(
             ConnectionName,
-            settings =>
-            {
-                // Retries are configured here (DatabaseRetry), not by Aspire's stock policy of six retries up to 30 s apart.
-                settings.DisableRetry = true;
-                // An Activity per command costs CPU on every request; worth it only when a collector receives it.
-                settings.DisableTracing = !builder.HasTelemetryExporter();
-            },
             options => options.UseNpgsql(npgsql =>
             {
                 if (retry.MaxRetryCount == 0)
@@ -56,7 +50,5 @@ public static class ListingsDataExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseInitializer>());
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseInitializerHealthCheck>(DatabaseInitializerHealthCheck.Name);
-
-        return builder;
     }
 }

@@ -17,8 +17,9 @@ public static class MigrationConnection
     public const string ApplicationName = "Listings.Api migrations";
 
     /// <summary>
-    /// Plans the migration connection from <paramref name="configuration"/>. The <c>ConnectionPool</c> settings describe
-    /// the service's own connection, so they apply only when the migrations share it.
+    /// Plans the migration connection from <paramref name="configuration"/>, without asking the server: migrations hold one
+    /// connection, so no pool is sized. The <c>ConnectionPool</c> settings describe the service's own connection, so they
+    /// apply only when the migrations share it.
     /// </summary>
     /// <exception cref="ConnectionPlanException">No usable connection, or only a transaction pooler; the message says what to set.</exception>
     public static ConnectionPlan Plan(IConfiguration configuration)
@@ -26,8 +27,7 @@ public static class MigrationConnection
         var plan = SharesServiceLogin(configuration)
             ? PlanSharedConnection(configuration)
             : ConnectionPlanner.Plan(
-                configuration.GetConnectionString(ConnectionName), $"ConnectionStrings:{ConnectionName}", new ConnectionPoolOptions(),
-                applicationName: ApplicationName);
+                configuration.GetConnectionString(ConnectionName), $"ConnectionStrings:{ConnectionName}", new ConnectionPoolOptions(), ApplicationName);
 
         if (plan.Errors.Count > 0)
         {
@@ -40,7 +40,7 @@ public static class MigrationConnection
             {
                 Errors =
                 [
-                    $"Migrations refuse to run through a transaction pooler ({plan.Source} is {plan.Host}:{plan.Port}, mode {plan.ModeName}):"
+                    $"Migrations refuse to run through a transaction pooler ({plan.Source} is {plan.Host}:{plan.Port}, mode {mode.ToName()}):"
                     + " it splits a migration's session over server connections."
                     + $" Set ConnectionStrings:{ConnectionName} to a direct connection (Supabase: db.<project-ref>.supabase.co:5432, user postgres)"
                     + " or a session pooler (Supabase: *.pooler.supabase.com:5432, user postgres.<project-ref>).",
@@ -58,7 +58,6 @@ public static class MigrationConnection
     private static ConnectionPlan PlanSharedConnection(IConfiguration configuration)
     {
         var (connectionString, source) = ConnectionSource.Read(configuration, ListingsDataExtensions.ConnectionName);
-        var options = configuration.GetSection(ConnectionPoolOptions.SectionName).Get<ConnectionPoolOptions>() ?? new();
-        return ConnectionPlanner.Plan(connectionString, source, options, applicationName: ApplicationName);
+        return ConnectionPlanner.Plan(connectionString, source, ConnectionPoolOptions.Bind(configuration), ApplicationName);
     }
 }

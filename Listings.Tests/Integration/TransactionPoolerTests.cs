@@ -107,9 +107,8 @@ public sealed class TransactionPoolerTests(ListingsAppFixture fixture)
         var serverConnectionString = (await fixture.App.GetConnectionStringAsync(ListingsDatabase.ResourceName))!;
         await using var bouncer = await PgBouncer.StartAsync(serverConnectionString);
 
-        var direct = await PreparedStatementProbe.RunAsync(new ConnectionPlan { ConnectionString = serverConnectionString }, CancellationToken.None);
-        var pooled = await PreparedStatementProbe.RunAsync(
-            new ConnectionPlan { ConnectionString = bouncer.ClientConnectionString(serverConnectionString) }, CancellationToken.None);
+        var direct = await PreparedStatementProbe.RunAsync(serverConnectionString, CancellationToken.None);
+        var pooled = await PreparedStatementProbe.RunAsync(bouncer.ClientConnectionString(serverConnectionString), CancellationToken.None);
 
         Assert.Null(direct);
         Assert.NotNull(pooled);

@@ -1,101 +1,81 @@
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Registers an EF Core context on PostgreSQL with the connection-pool policy applied.</summary>
+/// <summary>Registers an EF Core context on PostgreSQL with the connection-pool policy applied: the policy's one entry point.</summary>
 public static class ConnectionPoolExtensions
 {
     /// <summary>
-    /// Adds <typeparamref name="TContext"/> through Aspire's Npgsql EF Core integration (context pooling, health check,
-    /// tracing, the <c>Npgsql</c> meter) on a connection planned by <see cref="ConnectionPlanner"/>: the mode detected,
-    /// the pool sized and bounded for it and for the server's budget, unsafe settings refused. The connection string is
-    /// read from <c>ConnectionStrings:&lt;name&gt;</c> or <c>DATABASE_URL</c>; the policy from <c>ConnectionPool</c>.
+    /// Plans the connection once (<see cref="ConnectionPlanner.PlanAsync"/>: the configuration, then the server's
+    /// <c>max_connections</c> and, behind a pooler that may keep them, the prepared-statement probe), builds the
+    /// <see cref="NpgsqlDataSource"/> from that plan, and registers <typeparamref name="TContext"/> on it
+    /// (<c>AddDbContextPool</c>, with Aspire's <c>EnrichNpgsqlDbContext</c> for tracing and the <c>Npgsql</c> meter), with
+    /// the interceptors, observers and <c>/health</c> check of the policy. The plan is logged when the host starts.
     /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="connectionName">The connection string's name: <c>ConnectionStrings:&lt;name&gt;</c>, else <c>DATABASE_URL</c>.</param>
+    /// <param name="configureDbContextOptions">More context options, such as an execution strategy.</param>
+    /// <returns>The plan the pool runs on.</returns>
     /// <exception cref="ConnectionPlanException">The plan is refused; the message lists every reason and its fix.</exception>
-    public static ConnectionPlan AddNpgsqlDbContextWithPoolPolicy<TContext>(
-        this IHostApplicationBuilder builder,
-        string connectionName,
-        Action<Aspire.Npgsql.EntityFrameworkCore.PostgreSQL.NpgsqlEntityFrameworkCorePostgreSQLSettings>? configureSettings = null,
-        Action<DbContextOptionsBuilder>? configureDbContextOptions = null)
+    public static async Task<ConnectionPlan> AddNpgsqlDbContextWithPoolPolicyAsync<TContext>(
+        this IHostApplicationBuilder builder, string connectionName, Action<DbContextOptionsBuilder>? configureDbContextOptions = null)
         where TContext : DbContext
     {
-        var (connectionString, source) = ConnectionSource.Read(builder.Configuration, connectionName);
-        ConnectionPoolOptions options;
-        try
-        {
-            // Read now: the plan, and with it the connection string, is made here.
-            options = builder.BindSettingsNow(ConnectionPoolOptions.SectionName, new ConnectionPoolOptionsValidator());
-        }
-        catch (OptionsValidationException error)
-        {
-            // A wrong setting refuses the plan, in the words the planner and db-info use for it.
-            throw new ConnectionPlanException(new ConnectionPlan { Source = source, Errors = [.. error.Failures] });
-        }
-
-        var plan = ConnectionPlanner.Plan(connectionString, source, options, applicationName: builder.Environment.ApplicationName);
-        if (plan.Errors.Count > 0)
+        var plan = await ConnectionPlanner.PlanAsync(builder.Configuration, connectionName, builder.Environment.ApplicationName);
+        if (plan.RefusalReasons.Count > 0)
         {
             throw new ConnectionPlanException(plan);
         }
 
-        var running = new RunningConnectionPlan(plan, connectionString);
+        var options = ConnectionPoolOptions.Bind(builder.Configuration);
+        // The pool's name tags Npgsql's metrics; by default it is the connection string, password included.
+        var dataSource = new NpgsqlDataSourceBuilder(plan.ConnectionString) { Name = connectionName }.Build();
         var usage = new PoolUsage(plan.MaxPoolSize);
-        var interceptor = new PoolUsageInterceptor(usage, connectionName);
-        var backoff = new LoginBackoff(options, TimeProvider.System);
-        var opener = new ConnectionOpener(plan, backoff);
-        var preparedStatements = new PreparedStatementVerdict();
-        // Only a transaction pooler needs the limits in front of each command (a re-plan keeps the mode); elsewhere the
-        // connection's start-up options carry them and the hot path gains no interceptor.
-        IInterceptor[] interceptors = plan.LimitsSetBy == StatementLimitsSetBy.SetLocal
-            ? [interceptor, opener, new StatementLimitsInterceptor(running)]
-            : [interceptor, opener];
+        var backoff = new LoginBackoff(options.Logins, TimeProvider.System);
+        if (plan.ServerFailure is { } failure)
+        {
+            // A login refused at start pauses the pool's first attempts like any other refusal.
+            backoff.Refused(failure);
+        }
 
-        builder.AddNpgsqlDbContext<TContext>(
-            connectionName,
-            settings =>
-            {
-                settings.ConnectionString = plan.ConnectionString;
-                // Replaced by DatabaseHealthCheck, which does not wait in a saturated pool for the whole Timeout.
-                settings.DisableHealthChecks = true;
-                configureSettings?.Invoke(settings);
-            },
-            dbContextOptions =>
-            {
-                // The pool's name tags the Npgsql metrics; by default it is the connection string, password included.
-                dbContextOptions.UseNpgsql(npgsql => npgsql.ConfigureDataSource(dataSource =>
-                {
-                    dataSource.Name = connectionName;
-                    // Built at first use, after the start-up report and the prepared-statement probe: the size the
-                    // server's budget allows, and auto-prepare only where the probe proved the pooler keeps statements.
-                    dataSource.ConnectionStringBuilder.MaxPoolSize = running.Plan.MaxPoolSize;
-                    dataSource.ConnectionStringBuilder.MinPoolSize = running.Plan.MinPoolSize;
-                    if (preparedStatements.Proven)
-                    {
-                        dataSource.ConnectionStringBuilder.MaxAutoPrepare = running.Plan.MaxAutoPrepare;
-                    }
-                }));
-                // The usage interceptor first: it times the whole open, backoff and slices included.
-                dbContextOptions.AddInterceptors(interceptors);
-                configureDbContextOptions?.Invoke(dbContextOptions);
-            });
+        // The usage interceptor first: it times the whole open, the opener's waits included.
+        List<IInterceptor> interceptors = [new PoolUsageInterceptor(usage, connectionName), new ConnectionOpener(plan, backoff)];
+        if (plan is { LimitsSetBy: StatementLimitsSetBy.SetLocal, Limits: { } limits })
+        {
+            interceptors.Add(new StatementLimitsInterceptor(limits));
+        }
 
-        builder.Services.AddSingleton(running);
-        // Resolved after the start-up report (never by it), so every user sees the plan the pool runs on.
-        builder.Services.AddSingleton(_ => running.Plan);
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddDbContextPool<TContext>(context =>
+        {
+            context.UseNpgsql(dataSource);
+            context.AddInterceptors(interceptors);
+            configureDbContextOptions?.Invoke(context);
+        });
+        builder.EnrichNpgsqlDbContext<TContext>(settings =>
+        {
+            // Retries are the caller's (configureDbContextOptions); the database check below replaces Aspire's, which
+            // would wait in a saturated pool for the whole Timeout.
+            settings.DisableRetry = true;
+            settings.DisableHealthChecks = true;
+            // An Activity per command costs CPU on every request; worth it only when a collector receives it.
+            settings.DisableTracing = !builder.HasTelemetryExporter();
+        });
+
+        builder.Services.AddSingleton(plan);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<ConnectionPlanLog>();
         builder.Services.AddSingleton(usage);
         builder.Services.AddSingleton(services => backoff.WithLogger(services.GetRequiredService<ILogger<LoginBackoff>>()));
-        builder.Services.AddSingleton(preparedStatements);
         builder.Services.AddSingleton<PoolWarmer>();
-        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, running.Plan, services.GetService<IRequestQueue>()));
-        builder.Services.AddSingleton<ConnectionPlanReporter>();
+        builder.Services.AddSingleton(services => new PoolUsageSampler(usage, plan, services.GetService<IRequestQueue>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolUsageSampler>());
-        // The interceptor names the request that holds a connection through the accessor's shared storage.
+        // The usage interceptor names the request that holds a connection through the accessor's shared storage.
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<LongHoldMonitor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LongHoldMonitor>());
@@ -105,15 +85,4 @@ public static class ConnectionPoolExtensions
 
         return plan;
     }
-
-    /// <summary>
-    /// Asks the server about itself (a few seconds at most) and logs the connection plan, its warnings, and any
-    /// connection problem with its fix. Call it after building the app and before running it: when it returns false,
-    /// the plan was refused (or, with <c>ConnectionPool:Strict</c>, the connection fails for a reason only configuration
-    /// fixes), the reason is logged once, and the app should exit without starting.
-    /// </summary>
-    /// <param name="app">The built app.</param>
-    /// <param name="cancellationToken">Cancels the probe.</param>
-    public static Task<bool> ReportConnectionPlanAsync(this IHost app, CancellationToken cancellationToken = default) =>
-        app.Services.GetRequiredService<ConnectionPlanReporter>().ReportAsync(cancellationToken);
 }

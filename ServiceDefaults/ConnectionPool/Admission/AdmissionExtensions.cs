@@ -13,7 +13,7 @@ public static class AdmissionExtensions
 {
     /// <summary>
     /// Adds the <see cref="AdmissionGate"/>, sized from the connection plan unless <c>Admission:*</c> says otherwise.
-    /// Call after <see cref="ConnectionPoolExtensions.AddNpgsqlDbContextWithPoolPolicy{TContext}"/>.
+    /// Call after <see cref="ConnectionPoolExtensions.AddNpgsqlDbContextWithPoolPolicyAsync{TContext}"/>.
     /// </summary>
     /// <exception cref="OptionsValidationException">An <c>Admission:*</c> setting is out of range; the message names it.</exception>
     public static TBuilder AddDatabaseAdmission<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

@@ -1,29 +1,27 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// <c>db-info [--json]</c>: prints the effective connection plan from the service's own configuration sources, asks
-/// the server about itself when it answers within a few seconds, else names the problem and its fix. Never prints the
-/// password. Exits <see cref="ExitCode.Safe"/> (0), <see cref="ExitCode.Unsafe"/> (1) or <see cref="ExitCode.Unreachable"/>
-/// (2), so a CI step can check a configuration without network access.
+/// What <c>db-info</c> reports: the plan the service would run on (made by the same <see cref="ConnectionPlanner.PlanAsync"/>
+/// the service starts with), the connections its running replicas hold, and optionally the demand a running service
+/// measured. Never the password. <see cref="ExitCode"/>: 0 safe and answered, 1 unsafe or unreadable, 2 safe but the
+/// server could not be reached, so a CI step without network access can still check a configuration.
 /// </summary>
-public static class DbInfoCommand
+/// <param name="Plan">The plan, with what the server said.</param>
+/// <param name="Fleet">The server connections the running replicas hold, or null when the server did not answer.</param>
+/// <param name="Demand">What a running service measured, when asked for.</param>
+public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, ServiceDemand? Demand)
 {
-    /// <summary>The command's name, the first argument.</summary>
-    public const string Name = "db-info";
-
-    private const string JsonFlag = "--json";
-    private const string ServiceOption = "--service";
-
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>What the exit code says.</summary>
-    public enum ExitCode
+    public enum Verdict
     {
         /// <summary>The plan is safe and the server answered.</summary>
         Safe = 0,
@@ -35,117 +33,36 @@ public static class DbInfoCommand
         Unreachable = 2,
     }
 
-    /// <summary>True when the process was started to run this command rather than the service.</summary>
-    public static bool IsInvocation(string[] args) => args.Length > 0 && args[0] == Name;
+    /// <summary>The verdict, which is also the process exit code.</summary>
+    public Verdict ExitCode => !Plan.Safe ? Verdict.Unsafe : Plan.Problem is null ? Verdict.Safe : Verdict.Unreachable;
 
-    /// <summary>Runs the command; the other arguments are configuration, as for the service (e.g. <c>--ConnectionPool:Mode=direct</c>).</summary>
-    public static async Task<int> RunAsync(string[] args, string connectionName, TextWriter output)
+    /// <summary>Plans the connection of <paramref name="configuration"/>, counts the replicas' connections, and asks <paramref name="serviceUrl"/> for its demand.</summary>
+    /// <param name="configuration">The service's configuration.</param>
+    /// <param name="connectionName">The connection string's name.</param>
+    /// <param name="applicationName">The service's <c>Application Name</c>: whose connections are counted.</param>
+    /// <param name="serviceUrl">A running replica to ask for its measured demand, or null.</param>
+    public static async Task<DbInfo> ReadAsync(IConfiguration configuration, string connectionName, string? applicationName, string? serviceUrl)
     {
-        var json = args.Contains(JsonFlag);
-        var serviceUrl = OptionValue(args, ServiceOption);
-        var configurationArgs = ConfigurationArguments(args);
-        var configuration = WebApplication.CreateBuilder(configurationArgs).Configuration;
-        var applicationName = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name;
-
-        var (connectionString, source) = ConnectionSource.Read(configuration, connectionName);
-        var (options, bindingError) = BindOptions(configuration);
-        var plan = bindingError is null
-            ? ConnectionPlanner.Plan(connectionString, source, options, applicationName: applicationName)
-            : new ConnectionPlan { Source = source, Errors = [bindingError] };
-
-        ServerFacts? server = null;
-        ConnectionProblem? problem = null;
+        var plan = await ConnectionPlanner.PlanAsync(configuration, connectionName, applicationName);
         FleetConnections? fleet = null;
-        if (plan.ConnectionString is not null)
+        if (plan is { Server: not null, ConnectionString: not null, ApplicationName.Length: > 0 })
         {
-            (server, problem) = await ServerFacts.TryReadAsync(plan, CancellationToken.None);
-            if (server is not null && options.ServerMaxConnections is null)
-            {
-                plan = ConnectionPlanner.Plan(connectionString, source, options, server.MaxConnections, applicationName);
-            }
-
-            if (server is not null && plan.ApplicationName is { Length: > 0 })
-            {
-                fleet = await FleetConnectionMonitor.CountAsync(plan, CancellationToken.None);
-            }
+            // Counted over a connection of its own name: db-info is no replica.
+            await using var dataSource = NpgsqlDataSource.Create(ServerFacts.OneShot(plan.ConnectionString, plan.ApplicationName + " db-info"));
+            fleet = await FleetConnectionMonitor.CountAsync(dataSource, plan, CancellationToken.None);
         }
 
         var demand = serviceUrl is null ? null : await ServiceDemand.TryReadAsync(serviceUrl);
-
-        var report = new DbInfoReport(plan, server, problem, fleet, demand);
-        await output.WriteLineAsync(json ? ToJson(report) : ToText(report));
-        return (int)report.ExitCode;
+        return new DbInfo(plan, fleet, demand);
     }
 
-    // What one run found; safe only when the plan is and the server answers.
-    private sealed record DbInfoReport(ConnectionPlan Plan, ServerFacts? Server, ConnectionProblem? Problem, FleetConnections? Fleet, ServiceDemand? Demand)
+    /// <summary>The report as JSON: the plan's fields, <c>safe</c> (the plan's), <c>exitCode</c>, the fleet and the demand.</summary>
+    public string ToJson()
     {
-        public bool Safe => Plan.Safe && Problem is null;
-
-        public ExitCode ExitCode => !Plan.Safe ? ExitCode.Unsafe : Problem is null ? ExitCode.Safe : ExitCode.Unreachable;
-    }
-
-    // Everything after the command name but the command's own options is configuration, as for the service.
-    private static string[] ConfigurationArguments(string[] args)
-    {
-        var rest = new List<string>();
-        for (var i = 1; i < args.Length; i++)
-        {
-            if (args[i] == ServiceOption)
-            {
-                i++;
-            }
-            else if (args[i] != JsonFlag && !args[i].StartsWith(ServiceOption + "=", StringComparison.Ordinal))
-            {
-                rest.Add(args[i]);
-            }
-        }
-
-        return [.. rest];
-    }
-
-    private static string? OptionValue(string[] args, string name)
-    {
-        for (var i = 1; i < args.Length; i++)
-        {
-            if (args[i].StartsWith(name + "=", StringComparison.Ordinal))
-            {
-                return args[i][(name.Length + 1)..];
-            }
-
-            if (args[i] == name && i + 1 < args.Length)
-            {
-                return args[i + 1];
-            }
-        }
-
-        return null;
-    }
-
-    private static (ConnectionPoolOptions Options, string? Error) BindOptions(IConfiguration configuration)
-    {
-        try
-        {
-            return (configuration.GetSection(ConnectionPoolOptions.SectionName).Get<ConnectionPoolOptions>() ?? new(), null);
-        }
-        catch (InvalidOperationException error)
-        {
-            // "Failed to convert configuration value at 'ConnectionPool:MaxPoolSize' to type 'System.Int32'."
-            return (new(), error.Message);
-        }
-    }
-
-    private static string ToJson(DbInfoReport report)
-    {
-        var document = JsonSerializer.SerializeToNode(report.Plan, JsonOptions)!.AsObject();
-        document["safe"] = report.Safe;
-        document["exitCode"] = (int)report.ExitCode;
-        // db-info is no replica: every connection it counts is held by the running replicas, its peers.
-        document["fleet"] = report.Fleet is null ? null : JsonSerializer.SerializeToNode(report.Fleet, JsonOptions);
-        document["server"] = report.Server is null ? null : JsonSerializer.SerializeToNode(report.Server, JsonOptions);
-        document["serverError"] = report.Problem?.Message;
-        document["problem"] = report.Problem is null ? null : JsonSerializer.SerializeToNode(report.Problem, JsonOptions);
-        if (report.Demand is { } demand)
+        var document = JsonSerializer.SerializeToNode(Plan, JsonOptions)!.AsObject();
+        document["exitCode"] = (int)ExitCode;
+        document["fleet"] = Fleet is null ? null : JsonSerializer.SerializeToNode(Fleet, JsonOptions);
+        if (Demand is { } demand)
         {
             document["demand"] = demand.Demand?.DeepClone();
             document["recommendedMaxPoolSize"] = demand.RecommendedMaxPoolSize;
@@ -155,16 +72,17 @@ public static class DbInfoCommand
         return document.ToJsonString(JsonOptions);
     }
 
-    private static string ToText(DbInfoReport report)
+    /// <summary>The report as text: one labelled line per fact, then the verdict.</summary>
+    public string ToText()
     {
-        var (plan, server, problem, fleet, demand) = report;
-        var text = new System.Text.StringBuilder();
+        var plan = Plan;
+        var text = new StringBuilder();
         void Line(string label, string? value) => text.AppendLine(CultureInfo.InvariantCulture, $"  {label,-12} {value}");
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Database connection plan (from {plan.Source})");
-        if (plan.Mode is not null)
+        if (plan.Mode is { } mode)
         {
-            Line("mode", $"{plan.ModeName} ({(plan.ModeConfigured ? "set by ConnectionPool:Mode" : "detected from host, port and user")})");
+            Line("mode", $"{mode.ToName()} ({(plan.ModeConfigured ? "set by ConnectionPool:Mode" : "detected from host, port and user")})");
             Line("connection", $"{plan.Host}:{plan.Port}, database {plan.Database ?? "(user's default)"}, user {plan.Username}, SSL Mode {plan.SslMode}");
             Line("pool", $"Maximum Pool Size {plan.MaxPoolSize} (chosen by {KebabCase.Name(plan.MaxPoolSizeChosenBy)}), Minimum Pool Size {plan.MinPoolSize}, Timeout {plan.TimeoutSeconds} s");
             Line("statements", $"Max Auto Prepare {plan.MaxAutoPrepare}, No Reset On Close {plan.NoResetOnClose}");
@@ -172,22 +90,22 @@ public static class DbInfoCommand
             Line("gss", $"GSS Encryption Mode {plan.GssEncryptionMode}");
             Line("lifetimes", $"idle {plan.ConnectionIdleLifetimeSeconds} s, lifetime {plan.ConnectionLifetimeSeconds} s, keepalive {plan.KeepAliveSeconds} s");
             Line("budget", $"{plan.Budget?.Describe(plan.MaxPoolSize)}; {plan.MaxReplicas} max + {plan.SurgeReplicas} surge {(plan.SurgeReplicas == 1 ? "replica" : "replicas")}");
-            if (server is not null)
+            if (plan.Server is { } server)
             {
                 Line("server", $"PostgreSQL {server.Version}, max_connections {server.MaxConnections}, {server.ConnectionsInUse} client connections in use");
-                if (fleet is not null)
+                if (Fleet is not null)
                 {
-                    Line("peers", $"the running replicas hold {fleet.Describe()}; {server.ConnectionsInUse} client connections in total");
+                    Line("peers", $"the running replicas hold {Fleet.Describe()}; {server.ConnectionsInUse} client connections in total");
                 }
             }
-            else if (problem is not null)
+            else if (plan.Problem is { } problem)
             {
                 Line("server", $"no connection ({problem.Name}): {problem.Message}");
                 Line("fix", problem.Fix);
             }
 
             Line("advice", plan.Advice);
-            if (demand is not null)
+            if (Demand is { } demand)
             {
                 Line("demand", demand.Failure ?? $"{demand.Describe()}; recommended Maximum Pool Size {demand.RecommendedMaxPoolSize?.ToString(CultureInfo.InvariantCulture) ?? PoolDemand.NotEnoughLoad}");
             }
@@ -208,10 +126,10 @@ public static class DbInfoCommand
             Line("error", error);
         }
 
-        Line("verdict", report.ExitCode switch
+        Line("verdict", ExitCode switch
         {
-            ExitCode.Safe => "safe",
-            ExitCode.Unreachable => "safe plan, but the server could not be reached (exit 2)",
+            Verdict.Safe => "safe",
+            Verdict.Unreachable => "safe plan, but the server could not be reached (exit 2)",
             _ => "NOT SAFE",
         });
         return text.ToString();

@@ -12,7 +12,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// </summary>
 /// <param name="options">The pause's settings.</param>
 /// <param name="time">The clock.</param>
-public sealed partial class LoginBackoff(ConnectionPoolOptions options, TimeProvider time)
+public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvider time)
 {
     // While the one attempt after a pause runs, the others are told to come back in a second.
     private static readonly TimeSpan TrialRetryAfter = TimeSpan.FromSeconds(1);
@@ -25,13 +25,21 @@ public sealed partial class LoginBackoff(ConnectionPoolOptions options, TimeProv
     private Exception? _lastRefusal;
     private ILogger _logger = NullLogger.Instance;
 
+    // A pause that began before the app's logging existed (a login refused at start), logged once the logger is attached.
+    private Action? _unlogged;
+
     /// <summary>
-    /// Logs through <paramref name="logger"/> from now on. The backoff is made with the DbContext's registration, before
-    /// the app's logging exists; resolving it from the container attaches the app's logger.
+    /// Logs through <paramref name="logger"/> from now on: the backoff is made with the pool's registration, before the
+    /// app's logging exists, and resolving it from the container attaches the app's logger.
     /// </summary>
     public LoginBackoff WithLogger(ILogger<LoginBackoff> logger)
     {
-        _logger = logger;
+        lock (_lock)
+        {
+            _logger = logger;
+            Interlocked.Exchange(ref _unlogged, null)?.Invoke();
+        }
+
         return this;
     }
 
@@ -70,7 +78,7 @@ public sealed partial class LoginBackoff(ConnectionPoolOptions options, TimeProv
         kind is ConnectionProblemKind.WrongPassword or ConnectionProblemKind.UnknownPoolerUser or ConnectionProblemKind.NotAllowed;
 
     /// <summary>The pause after <paramref name="refusals"/> refusals in a row.</summary>
-    public static TimeSpan Pause(int refusals, ConnectionPoolOptions options) =>
+    public static TimeSpan Pause(int refusals, LoginBackoffOptions options) =>
         TimeSpan.FromSeconds(Math.Min(options.LoginBackoffMaxSeconds, options.LoginBackoffSeconds * Math.Pow(2, Math.Min(refusals - 1, 30))));
 
     /// <summary>Allows an attempt, or throws while a pause lasts.</summary>
@@ -144,7 +152,15 @@ public sealed partial class LoginBackoff(ConnectionPoolOptions options, TimeProv
                 _lastRefusal = error;
                 var pause = Pause(_refusals, options);
                 _until = time.GetUtcNow() + pause;
-                LogPaused(refused.ToName(), pause.TotalSeconds, _refusals);
+                var (name, seconds, count) = (refused.ToName(), pause.TotalSeconds, _refusals);
+                if (_logger == NullLogger.Instance)
+                {
+                    _unlogged = () => LogPaused(name, seconds, count);
+                }
+                else
+                {
+                    LogPaused(name, seconds, count);
+                }
             }
 
             return new LoginBackoffException(_until - time.GetUtcNow(), _lastRefusal!);

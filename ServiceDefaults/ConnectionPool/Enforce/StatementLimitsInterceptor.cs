@@ -4,23 +4,21 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Puts <c>SET LOCAL</c> of the <see cref="StatementLimits"/> in front of every command where start-up options cannot
-/// carry them: behind a transaction pooler. (Migrations and the seed never run there: the migration runner refuses a
-/// transaction pooler and sets its longer limits for its own session.)
+/// Behind a transaction pooler, where start-up options cannot carry the <see cref="StatementLimits"/> and session settings
+/// would reach the pooler's next client, puts them in front of every EF Core command for that command's own transaction.
 /// </summary>
 /// <remarks>
 /// Npgsql sends a command's statements as one pipeline ending in a single Sync, which the server runs as one implicit
-/// transaction, so the <c>SET LOCAL</c> holds for the command's own statements even outside an explicit transaction,
-/// and ends with it: nothing reaches the pooler's next client. That needs a command Npgsql splits into statements: one
-/// with named parameters (<c>@p</c>) or none. SQL with positional parameters (<c>$1</c>) goes to the server as written,
-/// and the server refuses two statements in one prepared statement (42601); a command that writes its own SQL looks for
-/// this interceptor among the context's and names its parameters when it is there.
+/// transaction, so the limits hold for the command's statements and end with them. That needs a command Npgsql splits
+/// into statements: one with named parameters (<c>@p</c>, as EF Core writes them) or none; the server refuses two
+/// statements in one positional prepared statement (42601). SQL written by hand runs <see cref="LimitsSql"/> as a batch
+/// command of its own instead.
 /// </remarks>
-public sealed class StatementLimitsInterceptor : DbCommandInterceptor
+/// <param name="limits">The limits of the plan.</param>
+public sealed class StatementLimitsInterceptor(StatementLimits limits) : DbCommandInterceptor
 {
-    private readonly RunningConnectionPlan _running;
-
-    internal StatementLimitsInterceptor(RunningConnectionPlan running) => _running = running;
+    /// <summary>The statement that sets the limits for the current transaction only.</summary>
+    public string LimitsSql { get; } = limits.ToSetLocal();
 
     /// <inheritdoc />
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
@@ -67,12 +65,5 @@ public sealed class StatementLimitsInterceptor : DbCommandInterceptor
         return ValueTask.FromResult(result);
     }
 
-    private void Limit(DbCommand command)
-    {
-        // Registered behind a transaction pooler only; the current plan, as the server's limit remade it.
-        if (_running.Plan.Limits is { } limits)
-        {
-            command.CommandText = limits.ToSetLocal() + command.CommandText;
-        }
-    }
+    private void Limit(DbCommand command) => command.CommandText = LimitsSql + command.CommandText;
 }

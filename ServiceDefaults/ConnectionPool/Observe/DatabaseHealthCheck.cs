@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
@@ -13,7 +12,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// connection <c>Timeout</c>.
 /// </summary>
 public sealed class DatabaseHealthCheck<TContext>(
-    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, IOptions<ConnectionPoolOptions> options,
+    TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, ConnectionPoolOptions options,
     LoginBackoff backoff, PoolWarmer warmer, FleetConnectionMonitor? fleet = null, IRequestQueue? queue = null) : IHealthCheck
     where TContext : DbContext
 {
@@ -55,7 +54,7 @@ public sealed class DatabaseHealthCheck<TContext>(
                 return HealthCheckResult.Degraded($"the service's replicas hold {over.Describe()}", data: data);
             }
 
-            return HealthCheckResult.Healthy($"{plan.ModeName} connection answers; {usage.InUse} of {usage.MaxPoolSize} connections in use", data);
+            return HealthCheckResult.Healthy($"{plan.Mode?.ToName()} connection answers; {usage.InUse} of {usage.MaxPoolSize} connections in use", data);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -85,7 +84,7 @@ public sealed class DatabaseHealthCheck<TContext>(
     {
         var data = new Dictionary<string, object>
         {
-            ["mode"] = plan.ModeName ?? "unknown",
+            ["mode"] = plan.Mode?.ToName() ?? "unknown",
             ["maxPoolSize"] = usage.MaxPoolSize,
             ["inUse"] = usage.InUse,
             ["waitingForConnection"] = usage.Waiting,
@@ -93,7 +92,7 @@ public sealed class DatabaseHealthCheck<TContext>(
             ["connectionFailures"] = usage.Failures,
             ["longHolds"] = usage.LongHolds,
             // Route and trace id only: no query text, no user.
-            ["longestHolds"] = usage.LongestHolds(5, TimeSpan.FromMilliseconds(options.Value.LongHoldWarningMs)),
+            ["longestHolds"] = usage.LongestHolds(5, TimeSpan.FromMilliseconds(options.WorkLimits.LongHoldWarningMs)),
         };
 
         if (backoff.Remaining is { } pause)

@@ -1,18 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Every <c>ConnectionPool:FleetCheckSeconds</c> counts the service's server connections, all replicas together, so
-/// a fleet that grew past what its pools were sized for (autoscaling, a rolling update with more surge than planned)
-/// shows in <c>/health</c> as Degraded with the numbers. Direct connections only: behind a pooler the server connections
-/// belong to the pooler, and the pooler's own limit holds.
+/// Every <c>ConnectionPool:FleetCheckSeconds</c> counts the service's server connections, all replicas together, so a
+/// fleet that grew past what its pools were sized for (autoscaling, a rolling update with more surge than planned) shows
+/// in <c>/health</c> as Degraded with the numbers. It asks through the pool's own data source: the connection it counts
+/// on is one of the pool's, so the check never adds a connection to the plan. Direct connections only: behind a pooler
+/// the server connections belong to the pooler, and the pooler's own limit holds.
 /// </summary>
 public sealed partial class FleetConnectionMonitor(
-    ConnectionPlan plan, IOptions<ConnectionPoolOptions> options, LoginBackoff backoff, ILogger<FleetConnectionMonitor> logger)
+    ConnectionPlan plan, NpgsqlDataSource pool, ConnectionPoolOptions options, LoginBackoff backoff, ILogger<FleetConnectionMonitor> logger)
     : BackgroundService
 {
     /// <summary>The last count, or null before the first (or when the server did not answer).</summary>
@@ -21,12 +21,12 @@ public sealed partial class FleetConnectionMonitor(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (plan is not { Mode: ConnectionMode.Direct, ConnectionString: not null, ApplicationName: { Length: > 0 } })
+        if (plan is not { Mode: ConnectionMode.Direct, ApplicationName: { Length: > 0 } })
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FleetCheckSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Budget.FleetCheckSeconds));
         do
         {
             // While logins are paused (a refused password) the check would be one more failed login: skip it.
@@ -35,7 +35,7 @@ public sealed partial class FleetConnectionMonitor(
                 continue;
             }
 
-            var latest = await CountAsync(plan, stoppingToken);
+            var latest = await CountAsync(pool, plan, stoppingToken);
             if (latest is { OverBudget: true } && Latest is not { OverBudget: true })
             {
                 LogOverBudget(latest.Describe());
@@ -46,29 +46,24 @@ public sealed partial class FleetConnectionMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Counts over one unpooled connection of the plan's, which is not counted; null when the server does not answer.</summary>
-    public static async Task<FleetConnections?> CountAsync(ConnectionPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts the connections named <see cref="ConnectionPlan.ApplicationName"/> over a connection of
+    /// <paramref name="dataSource"/>; null when the server does not answer within <see cref="ServerFacts.Patience"/>.
+    /// </summary>
+    public static async Task<FleetConnections?> CountAsync(NpgsqlDataSource dataSource, ConnectionPlan plan, CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(plan.ConnectionString)
-        {
-            Pooling = false,
-            Timeout = (int)ServerFacts.Patience.TotalSeconds,
-            CommandTimeout = (int)ServerFacts.Patience.TotalSeconds,
-        };
-
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ServerFacts.Patience);
         try
         {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(
-                "SELECT count(*)::int FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()", connection);
-            command.Parameters.AddWithValue(plan.ApplicationName!);
-            var connections = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+            await using var command = dataSource.CreateCommand("SELECT count(*)::int FROM pg_stat_activity WHERE application_name = $1");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = plan.ApplicationName });
+            var connections = (int)(await command.ExecuteScalarAsync(timeout.Token))!;
             return new FleetConnections(plan.ApplicationName!, connections, plan.Budget?.Total, DateTimeOffset.UtcNow);
         }
-        catch (Exception error) when (error is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // The database check reports an unreachable server; this one has nothing to add then.
+            // The database check reports an unreachable server or a full pool; this one has nothing to add then.
             return null;
         }
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
@@ -9,12 +8,12 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// never returns its connection is reported too: one warning per hold, with the route, trace id and time held, and one
 /// count in <c>listings.pool.long_holds</c> (HikariCP's <c>leakDetectionThreshold</c>, which Npgsql lacks: npgsql#5276).
 /// </summary>
-internal sealed partial class LongHoldMonitor(PoolUsage usage, IOptions<ConnectionPoolOptions> options, ILogger<LongHoldMonitor> logger) : BackgroundService
+internal sealed partial class LongHoldMonitor(PoolUsage usage, ConnectionPoolOptions options, ILogger<LongHoldMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The threshold.</summary>
-    public TimeSpan Threshold { get; } = TimeSpan.FromMilliseconds(options.Value.LongHoldWarningMs);
+    public TimeSpan Threshold { get; } = TimeSpan.FromMilliseconds(options.WorkLimits.LongHoldWarningMs);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,7 +27,7 @@ internal sealed partial class LongHoldMonitor(PoolUsage usage, IOptions<Connecti
                 {
                     usage.LongHoldFound();
                     PoolMetrics.LongHolds.Add(1);
-                    LogLongHold(hold.Route, hold.TraceId ?? "(none)", hold.HeldMs, options.Value.LongHoldWarningMs);
+                    LogLongHold(hold.Route, hold.TraceId ?? "(none)", hold.HeldMs, options.WorkLimits.LongHoldWarningMs);
                 }
             }
         }

@@ -20,8 +20,8 @@ public sealed class PoolUsage(int maxPoolSize)
     private long _longHolds;
     private readonly ConcurrentDictionary<ConnectionHold, byte> _holds = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>The pool's <c>Maximum Pool Size</c>; the start-up report sets the size the server's budget allows.</summary>
-    public int MaxPoolSize { get; internal set; } = maxPoolSize;
+    /// <summary>The pool's <c>Maximum Pool Size</c>.</summary>
+    public int MaxPoolSize { get; } = maxPoolSize;
 
     /// <summary>Connections open right now (taken from the pool, not yet returned).</summary>
     public int InUse => (int)Interlocked.Read(ref _inUse);

@@ -27,11 +27,6 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
     private int _holdCopyNext;
     private long _recorded;
 
-    /// <summary>
-    /// The budget recommendations stay within: the running plan's, made after the server has said its <c>max_connections</c>.
-    /// </summary>
-    public ConnectionBudget? Budget { get; set; } = plan.Budget;
-
     /// <summary>The demand over the samples kept so far, or null before the first two samples.</summary>
     public PoolDemand? Demand()
     {
@@ -74,7 +69,7 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
         var recent = window.TakeLast(SaturationSamples).ToArray();
         var saturatedShare = recent.Count(sample => sample.Saturated) / (double)recent.Length;
         var (recommended, judgement) = PoolDemand.Recommend(
-            littlesLaw, working, limit, p99, opened, window.Any(sample => sample.Saturated), Budget?.PerReplicaAllowance);
+            littlesLaw, working, limit, p99, opened, window.Any(sample => sample.Saturated), plan.Budget?.PerReplicaAllowance);
 
         return new PoolDemand(
             Math.Round(seconds, 1),

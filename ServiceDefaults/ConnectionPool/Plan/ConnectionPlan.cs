@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// The effective connection and pool settings of a service, with the reasons behind them. Everything here is safe
-/// to print except <see cref="ConnectionString"/>, which carries the password and is never serialized.
+/// The connection and pool a service runs on, decided once at start from its configuration and what the server said,
+/// with the reasons behind each setting. Immutable: the pool is built from it, and <c>db-info</c>, <c>/health</c> and the
+/// start-up line show it. Everything here is safe to print except <see cref="ConnectionString"/>.
 /// </summary>
 public sealed record ConnectionPlan
 {
@@ -12,12 +13,7 @@ public sealed record ConnectionPlan
     public string? Source { get; init; }
 
     /// <summary>The connection mode, or null when the connection string could not be read.</summary>
-    [JsonIgnore]
     public ConnectionMode? Mode { get; init; }
-
-    /// <summary>The connection mode's name: <c>direct</c>, <c>session-pooler</c>, <c>transaction-pooler</c> or <c>dedicated-pooler</c>.</summary>
-    [JsonPropertyName("mode")]
-    public string? ModeName => Mode?.ToName();
 
     /// <summary>True when <c>ConnectionPool:Mode</c> set the mode rather than detection.</summary>
     public bool ModeConfigured { get; init; }
@@ -40,7 +36,7 @@ public sealed record ConnectionPlan
     /// <summary><c>Maximum Pool Size</c> of each replica.</summary>
     public int MaxPoolSize { get; init; }
 
-    /// <summary>What chose <see cref="MaxPoolSize"/>: the connection string, the setting, the mode's default or the budget.</summary>
+    /// <summary>What chose <see cref="MaxPoolSize"/>.</summary>
     public PoolSizeSource MaxPoolSizeChosenBy { get; init; }
 
     /// <summary><c>Minimum Pool Size</c> of each replica.</summary>
@@ -52,15 +48,14 @@ public sealed record ConnectionPlan
     /// <summary>The most seconds a single connect may take: Npgsql's <c>Timeout</c> in <see cref="ConnectionString"/>.</summary>
     public int ConnectTimeoutSeconds { get; init; }
 
-    /// <summary><c>Max Auto Prepare</c>; 0 behind a transaction pooler unless it keeps prepared statements.</summary>
+    /// <summary><c>Max Auto Prepare</c> as the pool runs it.</summary>
     public int MaxAutoPrepare { get; init; }
 
-    /// <summary>
-    /// True when <see cref="MaxAutoPrepare"/> waits for a probe at start to prove that the pooler keeps prepared
-    /// statements across transactions; until then, and for good when it fails, <see cref="ConnectionString"/> has
-    /// <c>Max Auto Prepare=0</c>.
-    /// </summary>
+    /// <summary>True when the mode prepares statements only once a probe at start proves that the pooler keeps them.</summary>
     public bool PreparedStatementsNeedProbe { get; init; }
+
+    /// <summary>Why prepared statements stay off although the mode wanted them (the probe failed), or null.</summary>
+    public string? PreparedStatementsRefused { get; init; }
 
     /// <summary><c>No Reset On Close</c>; true behind a transaction pooler.</summary>
     public bool NoResetOnClose { get; init; }
@@ -74,25 +69,28 @@ public sealed record ConnectionPlan
     /// <summary><c>Keepalive</c> in seconds (0: off).</summary>
     public int KeepAliveSeconds { get; init; }
 
-    /// <summary>The replicas that share the budget.</summary>
+    /// <summary>The replicas that run (<c>ConnectionPool:Replicas</c>).</summary>
     public int Replicas { get; init; }
 
-    /// <summary>The most replicas that run in normal operation (<c>ConnectionPool:MaxReplicas</c>, else <see cref="Replicas"/>).</summary>
+    /// <summary>The most replicas that run in normal operation.</summary>
     public int MaxReplicas { get; init; }
 
-    /// <summary>The extra replicas of a rolling update (<c>ConnectionPool:SurgeReplicas</c>).</summary>
+    /// <summary>The extra replicas of a rolling update.</summary>
     public int SurgeReplicas { get; init; }
+
+    /// <summary>True when <c>ConnectionPool:Strict</c> turns an over-budget pool and configuration problems into refusals.</summary>
+    public bool Strict { get; init; }
 
     /// <summary>The bounds on a request's work on the server.</summary>
     public StatementLimits? Limits { get; init; }
 
-    /// <summary>How <see cref="Limits"/> reach the server: start-up options of each connection, or <c>SET LOCAL</c> per transaction.</summary>
+    /// <summary>How <see cref="Limits"/> reach the server.</summary>
     public StatementLimitsSetBy LimitsSetBy { get; init; }
 
     /// <summary>The bounds while migrations and the seed run.</summary>
     public StatementLimits? MigrationLimits { get; init; }
 
-    /// <summary><c>GSS Encryption Mode</c>: <c>Disable</c> unless Kerberos can work here or the connection string says otherwise.</summary>
+    /// <summary><c>GSS Encryption Mode</c>.</summary>
     public string? GssEncryptionMode { get; init; }
 
     /// <summary><c>Application Name</c>: how the service's connections are found in <c>pg_stat_activity</c>.</summary>
@@ -104,31 +102,50 @@ public sealed record ConnectionPlan
     /// <summary>True when the pool would hold more than its budget.</summary>
     public bool OverBudget => Budget?.IsExceededBy(MaxPoolSize) == true;
 
+    /// <summary>What the server said about itself at start, or null when it did not answer.</summary>
+    public ServerFacts? Server { get; init; }
+
+    /// <summary>Why the server did not answer at start, or null when it did.</summary>
+    public ConnectionProblem? Problem { get; init; }
+
+    /// <summary>The problem's message, for readers that want one line.</summary>
+    public string? ServerError => Problem?.Message;
+
     /// <summary>What a human should know: defaults raised, settings kept, the budget overrun (when not strict).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>Why the plan is refused; the service does not start while there is any.</summary>
+    /// <summary>Why the plan is unsafe; the service does not start while there is any.</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
 
-    /// <summary>The advice for this mode, logged at start: <c>direct</c> is optimal, a pooler says what to consider instead.</summary>
+    /// <summary>The advice for this mode: <c>direct</c> is optimal, a pooler says what to consider instead.</summary>
     public string? Advice { get; init; }
 
     /// <summary>The connection before and after <c>ConnectionPool:PreferredMode</c> rewrote it (passwords redacted), if it did.</summary>
     public string? Rewrite { get; init; }
 
-    /// <summary>True when the service may start with this plan and it stays within its budget.</summary>
+    /// <summary>True when the plan has no error and stays within its budget, whether or not the server answered.</summary>
     public bool Safe => Errors.Count == 0 && !OverBudget;
 
-    /// <summary>The connection string to use, password included. Never log or print it.</summary>
+    /// <summary>Why the service must not start with this plan: its errors, and with <see cref="Strict"/> a configuration problem.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> RefusalReasons => Problem is { IsConfiguration: true } problem && Strict
+        ? [.. Errors, $"ConnectionPool:Strict is true and the connection fails ({problem.Name}): {problem.Message} Fix: {problem.Fix}"]
+        : Errors;
+
+    /// <summary>The connection string the pool runs on, password included. Never log or print it.</summary>
     [JsonIgnore]
     public string? ConnectionString { get; init; }
+
+    /// <summary>What the server's failed answer at start threw, for the login backoff.</summary>
+    [JsonIgnore]
+    internal Exception? ServerFailure { get; init; }
 }
 
 /// <summary>What chose a plan's <c>Maximum Pool Size</c>; JSON writes it in kebab-case.</summary>
 [JsonConverter(typeof(KebabCaseEnumConverter<PoolSizeSource>))]
 public enum PoolSizeSource
 {
-    /// <summary>The mode's default (20 direct, 10 behind a transaction pooler, the session pooler's cap ÷ replicas).</summary>
+    /// <summary>The mode's default (<see cref="ModePolicy"/>).</summary>
     ModeDefault,
 
     /// <summary>The replicas' share of the server's budget, smaller than the mode's default.</summary>
@@ -148,6 +165,6 @@ public enum StatementLimitsSetBy
     /// <summary>Npgsql's <c>Options</c> (<c>-c statement_timeout=...</c>): once per physical connection.</summary>
     StartupOptions,
 
-    /// <summary><c>SET LOCAL</c> in front of every command: behind a transaction pooler session settings do not survive.</summary>
+    /// <summary>Set for its own transaction in front of every command: behind a transaction pooler session settings do not survive.</summary>
     SetLocal,
 }

@@ -1,46 +1,64 @@
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Turns a connection string and the <see cref="ConnectionPoolOptions"/> into a <see cref="ConnectionPlan"/>: the mode,
-/// a pool sized and bounded for it and for the server's budget, and the settings that mode needs. Pure: the same
-/// inputs give the same plan, which the service, <c>db-info</c> and the tests all use.
+/// Decides the connection plan, once: <see cref="PlanAsync"/> reads the configuration, asks the server what the plan
+/// needs, and plans with <c>Plan</c>, which is pure. The service's start and <c>db-info</c> both call
+/// <see cref="PlanAsync"/>; the tests call <c>Plan</c>.
 /// </summary>
 public static class ConnectionPlanner
 {
-    // Canonical keyword names, as NpgsqlConnectionStringBuilder.Keys reports what a connection string set.
-    private const string MaxPoolSizeKeyword = "Maximum Pool Size";
-    private const string MinPoolSizeKeyword = "Minimum Pool Size";
-    private const string TimeoutKeyword = "Timeout";
-    private const string IdleLifetimeKeyword = "Connection Idle Lifetime";
-    private const string LifetimeKeyword = "Connection Lifetime";
-    private const string KeepAliveKeyword = "Keepalive";
-    private const string MaxAutoPrepareKeyword = "Max Auto Prepare";
-    private const string NoResetOnCloseKeyword = "No Reset On Close";
-    private const string SslModeKeyword = "SSL Mode";
-    private const string ApplicationNameKeyword = "Application Name";
-    private const string GssEncryptionModeKeyword = "GSS Encryption Mode";
-
     /// <summary>The smallest pool worth running: cores × 2 of a 2-core replica (HikariCP's rule of thumb).</summary>
     internal const int MinimumUsefulPoolSize = 4;
 
-    /// <summary>The warning of a plan made before the server said its <c>max_connections</c>.</summary>
-    internal const string UnknownServerLimitWarning =
-        "The server's max_connections is unknown, so the pool cannot be checked against it: set ConnectionPool:ServerMaxConnections (60 on Supabase Nano and Micro).";
+    private const string MaxPoolSizeKeyword = "Maximum Pool Size";
+    private const string MinPoolSizeKeyword = "Minimum Pool Size";
+    private const string TimeoutKeyword = "Timeout";
+    private const string MaxAutoPrepareKeyword = "Max Auto Prepare";
+    private const string NoResetOnCloseKeyword = "No Reset On Close";
 
-    /// <summary>Plans the connection.</summary>
-    /// <param name="connectionString">The connection string or URL as configured, or null when none is.</param>
-    /// <param name="source">The setting it came from, named in messages (e.g. <c>ConnectionStrings:listingsdb</c>).</param>
-    /// <param name="options">The pool policy.</param>
-    /// <param name="serverMaxConnections">The server's <c>max_connections</c> when it was read, used unless configured.</param>
-    /// <param name="applicationName">Set as <c>Application Name</c> unless the connection string names one, so the
-    /// service's connections are recognizable in <c>pg_stat_activity</c>.</param>
-    /// <param name="kerberosConfigured">Whether this machine has a Kerberos configuration; null: look
-    /// (<see cref="KerberosConfiguration.IsPresent"/>).</param>
-    public static ConnectionPlan Plan(
-        string? connectionString, string source, ConnectionPoolOptions options, int? serverMaxConnections = null, string? applicationName = null,
-        bool? kerberosConfigured = null)
+    /// <summary>
+    /// Plans the connection <c>ConnectionStrings:&lt;name&gt;</c> (else <c>DATABASE_URL</c>) with the <c>ConnectionPool</c>
+    /// settings of <paramref name="configuration"/>, after asking the server (within <see cref="ServerFacts.Patience"/>)
+    /// for its <c>max_connections</c> and, where the mode needs it, whether its pooler keeps prepared statements.
+    /// </summary>
+    /// <remarks>
+    /// When the server does not answer, the plan is made without it: its <see cref="ConnectionPlan.Problem"/> says why,
+    /// the pool takes the mode's size (or the configured one) unchecked against a budget, with a warning, and prepared
+    /// statements stay off where a probe was to prove them. The service starts on that plan and answers 503 until the
+    /// database is back; it does not re-plan. Set <c>ConnectionPool:ServerMaxConnections</c> to size the pool without the server.
+    /// </remarks>
+    /// <param name="configuration">The service's configuration.</param>
+    /// <param name="connectionName">The connection string's name, e.g. <c>listingsdb</c>.</param>
+    /// <param name="applicationName">The <c>Application Name</c> the service's connections carry, unless the string names one.</param>
+    /// <param name="cancellationToken">Cancels the questions to the server.</param>
+    public static async Task<ConnectionPlan> PlanAsync(
+        IConfiguration configuration, string connectionName, string? applicationName, CancellationToken cancellationToken = default)
+    {
+        var (connectionString, source) = ConnectionSource.Read(configuration, connectionName);
+        ConnectionPoolOptions options;
+        try
+        {
+            options = ConnectionPoolOptions.Bind(configuration);
+        }
+        catch (ConnectionPlanException error)
+        {
+            return new ConnectionPlan { Source = source, Errors = error.Reasons };
+        }
+
+        if (Target(connectionString, source, options, applicationName) is not { } target)
+        {
+            return Plan(connectionString, source, options, applicationName);
+        }
+
+        var survey = await ServerSurvey.ReadAsync(target, NeedsProbe(target, options), cancellationToken);
+        return Plan(target, options, survey);
+    }
+
+    /// <summary>Plans from a connection string without asking the server (as when it does not answer).</summary>
+    public static ConnectionPlan Plan(string? connectionString, string source, ConnectionPoolOptions options, string? applicationName = null, bool? kerberosConfigured = null)
     {
         var optionErrors = ConnectionPoolOptionsValidator.Check(options);
         if (optionErrors.Count > 0)
@@ -48,76 +66,67 @@ public static class ConnectionPlanner
             return new ConnectionPlan { Source = source, Errors = optionErrors };
         }
 
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return new ConnectionPlan
-            {
-                Source = source,
-                Errors = [$"No database connection is configured: set {source} (an Npgsql connection string or a postgresql:// URL)."],
-            };
-        }
+        return ConnectionTarget.TryRead(connectionString, source, options.Pool.Mode, options.Pool.PreferredMode, applicationName, kerberosConfigured, out var target, out var error)
+            ? Plan(target!, options)
+            : new ConnectionPlan { Source = source, Errors = [error!] };
+    }
 
-        NpgsqlConnectionStringBuilder builder;
-        try
-        {
-            builder = DatabaseConnectionString.Parse(connectionString, source);
-        }
-        catch (ConnectionStringFormatException error)
-        {
-            return new ConnectionPlan { Source = source, Errors = [error.Message] };
-        }
-
+    /// <summary>Plans <paramref name="target"/> with <paramref name="options"/> and what the server said. Pure.</summary>
+    /// <param name="target">The connection.</param>
+    /// <param name="options">The settings; assumed valid (<see cref="ConnectionPoolOptionsValidator"/>).</param>
+    /// <param name="survey">What the server answered at start; null as when it did not answer.</param>
+    public static ConnectionPlan Plan(ConnectionTarget target, ConnectionPoolOptions options, ServerSurvey? survey = null)
+    {
+        var (pool, budgetOptions) = (options.Pool, options.Budget);
         var errors = new List<string>();
-        var warnings = new List<string>();
-        var written = builder.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var warnings = new List<string>(target.Warnings);
+        var builder = target.CreateBuilder();
+        var written = target.Written;
+        var mode = target.Mode;
+        var policy = ModePolicy.For(mode, budgetOptions);
 
-        var modeConfigured = ConnectionModeNames.TryParse(options.Mode, out var configuredMode);
-        var mode = modeConfigured ? configuredMode : ConnectionModeDetector.Detect(builder.Host, builder.Port, builder.Username);
-
-        var rewrite = SwitchMode(builder, options, ref mode, modeConfigured, errors, warnings);
-
-        RequireTls(builder, written, warnings);
-
-        var budget = PlanBudget(options, mode, serverMaxConnections);
-        var (maxPoolSize, chosenBy) = PlanMaxPoolSize(builder, written, options, mode, budget, errors, warnings);
-        var minPoolSize = written.Contains(MinPoolSizeKeyword) ? builder.MinPoolSize : options.MinPoolSize;
-        if (minPoolSize > maxPoolSize)
+        var budget = PlanBudget(budgetOptions, mode, policy, survey?.Facts?.MaxConnections);
+        var (maxPoolSize, chosenBy) = PlanMaxPoolSize(builder, written, pool, budgetOptions, mode, policy, budget, errors, warnings);
+        var minPoolSize = written.Contains(MinPoolSizeKeyword) ? builder.MinPoolSize : pool.MinPoolSize ?? policy.MinPoolSize;
+        if (minPoolSize > maxPoolSize && (written.Contains(MinPoolSizeKeyword) || pool.MinPoolSize is not null))
         {
             errors.Add($"Minimum Pool Size ({minPoolSize}) is above Maximum Pool Size ({maxPoolSize}): lower ConnectionPool:MinPoolSize or 'Minimum Pool Size'.");
         }
 
-        var (maxAutoPrepare, noResetOnClose, probe) = PlanStatementSettings(builder, written, options, mode, errors, warnings);
-
-        // Npgsql's Timeout bounds both a connect and the wait for a free connection; the plan gives it the connect's
-        // bound, and the service waits for a free connection in slices of it up to the longer wait (ConnectionOpener).
-        var poolWait = written.Contains(TimeoutKeyword) ? builder.Timeout : options.TimeoutSeconds;
-        var connectTimeout = Math.Min(options.ConnectTimeoutSeconds, poolWait);
-
-        builder.MaxPoolSize = maxPoolSize;
-        builder.MinPoolSize = Math.Min(minPoolSize ?? DefaultMinPoolSize(mode), maxPoolSize);
-        builder.Timeout = connectTimeout;
-        builder.ConnectionIdleLifetime = written.Contains(IdleLifetimeKeyword) ? builder.ConnectionIdleLifetime : options.ConnectionIdleLifetimeSeconds;
-        builder.ConnectionLifetime = written.Contains(LifetimeKeyword) ? builder.ConnectionLifetime : options.ConnectionLifetimeSeconds;
-        builder.KeepAlive = written.Contains(KeepAliveKeyword) ? builder.KeepAlive : options.KeepAliveSeconds;
-        // Until the probe at start proves that the pooler keeps prepared statements, the connection prepares none.
-        builder.MaxAutoPrepare = probe ? 0 : maxAutoPrepare;
-        builder.NoResetOnClose = noResetOnClose;
-        if (!written.Contains(ApplicationNameKeyword) && !string.IsNullOrEmpty(applicationName))
+        var (prepare, noResetOnClose, needsProbe) = PlanStatements(builder, written, pool, mode, policy, errors, warnings);
+        var refused = needsProbe ? survey?.PreparedStatementsRefused ?? (survey is null ? "the server was not asked" : null) : null;
+        if (needsProbe && survey is not null && refused is not null)
         {
-            builder.ApplicationName = applicationName;
+            warnings.Add(
+                $"Prepared statements stay off (Max Auto Prepare=0): the pooler was to keep them across transactions, but the probe at start"
+                + $" failed ({refused}). Use PgBouncer 1.21 or later with max_prepared_statements above 0, or set"
+                + " ConnectionPool:PoolerPreparedStatements=false to skip the probe.");
         }
 
-        CheckBudget(budget, maxPoolSize, options, errors, warnings);
+        // Npgsql's Timeout bounds both a connect and the wait for a free connection: the plan gives it the connect's
+        // bound, and the service waits for a free connection in slices of it up to the longer wait (ConnectionOpener).
+        var poolWait = written.Contains(TimeoutKeyword) ? builder.Timeout : pool.TimeoutSeconds;
+        var connectTimeout = Math.Min(pool.ConnectTimeoutSeconds, poolWait);
 
-        var limits = StatementLimits.ForRequests(options);
-        var limitsBy = PlanStatementLimits(builder, written, mode, limits);
-        var gss = PlanGssEncryption(builder, written, mode, kerberosConfigured ?? KerberosConfiguration.IsPresent());
+        builder.MaxPoolSize = maxPoolSize;
+        builder.MinPoolSize = Math.Min(minPoolSize, maxPoolSize);
+        builder.Timeout = connectTimeout;
+        builder.ConnectionIdleLifetime = written.Contains("Connection Idle Lifetime") ? builder.ConnectionIdleLifetime : pool.ConnectionIdleLifetimeSeconds;
+        builder.ConnectionLifetime = written.Contains("Connection Lifetime") ? builder.ConnectionLifetime : pool.ConnectionLifetimeSeconds;
+        builder.KeepAlive = written.Contains("Keepalive") ? builder.KeepAlive : pool.KeepAliveSeconds;
+        builder.MaxAutoPrepare = refused is null ? prepare : 0;
+        builder.NoResetOnClose = noResetOnClose;
+
+        CheckBudget(budget, maxPoolSize, budgetOptions, errors, warnings);
+
+        var limits = StatementLimits.ForRequests(options.WorkLimits);
+        var limitsSetBy = PlanStatementLimits(builder, written, mode, limits);
 
         return new ConnectionPlan
         {
-            Source = source,
+            Source = target.Source,
             Mode = mode,
-            ModeConfigured = modeConfigured,
+            ModeConfigured = target.ModeConfigured,
             Host = builder.Host,
             Port = builder.Port,
             Database = builder.Database,
@@ -128,115 +137,97 @@ public static class ConnectionPlanner
             MinPoolSize = builder.MinPoolSize,
             TimeoutSeconds = poolWait,
             ConnectTimeoutSeconds = connectTimeout,
-            MaxAutoPrepare = maxAutoPrepare,
-            PreparedStatementsNeedProbe = probe,
+            MaxAutoPrepare = builder.MaxAutoPrepare,
+            PreparedStatementsNeedProbe = needsProbe,
+            PreparedStatementsRefused = refused,
             NoResetOnClose = noResetOnClose,
             ConnectionIdleLifetimeSeconds = builder.ConnectionIdleLifetime,
             ConnectionLifetimeSeconds = builder.ConnectionLifetime,
             KeepAliveSeconds = builder.KeepAlive,
-            Replicas = options.Replicas,
-            MaxReplicas = options.MaxReplicas ?? options.Replicas,
-            SurgeReplicas = options.SurgeReplicas,
+            Replicas = budgetOptions.Replicas,
+            MaxReplicas = budgetOptions.MaxReplicas ?? budgetOptions.Replicas,
+            SurgeReplicas = budgetOptions.SurgeReplicas,
+            Strict = budgetOptions.Strict,
             Budget = budget,
             Limits = limits,
-            LimitsSetBy = limitsBy,
-            MigrationLimits = StatementLimits.ForMigrations(options),
-            GssEncryptionMode = gss,
+            LimitsSetBy = limitsSetBy,
+            MigrationLimits = StatementLimits.ForMigrations(options.WorkLimits),
+            GssEncryptionMode = builder.GssEncryptionMode.ToString(),
             ApplicationName = builder.ApplicationName,
+            Server = survey?.Facts,
+            Problem = survey?.Problem,
+            ServerFailure = survey?.Failure,
             Warnings = warnings,
             Errors = errors,
-            Advice = Advice(mode, options),
-            Rewrite = rewrite,
+            Advice = policy.Advice,
+            Rewrite = target.Rewrite,
             ConnectionString = builder.ConnectionString,
         };
     }
 
-    private static string? SwitchMode(
-        NpgsqlConnectionStringBuilder builder, ConnectionPoolOptions options, ref ConnectionMode mode, bool modeConfigured,
-        List<string> errors, List<string> warnings)
+    /// <summary>
+    /// True when the pool would prepare statements only once a probe proves the pooler keeps them: Supabase's dedicated
+    /// PgBouncer, or a self-hosted one said to (<c>ConnectionPool:PoolerPreparedStatements</c>), with statements to prepare.
+    /// </summary>
+    public static bool NeedsProbe(ConnectionTarget target, ConnectionPoolOptions options) =>
+        PlanStatements(target.CreateBuilder(), target.Written, options.Pool, target.Mode, ModePolicy.For(target.Mode, options.Budget), [], []).NeedsProbe;
+
+    private static ConnectionTarget? Target(string? connectionString, string source, ConnectionPoolOptions options, string? applicationName) =>
+        ConnectionPoolOptionsValidator.Check(options).Count == 0
+        && ConnectionTarget.TryRead(connectionString, source, options.Pool.Mode, options.Pool.PreferredMode, applicationName, null, out var target, out _)
+            ? target
+            : null;
+
+    private static ConnectionBudget PlanBudget(BudgetOptions options, ConnectionMode mode, ModePolicy policy, int? serverMaxConnections)
     {
-        var before = DatabaseConnectionString.Redact(builder);
-        try
+        // Behind a session pooler every pooled connection is a pooler client: its cap is the limit, not the server's.
+        if (mode == ConnectionMode.SessionPooler)
         {
-            if (SupabaseModeSwitch.Apply(builder, options.PreferredMode, mode) is not { } note)
-            {
-                return null;
-            }
-
-            warnings.Add(note);
-            if (!modeConfigured)
-            {
-                mode = ConnectionModeDetector.Detect(builder.Host, builder.Port, builder.Username);
-            }
-
-            return $"{before} => {DatabaseConnectionString.Redact(builder)}";
-        }
-        catch (InvalidOperationException error)
-        {
-            errors.Add(error.Message);
-            return null;
-        }
-    }
-
-    private static void RequireTls(NpgsqlConnectionStringBuilder builder, HashSet<string> written, List<string> warnings)
-    {
-        // Supabase does not enforce TLS by default; Npgsql's default (Prefer) would fall back to plain text.
-        if (!SupabaseEndpoints.IsSupabaseHost(builder.Host) || builder.SslMode >= SslMode.Require)
-        {
-            return;
+            return ConnectionBudget.FromSessionPoolerCap(options.SessionPoolerClientCap, options.Replicas);
         }
 
-        if (written.Contains(SslModeKeyword))
-        {
-            warnings.Add($"SSL Mode={builder.SslMode} was raised to Require: Supabase connections carry the password and the data over the internet.");
-        }
-
-        builder.SslMode = SslMode.Require;
+        var fraction = options.BudgetFraction ?? policy.BudgetFraction;
+        return options.ServerMaxConnections is { } configured
+            ? ConnectionBudget.FromServer(configured, fraction, options.BudgetReplicas, ConnectionBudgetSource.Configured)
+            : ConnectionBudget.FromServer(serverMaxConnections, fraction, options.BudgetReplicas, ConnectionBudgetSource.Server);
     }
 
     private static (int MaxPoolSize, PoolSizeSource ChosenBy) PlanMaxPoolSize(
-        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionPoolOptions options, ConnectionMode mode,
-        ConnectionBudget budget, List<string> errors, List<string> warnings)
+        NpgsqlConnectionStringBuilder builder, IReadOnlySet<string> written, PoolOptions pool, BudgetOptions budgetOptions, ConnectionMode mode,
+        ModePolicy policy, ConnectionBudget budget, List<string> errors, List<string> warnings)
     {
-        var cap = options.SessionPoolerClientCap;
         var (maxPoolSize, chosenBy) = written.Contains(MaxPoolSizeKeyword)
             ? (builder.MaxPoolSize, PoolSizeSource.ConnectionString)
-            : options.MaxPoolSize is { } configured
+            : pool.MaxPoolSize is { } configured
                 ? (configured, PoolSizeSource.Configured)
-                : FromModeAndBudget(mode, options, budget, warnings);
+                : FromModeAndBudget(mode, policy, budget, warnings);
 
-        if (mode == ConnectionMode.SessionPooler && maxPoolSize * options.Replicas > cap)
+        var (cap, replicas) = (budgetOptions.SessionPoolerClientCap, budgetOptions.Replicas);
+        if (mode == ConnectionMode.SessionPooler && maxPoolSize * replicas > cap)
         {
-            // Supavisor answers the 16th client with 'max clients reached in session mode'.
+            // Supavisor answers the client past its cap with 'max clients reached in session mode'.
             errors.Add(
-                $"Maximum Pool Size {maxPoolSize} × {options.Replicas} {Replicas(options.Replicas)} = {maxPoolSize * options.Replicas}"
+                $"Maximum Pool Size {maxPoolSize} × {replicas} {Plural(replicas, "replica")} = {maxPoolSize * replicas}"
                 + $" exceeds the session pooler's client cap of {cap} (ConnectionPool:SessionPoolerClientCap): Supavisor would refuse"
-                + $" clients with 'max clients reached in session mode'. Lower ConnectionPool:MaxPoolSize to {Math.Max(1, cap / options.Replicas)},"
+                + $" clients with 'max clients reached in session mode'. Lower ConnectionPool:MaxPoolSize to {Math.Max(1, cap / replicas)},"
                 + " or use the transaction pooler (port 6543).");
         }
 
         return (maxPoolSize, chosenBy);
     }
 
-    // Nothing written: the mode's default, unless the replicas' share of the server's budget is smaller.
-    private static (int, PoolSizeSource) FromModeAndBudget(ConnectionMode mode, ConnectionPoolOptions options, ConnectionBudget budget, List<string> warnings)
+    // Nothing written: the mode's size, unless the replicas' share of the server's budget is smaller.
+    private static (int, PoolSizeSource) FromModeAndBudget(ConnectionMode mode, ModePolicy policy, ConnectionBudget budget, List<string> warnings)
     {
-        var modeDefault = mode switch
+        if (mode == ConnectionMode.SessionPooler || budget.PerReplicaAllowance is not { } allowance || allowance >= policy.MaxPoolSize)
         {
-            ConnectionMode.Direct => ConnectionPoolOptions.DefaultDirectMaxPoolSize,
-            ConnectionMode.TransactionPooler or ConnectionMode.DedicatedPooler => ConnectionPoolOptions.DefaultTransactionPoolerMaxPoolSize,
-            _ => Math.Max(1, options.SessionPoolerClientCap / options.Replicas),
-        };
-
-        if (mode == ConnectionMode.SessionPooler || budget.PerReplicaAllowance is not { } allowance || allowance >= modeDefault)
-        {
-            return (modeDefault, PoolSizeSource.ModeDefault);
+            return (policy.MaxPoolSize, PoolSizeSource.ModeDefault);
         }
 
         if (allowance < MinimumUsefulPoolSize)
         {
             warnings.Add(
-                $"The budget leaves each replica {allowance} {Connections(allowance)} ({budget.Describe(allowance)}), fewer than the"
+                $"The budget leaves each replica {allowance} {Plural(allowance, "connection")} ({budget.Describe(allowance)}), fewer than the"
                 + $" {MinimumUsefulPoolSize} a replica needs to serve requests side by side: lower ConnectionPool:MaxReplicas or"
                 + " ConnectionPool:SurgeReplicas, or raise ConnectionPool:BudgetFraction if the server has room.");
         }
@@ -244,53 +235,17 @@ public static class ConnectionPlanner
         return (allowance, PoolSizeSource.Budget);
     }
 
-    private static string Connections(int count) => count == 1 ? "connection" : "connections";
-
-    private static StatementLimitsSetBy PlanStatementLimits(
-        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionMode mode, StatementLimits limits)
-    {
-        if (mode.IsTransactionPooling())
-        {
-            // PgBouncer refuses the 'options' start-up parameter, and a session setting would reach the pooler's other clients.
-            return StatementLimitsSetBy.SetLocal;
-        }
-
-        // A parameter the connection string's own Options sets wins.
-        var existing = written.Contains("Options") ? builder.Options ?? "" : "";
-        var skip = limits.Parameters.Select(parameter => parameter.Name)
-            .Where(name => existing.Contains(name, StringComparison.OrdinalIgnoreCase))
-            .ToHashSet(StringComparer.Ordinal);
-        var added = limits.ToStartupOptions(skip);
-        builder.Options = string.IsNullOrWhiteSpace(existing) ? added : $"{existing} {added}".Trim();
-        return StatementLimitsSetBy.StartupOptions;
-    }
-
-    private static string PlanGssEncryption(NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionMode mode, bool kerberosConfigured)
-    {
-        // Npgsql 10 tries GSS first: a round trip per connect behind Supavisor, exception storms without GSS libraries
-        // (npgsql#6416), a failure behind Supavisor at high latency (npgsql#6415). Nothing to gain without Kerberos.
-        if (!written.Contains(GssEncryptionModeKeyword)
-            && (SupabaseEndpoints.IsSupabaseHost(builder.Host) || mode != ConnectionMode.Direct || !kerberosConfigured))
-        {
-            builder.GssEncryptionMode = GssEncryptionMode.Disable;
-        }
-
-        return builder.GssEncryptionMode.ToString();
-    }
-
-    private static int DefaultMinPoolSize(ConnectionMode mode) =>
-        mode.IsTransactionPooling() ? ConnectionPoolOptions.DefaultTransactionPoolerMinPoolSize : 0;
-
-    private static (int MaxAutoPrepare, bool NoResetOnClose, bool Probe) PlanStatementSettings(
-        NpgsqlConnectionStringBuilder builder, HashSet<string> written, ConnectionPoolOptions options, ConnectionMode mode,
+    private static (int MaxAutoPrepare, bool NoResetOnClose, bool NeedsProbe) PlanStatements(
+        NpgsqlConnectionStringBuilder builder, IReadOnlySet<string> written, PoolOptions pool, ConnectionMode mode, ModePolicy policy,
         List<string> errors, List<string> warnings)
     {
-        var writtenPrepare = written.Contains(MaxAutoPrepareKeyword) ? builder.MaxAutoPrepare : options.MaxAutoPrepare;
+        var writtenPrepare = written.Contains(MaxAutoPrepareKeyword) ? builder.MaxAutoPrepare : pool.MaxAutoPrepare;
         if (!mode.IsTransactionPooling())
         {
-            return (writtenPrepare ?? ConnectionPoolOptions.DefaultMaxAutoPrepare, written.Contains(NoResetOnCloseKeyword) && builder.NoResetOnClose, false);
+            return (writtenPrepare ?? policy.MaxAutoPrepare, written.Contains(NoResetOnCloseKeyword) && builder.NoResetOnClose, false);
         }
 
+        // A return to the pool would send DISCARD ALL through the pooler, which resets nothing useful there.
         var noResetOnClose = true;
         if (written.Contains(NoResetOnCloseKeyword) && !builder.NoResetOnClose)
         {
@@ -299,10 +254,10 @@ public static class ConnectionPlanner
         }
 
         // PgBouncer 1.21+ with max_prepared_statements (Supabase's dedicated pooler runs 1.24) re-prepares a statement on
-        // whichever server connection runs the next transaction; a probe at start proves it before any is prepared.
-        if (mode == ConnectionMode.DedicatedPooler || options.PoolerPreparedStatements)
+        // whichever server connection runs the next transaction; the probe at start proves it before any is prepared.
+        if (mode == ConnectionMode.DedicatedPooler || pool.PoolerPreparedStatements)
         {
-            var prepare = writtenPrepare ?? ConnectionPoolOptions.DefaultMaxAutoPrepare;
+            var prepare = writtenPrepare ?? ModePolicy.PreparedStatements;
             return (prepare, noResetOnClose, prepare > 0);
         }
 
@@ -320,27 +275,32 @@ public static class ConnectionPlanner
         return (0, noResetOnClose, false);
     }
 
-    private static ConnectionBudget PlanBudget(ConnectionPoolOptions options, ConnectionMode mode, int? serverMaxConnections)
+    private static StatementLimitsSetBy PlanStatementLimits(
+        NpgsqlConnectionStringBuilder builder, IReadOnlySet<string> written, ConnectionMode mode, StatementLimits limits)
     {
-        if (mode == ConnectionMode.SessionPooler)
+        // PgBouncer refuses the 'options' start-up parameter, and a session setting would reach the pooler's other clients.
+        if (mode.IsTransactionPooling())
         {
-            return ConnectionBudget.FromSessionPoolerCap(options.SessionPoolerClientCap, options.Replicas);
+            return StatementLimitsSetBy.SetLocal;
         }
 
-        var fraction = options.BudgetFraction ?? (mode == ConnectionMode.Direct
-            ? ConnectionPoolOptions.DefaultDirectBudgetFraction
-            : ConnectionPoolOptions.DefaultPoolerBudgetFraction);
-
-        return options.ServerMaxConnections is { } configured
-            ? ConnectionBudget.FromServer(configured, fraction, options.BudgetReplicas, ConnectionBudgetSource.Configured)
-            : ConnectionBudget.FromServer(serverMaxConnections, fraction, options.BudgetReplicas, ConnectionBudgetSource.Server);
+        // A parameter the connection string's own Options sets wins.
+        var existing = written.Contains("Options") ? builder.Options ?? "" : "";
+        var skip = limits.Parameters.Select(parameter => parameter.Name)
+            .Where(name => existing.Contains(name, StringComparison.OrdinalIgnoreCase))
+            .ToHashSet(StringComparer.Ordinal);
+        var added = limits.ToStartupOptions(skip);
+        builder.Options = string.IsNullOrWhiteSpace(existing) ? added : $"{existing} {added}".Trim();
+        return StatementLimitsSetBy.StartupOptions;
     }
 
-    private static void CheckBudget(ConnectionBudget budget, int maxPoolSize, ConnectionPoolOptions options, List<string> errors, List<string> warnings)
+    private static void CheckBudget(ConnectionBudget budget, int maxPoolSize, BudgetOptions options, List<string> errors, List<string> warnings)
     {
         if (budget.PerReplicaAllowance is not { } allowance)
         {
-            warnings.Add(UnknownServerLimitWarning);
+            warnings.Add(
+                "The server's max_connections is unknown, so the pool is the mode's size, unchecked against a budget: it is"
+                + " read at start, so restart once the server answers, or set ConnectionPool:ServerMaxConnections (60 on Supabase Nano and Micro).");
             return;
         }
 
@@ -350,7 +310,7 @@ public static class ConnectionPlanner
         }
 
         var message =
-            $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Replicas(budget.Replicas)} (MaxReplicas + SurgeReplicas) = {maxPoolSize * budget.Replicas} exceeds the budget of"
+            $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Plural(budget.Replicas, "replica")} (MaxReplicas + SurgeReplicas) = {maxPoolSize * budget.Replicas} exceeds the budget of"
             + $" {budget.Total} ({budget.FractionPercent} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
             + $" to {allowance} (or remove it to let the budget size the pool), lower ConnectionPool:MaxReplicas or ConnectionPool:SurgeReplicas,"
             + " or raise ConnectionPool:BudgetFraction or ConnectionPool:ServerMaxConnections if the server has room.";
@@ -358,17 +318,5 @@ public static class ConnectionPlanner
         (options.Strict ? errors : warnings).Add(options.Strict ? message + " (ConnectionPool:Strict is true.)" : message);
     }
 
-    private static string Advice(ConnectionMode mode, ConnectionPoolOptions options) => mode switch
-    {
-        ConnectionMode.Direct => "direct connection: optimal for a long-running service (prepared statements and session state work).",
-        ConnectionMode.SessionPooler =>
-            $"session pooler: every pooled connection holds one of its {options.SessionPoolerClientCap} client slots for as long as it is open;"
-            + " consider a direct connection for a long-running service, or the transaction pooler (port 6543) for many replicas.",
-        ConnectionMode.DedicatedPooler => "dedicated pooler (PgBouncer): prepared statements once the probe at start proves them, no session"
-            + " state between transactions; consider a direct connection for a long-running service.",
-        _ => "transaction pooler: no prepared statements and no session state between transactions;"
-            + " consider a direct connection (or the session pooler on port 5432) for a long-running service.",
-    };
-
-    private static string Replicas(int count) => count == 1 ? "replica" : "replicas";
+    private static string Plural(int count, string noun) => count == 1 ? noun : noun + "s";
 }

@@ -3,32 +3,26 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Proves at start that a transaction pooler keeps prepared statements across transactions, before the pool prepares
-/// any: a statement prepared in one transaction is executed in another while a second client holds the server
-/// connection it was prepared on (PgBouncer hands out its most recently used server connection first), so the execute
-/// lands on another one. PgBouncer 1.21+ with <c>max_prepared_statements</c> prepares it there transparently; an older
-/// one, or one without the setting, answers 26000 'prepared statement does not exist'.
+/// Proves that a transaction pooler keeps prepared statements across transactions, before the pool prepares any: a
+/// statement prepared in one transaction is executed in another while a second client holds the server connection it was
+/// prepared on (PgBouncer hands out its most recently used server connection first), so the execute lands on another
+/// one. PgBouncer 1.21+ with <c>max_prepared_statements</c> prepares it there; an older one answers 26000.
 /// </summary>
 public static class PreparedStatementProbe
 {
-    /// <summary>Runs the probe over two unpooled connections made as <paramref name="plan"/> says.</summary>
+    /// <summary>Runs the probe over two unpooled connections.</summary>
+    /// <param name="connectionString">The connection to probe, password included.</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
     /// <returns>Null when prepared statements survive; otherwise why not, for the warning.</returns>
-    public static async Task<string?> RunAsync(ConnectionPlan plan, CancellationToken cancellationToken)
+    public static async Task<string?> RunAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(plan.ConnectionString)
-        {
-            Pooling = false,
-            MaxAutoPrepare = 0,
-            Timeout = (int)ServerFacts.Patience.TotalSeconds,
-            CommandTimeout = (int)ServerFacts.Patience.TotalSeconds,
-        }.ConnectionString;
-
+        var oneShot = ServerFacts.OneShot(connectionString);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(3 * ServerFacts.Patience);
         try
         {
-            await using var preparer = new NpgsqlConnection(connectionString);
-            await using var holder = new NpgsqlConnection(connectionString);
+            await using var preparer = new NpgsqlConnection(oneShot);
+            await using var holder = new NpgsqlConnection(oneShot);
             await preparer.OpenAsync(timeout.Token);
             await holder.OpenAsync(timeout.Token);
 

@@ -8,51 +8,38 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <param name="ConnectionsInUse">Client connections open on the server now, from every service.</param>
 public sealed record ServerFacts(string Version, int MaxConnections, int ConnectionsInUse)
 {
-    /// <summary>How long to wait for the server before giving up: a diagnostic must not hang.</summary>
+    /// <summary>How long the server is given to answer a question at start: a start or a diagnostic must not hang.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
-    /// <summary>
-    /// Asks the server over one unpooled connection, made as <paramref name="plan"/> says; returns the facts, or the
-    /// problem that kept the server from answering.
-    /// </summary>
-    /// <param name="plan">The connection to make.</param>
-    /// <param name="cancellationToken">Cancels the attempt.</param>
-    /// <param name="failed">Told what the failed attempt threw, e.g. for the <see cref="LoginBackoff"/>.</param>
-    public static async Task<(ServerFacts? Facts, ConnectionProblem? Problem)> TryReadAsync(
-        ConnectionPlan plan, CancellationToken cancellationToken, Action<Exception>? failed = null)
+    /// <summary>A connection string for one question: unpooled, bounded by <see cref="Patience"/>.</summary>
+    internal static string OneShot(string connectionString, string? applicationName = null)
     {
-        var builder = new NpgsqlConnectionStringBuilder(plan.ConnectionString)
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Pooling = false,
+            MaxAutoPrepare = 0,
             Timeout = (int)Patience.TotalSeconds,
             CommandTimeout = (int)Patience.TotalSeconds,
         };
+        if (applicationName is not null)
+        {
+            builder.ApplicationName = applicationName;
+        }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Patience + TimeSpan.FromSeconds(1));
+        return builder.ConnectionString;
+    }
 
-        try
-        {
-            // A named data source: Npgsql tags its metrics with the pool name, by default the connection string.
-            var dataSourceBuilder = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "server-facts" };
-            await using var dataSource = dataSourceBuilder.Build();
-            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
-            await using var command = new NpgsqlCommand(
-                "SELECT current_setting('server_version'), current_setting('max_connections')::int,"
-                + " (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend')",
-                connection);
-            await using var reader = await command.ExecuteReaderAsync(timeout.Token);
-            await reader.ReadAsync(timeout.Token);
-            return (new ServerFacts(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)), null);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception error) when (error is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            failed?.Invoke(error);
-            return (null, ConnectionProblemClassifier.DescribeConnectionFailure(error, plan));
-        }
+    /// <summary>Asks the server over one unpooled connection; throws what the attempt threw.</summary>
+    internal static async Task<ServerFacts> ReadAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(OneShot(target.CreateBuilder().ConnectionString));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT current_setting('server_version'), current_setting('max_connections')::int,"
+            + " (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend')",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ServerFacts(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
@@ -12,7 +13,8 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <param name="IdleInTransactionTimeoutMs"><c>idle_in_transaction_session_timeout</c>.</param>
 public sealed record StatementLimits(int StatementTimeoutMs, int LockTimeoutMs, int IdleInTransactionTimeoutMs)
 {
-    /// <summary>The server parameters, by name.</summary>
+    /// <summary>The server parameters, by name (JSON has the three properties instead).</summary>
+    [JsonIgnore]
     public IEnumerable<(string Name, int Milliseconds)> Parameters =>
     [
         ("statement_timeout", StatementTimeoutMs),
@@ -21,11 +23,11 @@ public sealed record StatementLimits(int StatementTimeoutMs, int LockTimeoutMs, 
     ];
 
     /// <summary>The request limits of <paramref name="options"/>.</summary>
-    public static StatementLimits ForRequests(ConnectionPoolOptions options) =>
+    public static StatementLimits ForRequests(WorkLimitOptions options) =>
         new(options.StatementTimeoutMs, options.LockTimeoutMs, options.IdleInTransactionTimeoutMs);
 
     /// <summary>The limits while migrations and the seed run: long statements, and a long wait for the migration lock.</summary>
-    public static StatementLimits ForMigrations(ConnectionPoolOptions options) =>
+    public static StatementLimits ForMigrations(WorkLimitOptions options) =>
         new(options.MigrationTimeoutMs, options.MigrationTimeoutMs, options.IdleInTransactionTimeoutMs);
 
     /// <summary>Npgsql's <c>Options</c> value, e.g. <c>-c statement_timeout=5000 -c lock_timeout=2000 ...</c>.</summary>

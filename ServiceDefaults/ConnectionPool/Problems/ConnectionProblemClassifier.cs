@@ -22,19 +22,17 @@ public static class ConnectionProblemClassifier
 {
     private const string PoolExhaustedText = "The connection pool has been exhausted";
 
-    private static readonly ConnectionPlan NoPlan = new();
-
     /// <summary>
     /// The connection problem behind <paramref name="error"/>, or null when nothing in it says a connection failed (a
     /// query error, or the pool's own exhaustion, which is load rather than a connection problem).
     /// </summary>
     /// <param name="error">What connecting (or a command that had to connect) threw; wrapped exceptions are searched too.</param>
-    /// <param name="plan">The connection that was tried: its host, port, database, user and source name the problem.
+    /// <param name="connection">The connection that was tried: its host, port, database, user and source name the problem.
     /// Without it the problem's kind is right and its sentences name no connection.</param>
-    public static ConnectionProblem? FindConnectionProblem(Exception error, ConnectionPlan? plan = null)
+    public static ConnectionProblem? FindConnectionProblem(Exception error, ConnectionTarget? connection = null)
     {
         var chain = Chain(error).ToList();
-        var target = new Target(plan ?? NoPlan);
+        var target = new Target(connection);
 
         // The server answered: its SQLSTATE says whether it refused the connection or only a statement.
         if (chain.OfType<PostgresException>().FirstOrDefault() is { } postgres)
@@ -90,9 +88,9 @@ public static class ConnectionProblemClassifier
     /// <see cref="ConnectionProblemKind.Other"/> naming the exception when no known problem explains it.
     /// </summary>
     /// <param name="error">What the attempt threw.</param>
-    /// <param name="plan">The connection that was tried.</param>
-    public static ConnectionProblem DescribeConnectionFailure(Exception error, ConnectionPlan plan) =>
-        FindConnectionProblem(error, plan) ?? OtherProblem(Chain(error).ToList(), error, new Target(plan));
+    /// <param name="connection">The connection that was tried.</param>
+    public static ConnectionProblem DescribeConnectionFailure(Exception error, ConnectionTarget connection) =>
+        FindConnectionProblem(error, connection) ?? OtherProblem(Chain(error).ToList(), error, new Target(connection));
 
     /// <summary>
     /// The first exception in <paramref name="error"/>'s chain saying the database could not be reached, had no room,
@@ -248,25 +246,25 @@ public static class ConnectionProblemClassifier
 
     private static IEnumerable<Exception> OneOrNone(Exception? error) => error is null ? [] : [error];
 
-    private sealed class Target(ConnectionPlan plan)
+    private sealed class Target(ConnectionTarget? connection)
     {
-        private readonly string? _password = Password(plan.ConnectionString);
+        private readonly string? _password = connection?.Password;
 
-        public string Host { get; } = plan.Host ?? "(no host)";
+        public string Host { get; } = connection?.Host ?? "(no host)";
 
-        public string Endpoint { get; } = plan.Host is null
+        public string Endpoint { get; } = connection?.Host is not { } host
             ? "(no host)"
-            : string.Create(CultureInfo.InvariantCulture, $"{(plan.Host.Contains(':', StringComparison.Ordinal) ? $"[{plan.Host}]" : plan.Host)}:{plan.Port}");
+            : string.Create(CultureInfo.InvariantCulture, $"{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{connection.Port}");
 
-        public string Database { get; } = plan.Database ?? "(the user's default)";
+        public string Database { get; } = connection?.Database ?? "(the user's default)";
 
-        public string Username { get; } = plan.Username ?? "(none)";
+        public string Username { get; } = connection?.Username ?? "(none)";
 
-        public string SslMode { get; } = plan.SslMode ?? "Prefer";
+        public string SslMode { get; } = connection?.SslMode.ToString() ?? "Prefer";
 
-        public string Source { get; } = plan.Source ?? "the connection string";
+        public string Source { get; } = connection?.Source ?? "the connection string";
 
-        public string SupabaseDirectHint { get; } = SupabaseEndpoints.IsDirectHost(plan.Host)
+        public string SupabaseDirectHint { get; } = SupabaseEndpoints.IsDirectHost(connection?.Host)
             ? " Supabase's direct host db.<project-ref>.supabase.co has only an IPv6 address unless the IPv4 add-on is on:"
               + " from an IPv4-only network, use the session pooler (Connect > Session pooler in the Supabase dashboard)."
             : "";
@@ -274,17 +272,5 @@ public static class ConnectionProblemClassifier
         // A server or library text is shown only with the password cut out, should it ever echo it.
         public string Scrub(string text) =>
             string.IsNullOrEmpty(_password) ? text : text.Replace(_password, "***", StringComparison.Ordinal);
-
-        private static string? Password(string? connectionString)
-        {
-            try
-            {
-                return connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString).Password;
-            }
-            catch (ArgumentException)
-            {
-                return null;
-            }
-        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class MigrationConnectionTests
     {
         var plan = MigrationConnection.Plan(Configuration(service, migrations, mode));
 
-        Assert.Equal(expected, plan.ModeName);
+        Assert.Equal(expected, plan.Mode?.ToName());
         Assert.Equal(migrations is null ? "ConnectionStrings:listingsdb" : "ConnectionStrings:listingsdb-migrations", plan.Source);
     }
 

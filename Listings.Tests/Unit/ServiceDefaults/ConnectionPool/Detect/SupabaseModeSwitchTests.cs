@@ -139,5 +139,5 @@ public sealed class SupabaseModeSwitchTests
 
     private static ConnectionPlan Plan(string connectionString, string preferredMode) =>
         ConnectionPlanner.Plan(
-            connectionString, SupabaseConnections.Source, new ConnectionPoolOptions { PreferredMode = preferredMode, ServerMaxConnections = 60 });
+            connectionString, SupabaseConnections.Source, TestPlans.Options(("PreferredMode", preferredMode), ("ServerMaxConnections", 60)));
 }

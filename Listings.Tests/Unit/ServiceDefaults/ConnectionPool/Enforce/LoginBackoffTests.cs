@@ -5,7 +5,7 @@ namespace Listings.Tests.Unit.ConnectionPool;
 
 public sealed class LoginBackoffTests
 {
-    private static readonly ConnectionPoolOptions Options = new() { LoginBackoffSeconds = 5, LoginBackoffMaxSeconds = 60 };
+    private static readonly LoginBackoffOptions Options = new() { LoginBackoffSeconds = 5, LoginBackoffMaxSeconds = 60 };
 
     [Theory]
     // refusals in a row => pause in seconds

@@ -59,7 +59,7 @@ public sealed class ConnectionBudgetTests
     [Fact]
     public void OneReplicaAndItsSurgeReplicaShareAThirdOfSixtyConnections()
     {
-        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60 });
+        var plan = Plan(SupabaseConnections.Direct, TestPlans.Options(("ServerMaxConnections", 60)));
 
         Assert.NotNull(plan.Budget);
         Assert.Equal(10, plan.Budget.PerReplicaAllowance);
@@ -82,10 +82,7 @@ public sealed class ConnectionBudgetTests
     [InlineData(2, null, 2, 5)]
     public void WithoutAWrittenSizeTheBudgetSizesEachPoolForEveryReplicaThatMayRun(int replicas, int? maxReplicas, int surge, int maxPoolSize)
     {
-        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions
-        {
-            ServerMaxConnections = 60, Replicas = replicas, MaxReplicas = maxReplicas, SurgeReplicas = surge,
-        });
+        var plan = Plan(SupabaseConnections.Direct, TestPlans.Options(("ServerMaxConnections", 60), ("Replicas", replicas), ("MaxReplicas", maxReplicas), ("SurgeReplicas", surge)));
 
         Assert.Equal(maxPoolSize, plan.MaxPoolSize);
         Assert.True(plan.MaxPoolSize * ((maxReplicas ?? replicas) + surge) <= 20);
@@ -96,8 +93,8 @@ public sealed class ConnectionBudgetTests
     [Fact]
     public void FourReplicasAtMostAndOneSurgeKeepEveryPoolWithinTwentyOrAreRefusedUnderStrict()
     {
-        var sized = Plan(SupabaseConnections.Local, new ConnectionPoolOptions { ServerMaxConnections = 60, MaxReplicas = 4 });
-        var written = Plan(SupabaseConnections.Local, new ConnectionPoolOptions { ServerMaxConnections = 60, MaxReplicas = 4, MaxPoolSize = 20, Strict = true });
+        var sized = Plan(SupabaseConnections.Local, TestPlans.Options(("ServerMaxConnections", 60), ("MaxReplicas", 4)));
+        var written = Plan(SupabaseConnections.Local, TestPlans.Options(("ServerMaxConnections", 60), ("MaxReplicas", 4), ("MaxPoolSize", 20), ("Strict", true)));
 
         Assert.True(sized.MaxPoolSize * 5 <= 20);
         Assert.True(sized.Safe);
@@ -109,7 +106,7 @@ public sealed class ConnectionBudgetTests
     [Fact]
     public void AShareBelowWhatAReplicaNeedsIsUsedAndWarnedAbout()
     {
-        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60, MaxReplicas = 9 });
+        var plan = Plan(SupabaseConnections.Direct, TestPlans.Options(("ServerMaxConnections", 60), ("MaxReplicas", 9)));
 
         Assert.Equal(2, plan.MaxPoolSize);
         var warning = Assert.Single(plan.Warnings);
@@ -121,7 +118,7 @@ public sealed class ConnectionBudgetTests
     [Fact]
     public void AWrittenSizeOverTheBudgetIsWarnedAboutButNotRefused()
     {
-        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = 3, MaxPoolSize = 20 });
+        var plan = Plan(SupabaseConnections.Direct, TestPlans.Options(("ServerMaxConnections", 60), ("Replicas", 3), ("MaxPoolSize", 20)));
 
         Assert.Empty(plan.Errors);
         Assert.True(plan.OverBudget);
@@ -136,7 +133,7 @@ public sealed class ConnectionBudgetTests
     [Fact]
     public void StrictTurnsTheBudgetOverrunIntoARefusal()
     {
-        var plan = Plan(SupabaseConnections.Direct + ";Maximum Pool Size=20", new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = 3, Strict = true });
+        var plan = Plan(SupabaseConnections.Direct + ";Maximum Pool Size=20", TestPlans.Options(("ServerMaxConnections", 60), ("Replicas", 3), ("Strict", true)));
 
         Assert.Empty(plan.Warnings);
         var error = Assert.Single(plan.Errors);
@@ -153,7 +150,7 @@ public sealed class ConnectionBudgetTests
     [InlineData(SupabaseConnections.DedicatedPgBouncer, 2, 8, 8)]
     public void PoolersGetFortyPercentOfTheServerByDefault(string connectionString, int replicas, int allowance, int maxPoolSize)
     {
-        var plan = Plan(connectionString, new ConnectionPoolOptions { ServerMaxConnections = 60, Replicas = replicas });
+        var plan = Plan(connectionString, TestPlans.Options(("ServerMaxConnections", 60), ("Replicas", replicas)));
 
         Assert.Equal(0.4, plan.Budget!.Fraction);
         Assert.Equal(allowance, plan.Budget.PerReplicaAllowance);
@@ -166,7 +163,7 @@ public sealed class ConnectionBudgetTests
     [InlineData(SupabaseConnections.TransactionPooler, 0.25, 7)]
     public void BudgetFractionOverridesTheModesShare(string connectionString, double fraction, int allowance)
     {
-        var plan = Plan(connectionString, new ConnectionPoolOptions { ServerMaxConnections = 60, BudgetFraction = fraction });
+        var plan = Plan(connectionString, TestPlans.Options(("ServerMaxConnections", 60), ("BudgetFraction", fraction)));
 
         Assert.Equal(fraction, plan.Budget!.Fraction);
         Assert.Equal(allowance, plan.Budget.PerReplicaAllowance);
@@ -179,8 +176,7 @@ public sealed class ConnectionBudgetTests
     [InlineData(60, null, 60, ConnectionBudgetSource.Configured)]
     public void TheConfiguredServerLimitWinsOverTheOneReadFromTheServer(int? configured, int? read, int used, ConnectionBudgetSource source)
     {
-        var plan = ConnectionPlanner.Plan(
-            SupabaseConnections.Direct, SupabaseConnections.Source, new ConnectionPoolOptions { ServerMaxConnections = configured, SurgeReplicas = 0 }, read);
+        var plan = TestPlans.Plan(SupabaseConnections.Direct, TestPlans.Options(("ServerMaxConnections", configured), ("SurgeReplicas", 0)), read);
 
         Assert.Equal(used, plan.Budget!.ServerMaxConnections);
         Assert.Equal(source, plan.Budget.Source);
@@ -204,7 +200,7 @@ public sealed class ConnectionBudgetTests
     [Fact]
     public void BehindTheSessionPoolerTheBudgetIsItsClientCapNotTheServer()
     {
-        var plan = Plan(SupabaseConnections.SessionPooler, new ConnectionPoolOptions { Replicas = 3 });
+        var plan = Plan(SupabaseConnections.SessionPooler, TestPlans.Options(("Replicas", 3)));
 
         Assert.Equal(ConnectionBudgetSource.SessionPoolerCap, plan.Budget!.Source);
         Assert.Equal(15, plan.Budget.ClientCap);

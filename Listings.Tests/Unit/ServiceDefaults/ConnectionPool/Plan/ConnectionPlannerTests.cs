@@ -9,16 +9,18 @@ public sealed class ConnectionPlannerTests
     private const string Password = SupabaseConnections.Password;
 
     [Theory]
-    // connection string => mode, Maximum Pool Size, Minimum Pool Size, Max Auto Prepare (planned, in the string until the probe), No Reset On Close
+    // connection string => mode, Maximum Pool Size, Minimum Pool Size, Max Auto Prepare once the server answered (and the
+    // probe proved it where one is needed), Max Auto Prepare when the server did not answer, No Reset On Close
     [InlineData(SupabaseConnections.Direct, ConnectionMode.Direct, 20, 0, 20, 20, false)]
     [InlineData(SupabaseConnections.Local, ConnectionMode.Direct, 20, 0, 20, 20, false)]
     [InlineData(SupabaseConnections.TransactionPooler, ConnectionMode.TransactionPooler, 10, 2, 0, 0, true)]
     [InlineData(SupabaseConnections.DedicatedPgBouncer, ConnectionMode.DedicatedPooler, 10, 2, 20, 0, true)]
     [InlineData(SupabaseConnections.SessionPooler, ConnectionMode.SessionPooler, 15, 0, 20, 20, false)]
     public void EachModeGetsItsOwnPoolDefaults(
-        string connectionString, ConnectionMode mode, int maxPoolSize, int minPoolSize, int maxAutoPrepare, int builtMaxAutoPrepare, bool noResetOnClose)
+        string connectionString, ConnectionMode mode, int maxPoolSize, int minPoolSize, int maxAutoPrepare, int unansweredMaxAutoPrepare, bool noResetOnClose)
     {
-        var plan = Plan(connectionString);
+        // A server large enough that no budget takes a hand.
+        var plan = TestPlans.Plan(connectionString, serverMaxConnections: 1000);
 
         Assert.Empty(plan.Errors);
         Assert.Equal(mode, plan.Mode);
@@ -26,18 +28,19 @@ public sealed class ConnectionPlannerTests
         Assert.Equal(maxPoolSize, plan.MaxPoolSize);
         Assert.Equal(minPoolSize, plan.MinPoolSize);
         Assert.Equal(maxAutoPrepare, plan.MaxAutoPrepare);
-        Assert.Equal(maxAutoPrepare != builtMaxAutoPrepare, plan.PreparedStatementsNeedProbe);
+        Assert.Equal(maxAutoPrepare != unansweredMaxAutoPrepare, plan.PreparedStatementsNeedProbe);
         Assert.Equal(noResetOnClose, plan.NoResetOnClose);
 
         var built = Built(plan);
         Assert.Equal(maxPoolSize, built.MaxPoolSize);
-        Assert.Equal(builtMaxAutoPrepare, built.MaxAutoPrepare);
+        Assert.Equal(maxAutoPrepare, built.MaxAutoPrepare);
         Assert.Equal(noResetOnClose, built.NoResetOnClose);
         Assert.Equal(minPoolSize, built.MinPoolSize);
+        Assert.Equal(unansweredMaxAutoPrepare, Built(Plan(connectionString)).MaxAutoPrepare);
     }
 
     [Theory]
-    // PoolerPreparedStatements, MaxAutoPrepare => planned Max Auto Prepare, probe
+    // PoolerPreparedStatements, MaxAutoPrepare => Max Auto Prepare once the probe proved it, probe
     [InlineData(false, null, 0, false)]
     [InlineData(true, null, 20, true)]
     [InlineData(true, 0, 0, false)]
@@ -45,13 +48,16 @@ public sealed class ConnectionPlannerTests
     public void ASelfHostedPgBouncerGetsPreparedStatementsOnlyWhenSaidToKeepThemAndAfterTheProbe(
         bool poolerPreparedStatements, int? maxAutoPrepare, int planned, bool probe)
     {
-        var plan = Plan(
-            $"Host=pgbouncer.internal;Port=6432;Username=app;Password={Password}",
-            new ConnectionPoolOptions { Mode = "transaction-pooler", PoolerPreparedStatements = poolerPreparedStatements, MaxAutoPrepare = maxAutoPrepare });
+        const string pgBouncer = $"Host=pgbouncer.internal;Port=6432;Username=app;Password={Password}";
+        var options = TestPlans.Options(("Mode", "transaction-pooler"), ("PoolerPreparedStatements", poolerPreparedStatements), ("MaxAutoPrepare", maxAutoPrepare));
 
-        Assert.Empty(plan.Errors);
-        Assert.Equal((planned, probe), (plan.MaxAutoPrepare, plan.PreparedStatementsNeedProbe));
-        Assert.Equal(0, Built(plan).MaxAutoPrepare);
+        var proven = TestPlans.Plan(pgBouncer, options, serverMaxConnections: 100);
+        var unasked = Plan(pgBouncer, options);
+
+        Assert.Empty(proven.Errors);
+        Assert.Equal((planned, probe), (proven.MaxAutoPrepare, proven.PreparedStatementsNeedProbe));
+        Assert.Equal(planned, Built(proven).MaxAutoPrepare);
+        Assert.Equal(0, Built(unasked).MaxAutoPrepare);
     }
 
     [Theory]
@@ -84,7 +90,7 @@ public sealed class ConnectionPlannerTests
     [InlineData(4, 3)]
     public void BehindTheSessionPoolerReplicasShareItsClientCap(int replicas, int maxPoolSize)
     {
-        var plan = Plan(SupabaseConnections.SessionPooler, new ConnectionPoolOptions { Replicas = replicas });
+        var plan = Plan(SupabaseConnections.SessionPooler, TestPlans.Options(("Replicas", replicas)));
 
         Assert.Empty(plan.Errors);
         Assert.Equal(maxPoolSize, plan.MaxPoolSize);
@@ -95,11 +101,7 @@ public sealed class ConnectionPlannerTests
     [Fact]
     public void KeywordsWrittenInTheConnectionStringWinOverThePoolOptions()
     {
-        var options = new ConnectionPoolOptions
-        {
-            MaxPoolSize = 12, MinPoolSize = 1, TimeoutSeconds = 30, ConnectionIdleLifetimeSeconds = 90,
-            ConnectionLifetimeSeconds = 600, KeepAliveSeconds = 10, MaxAutoPrepare = 8,
-        };
+        var options = TestPlans.Options(("MaxPoolSize", 12), ("MinPoolSize", 1), ("TimeoutSeconds", 30), ("ConnectionIdleLifetimeSeconds", 90), ("ConnectionLifetimeSeconds", 600), ("KeepAliveSeconds", 10), ("MaxAutoPrepare", 8));
 
         var plan = Plan(
             SupabaseConnections.Direct + ";Maximum Pool Size=7;Timeout=5;Minimum Pool Size=2;Connection Idle Lifetime=120;"
@@ -119,7 +121,7 @@ public sealed class ConnectionPlannerTests
     [InlineData("maximum pool size=7")]
     public void AnySpellingOfAKeywordCountsAsWritten(string keyword)
     {
-        var plan = Plan(SupabaseConnections.Direct + ";" + keyword, new ConnectionPoolOptions { MaxPoolSize = 12 });
+        var plan = Plan(SupabaseConnections.Direct + ";" + keyword, TestPlans.Options(("MaxPoolSize", 12)));
 
         Assert.Equal(7, plan.MaxPoolSize);
     }
@@ -127,11 +129,7 @@ public sealed class ConnectionPlannerTests
     [Fact]
     public void PoolOptionsWinOverTheModeDefaults()
     {
-        var options = new ConnectionPoolOptions
-        {
-            MaxPoolSize = 12, MinPoolSize = 3, TimeoutSeconds = 30, ConnectionIdleLifetimeSeconds = 90,
-            ConnectionLifetimeSeconds = 600, KeepAliveSeconds = 10, MaxAutoPrepare = 8,
-        };
+        var options = TestPlans.Options(("MaxPoolSize", 12), ("MinPoolSize", 3), ("TimeoutSeconds", 30), ("ConnectionIdleLifetimeSeconds", 90), ("ConnectionLifetimeSeconds", 600), ("KeepAliveSeconds", 10), ("MaxAutoPrepare", 8));
 
         var plan = Plan(SupabaseConnections.Direct, options);
 
@@ -152,7 +150,7 @@ public sealed class ConnectionPlannerTests
     {
         var plan = Plan(
             SupabaseConnections.Direct + (writtenTimeout is { } timeout ? $";Timeout={timeout}" : ""),
-            new ConnectionPoolOptions { ConnectTimeoutSeconds = connectTimeoutSeconds });
+            TestPlans.Options(("ConnectTimeoutSeconds", connectTimeoutSeconds)));
 
         Assert.Equal((poolWait, connect), (plan.TimeoutSeconds, plan.ConnectTimeoutSeconds));
         Assert.Equal(connect, Built(plan).Timeout);
@@ -163,11 +161,11 @@ public sealed class ConnectionPlannerTests
     {
         var plan = Plan(
             $"Host=pgbouncer.internal;Port=6432;Username=app;Password={Password}",
-            new ConnectionPoolOptions { Mode = "Transaction-Pooler" });
+            TestPlans.Options(("Mode", "Transaction-Pooler")));
 
         Assert.Equal(ConnectionMode.TransactionPooler, plan.Mode);
         Assert.True(plan.ModeConfigured);
-        Assert.Equal("transaction-pooler", plan.ModeName);
+        Assert.Equal("transaction-pooler", plan.Mode?.ToName());
         Assert.Equal((10, 0, true), (plan.MaxPoolSize, plan.MaxAutoPrepare, plan.NoResetOnClose));
     }
 
@@ -187,7 +185,7 @@ public sealed class ConnectionPlannerTests
     [Fact]
     public void MaxAutoPrepareConfiguredBehindATransactionPoolerIsRefusedNamingTheOption()
     {
-        var plan = Plan(SupabaseConnections.TransactionPooler, new ConnectionPoolOptions { MaxAutoPrepare = 5 });
+        var plan = Plan(SupabaseConnections.TransactionPooler, TestPlans.Options(("MaxAutoPrepare", 5)));
 
         Assert.False(plan.Safe);
         var error = Assert.Single(plan.Errors);
@@ -198,7 +196,7 @@ public sealed class ConnectionPlannerTests
     [Fact]
     public void MaxAutoPrepareZeroWrittenBehindATransactionPoolerIsAccepted()
     {
-        var plan = Plan(SupabaseConnections.TransactionPooler + ";Max Auto Prepare=0", new ConnectionPoolOptions { ServerMaxConnections = 60 });
+        var plan = Plan(SupabaseConnections.TransactionPooler + ";Max Auto Prepare=0", TestPlans.Options(("ServerMaxConnections", 60)));
 
         Assert.Empty(plan.Errors);
         Assert.True(plan.Safe);
@@ -211,7 +209,7 @@ public sealed class ConnectionPlannerTests
     [InlineData("", 1, 16, "Maximum Pool Size 16 × 1 replica = 16", "Lower ConnectionPool:MaxPoolSize to 15")]
     public void ASessionPoolerPoolAboveTheClientCapIsRefused(string suffix, int replicas, int? maxPoolSize, string arithmetic, string fix)
     {
-        var plan = Plan(SupabaseConnections.SessionPooler + suffix, new ConnectionPoolOptions { Replicas = replicas, MaxPoolSize = maxPoolSize });
+        var plan = Plan(SupabaseConnections.SessionPooler + suffix, TestPlans.Options(("Replicas", replicas), ("MaxPoolSize", maxPoolSize)));
 
         Assert.False(plan.Safe);
         var error = Assert.Single(plan.Errors);
@@ -224,7 +222,7 @@ public sealed class ConnectionPlannerTests
     [Fact]
     public void ARaisedSessionPoolerClientCapAdmitsALargerPool()
     {
-        var plan = Plan(SupabaseConnections.SessionPooler + ";Maximum Pool Size=20", new ConnectionPoolOptions { SessionPoolerClientCap = 25 });
+        var plan = Plan(SupabaseConnections.SessionPooler + ";Maximum Pool Size=20", TestPlans.Options(("SessionPoolerClientCap", 25)));
 
         Assert.Empty(plan.Errors);
         Assert.True(plan.Safe);
@@ -236,7 +234,7 @@ public sealed class ConnectionPlannerTests
     [InlineData("", 25, "Minimum Pool Size (25) is above Maximum Pool Size (20)")]
     public void AMinimumAboveTheMaximumIsRefused(string suffix, int minPoolSize, string expected)
     {
-        var plan = Plan(SupabaseConnections.Direct + suffix, new ConnectionPoolOptions { MinPoolSize = minPoolSize });
+        var plan = Plan(SupabaseConnections.Direct + suffix, TestPlans.Options(("MinPoolSize", minPoolSize)));
 
         Assert.False(plan.Safe);
         var error = Assert.Single(plan.Errors);
@@ -313,7 +311,7 @@ public sealed class ConnectionPlannerTests
         Assert.Equal(SupabaseConnections.Source, plan.Source);
         Assert.Equal((SupabaseConnections.PoolerHost, 5432, "postgres", SupabaseConnections.PoolerUser),
             (plan.Host, plan.Port, plan.Database, plan.Username));
-        Assert.Equal("session-pooler", plan.ModeName);
+        Assert.Equal("session-pooler", plan.Mode?.ToName());
     }
 
     [Theory]
@@ -358,9 +356,9 @@ public sealed class ConnectionPlannerTests
     [InlineData("Host=h;Password=" + Password + ";Port=abc", "keep", 1, false, null)]
     public void ThePasswordNeverAppearsInWhatThePlanShows(string connectionString, string preferredMode, int replicas, bool strict, int? serverMaxConnections)
     {
-        var options = new ConnectionPoolOptions { PreferredMode = preferredMode, Replicas = replicas, Strict = strict };
+        var options = TestPlans.Options(("PreferredMode", preferredMode), ("Replicas", replicas), ("Strict", strict));
 
-        var plan = ConnectionPlanner.Plan(connectionString, SupabaseConnections.Source, options, serverMaxConnections);
+        var plan = TestPlans.Plan(connectionString, options, serverMaxConnections);
 
         Assert.NotEmpty(plan.Errors.Concat(plan.Warnings));
         var shown = plan.Errors.Concat(plan.Warnings).Append(plan.Rewrite ?? "").Append(plan.Advice ?? "");
@@ -374,7 +372,7 @@ public sealed class ConnectionPlannerTests
     [Fact]
     public void ThePlanSerializesItsModeByNameAndItsVerdict()
     {
-        var plan = Plan(SupabaseConnections.Direct, new ConnectionPoolOptions { ServerMaxConnections = 60 });
+        var plan = Plan(SupabaseConnections.Direct, TestPlans.Options(("ServerMaxConnections", 60)));
 
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(plan, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 

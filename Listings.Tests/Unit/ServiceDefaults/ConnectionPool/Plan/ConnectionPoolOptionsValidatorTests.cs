@@ -57,12 +57,12 @@ public sealed class ConnectionPoolOptionsValidatorTests
     public void AMinimumAboveTheConfiguredMaximumIsRefused() =>
         Assert.Equal(
             ["ConnectionPool:MinPoolSize (5) is above ConnectionPool:MaxPoolSize (3): lower it."],
-            ConnectionPoolOptionsValidator.Check(new ConnectionPoolOptions { MinPoolSize = 5, MaxPoolSize = 3 }));
+            ConnectionPoolOptionsValidator.Check(TestPlans.Options(("MinPoolSize", 5), ("MaxPoolSize", 3))));
 
     [Fact]
     public void EveryProblemIsReportedAtOnce()
     {
-        var failures = ConnectionPoolOptionsValidator.Check(new ConnectionPoolOptions { Mode = "x", MaxPoolSize = 0, Replicas = 0 });
+        var failures = ConnectionPoolOptionsValidator.Check(TestPlans.Options(("Mode", "x"), ("MaxPoolSize", 0), ("Replicas", 0)));
 
         Assert.Equal(3, failures.Count);
     }
@@ -70,7 +70,7 @@ public sealed class ConnectionPoolOptionsValidatorTests
     [Fact]
     public void ValidateFailsWithTheSameMessagesForValidateOnStart()
     {
-        var result = new ConnectionPoolOptionsValidator().Validate(null, new ConnectionPoolOptions { TimeoutSeconds = 2000 });
+        var result = new ConnectionPoolOptionsValidator().Validate(null, TestPlans.Options(("TimeoutSeconds", 2000)));
 
         Assert.True(result.Failed);
         Assert.Equal(["ConnectionPool:TimeoutSeconds is 2000: use a whole number from 1 to 1024."], result.Failures);
@@ -79,7 +79,7 @@ public sealed class ConnectionPoolOptionsValidatorTests
     [Fact]
     public void ThePlannerRefusesBadOptionsWithTheValidatorsMessages()
     {
-        var options = new ConnectionPoolOptions { Mode = "pgbouncer", BudgetFraction = 1.5 };
+        var options = TestPlans.Options(("Mode", "pgbouncer"), ("BudgetFraction", 1.5));
 
         var plan = ConnectionPlanner.Plan(SupabaseConnections.Direct, SupabaseConnections.Source, options);
 
@@ -91,13 +91,45 @@ public sealed class ConnectionPoolOptionsValidatorTests
         Assert.False(plan.Safe);
     }
 
+    [Fact]
+    public void AnUnknownSettingIsRefusedByItsKey()
+    {
+        var refused = Assert.Throws<ConnectionPlanException>(() => Bind("MaxPoolSise", "10"));
+
+        var reason = Assert.Single(refused.Reasons);
+        Assert.StartsWith("ConnectionPool:MaxPoolSise is not a setting: check its spelling", reason);
+    }
+
+    [Fact]
+    public void AValueOfTheWrongTypeIsRefusedByItsKey()
+    {
+        var refused = Assert.Throws<ConnectionPlanException>(() => Bind("MaxPoolSize", "ten"));
+
+        var reason = Assert.Single(refused.Reasons);
+        Assert.Contains("'ConnectionPool:MaxPoolSize'", reason);
+        Assert.EndsWith("Write a number (or true/false) there, or remove the setting.", reason);
+    }
+
+    [Fact]
+    public void EverySettingOfEveryPartIsBoundFromTheOneFlatSection()
+    {
+        var options = ConnectionPoolOptions.Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionPool:MaxPoolSize"] = "7",
+            ["ConnectionPool:Replicas"] = "3",
+            ["ConnectionPool:LockTimeoutMs"] = "900",
+            ["ConnectionPool:LoginBackoffSeconds"] = "2",
+        }).Build());
+
+        Assert.Equal((7, 3, 900, 2), (options.Pool.MaxPoolSize, options.Budget.Replicas, options.WorkLimits.LockTimeoutMs, options.Logins.LoginBackoffSeconds));
+    }
+
     private static ConnectionPoolOptions Bind(string key, string value)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [$"{ConnectionPoolOptions.SectionName}:{key}"] = value })
             .Build();
 
-        return configuration.GetSection(ConnectionPoolOptions.SectionName).Get<ConnectionPoolOptions>()
-            ?? throw new InvalidOperationException("the section did not bind");
+        return ConnectionPoolOptions.Bind(configuration);
     }
 }

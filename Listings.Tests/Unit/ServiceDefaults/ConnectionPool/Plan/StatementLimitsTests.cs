@@ -11,7 +11,7 @@ public sealed class StatementLimitsTests
     [InlineData(SupabaseConnections.TransactionPooler, StatementLimitsSetBy.SetLocal)]
     public void DirectAndSessionConnectionsCarryTheLimitsAsStartupOptionsATransactionPoolerGetsSetLocal(string connectionString, StatementLimitsSetBy setBy)
     {
-        var plan = ConnectionPlanner.Plan(connectionString, SupabaseConnections.Source, new ConnectionPoolOptions(), 60);
+        var plan = TestPlans.Plan(connectionString, serverMaxConnections: 60);
         var options = new NpgsqlConnectionStringBuilder(plan.ConnectionString).Options;
 
         Assert.Equal(setBy, plan.LimitsSetBy);
@@ -77,8 +77,7 @@ public sealed class StatementLimitsTests
     [InlineData("MaxReplicas", 1001)]
     public void OutOfRangeLimitsNameTheirKey(string key, int value)
     {
-        var options = new ConnectionPoolOptions();
-        typeof(ConnectionPoolOptions).GetProperty(key)!.SetValue(options, value);
+        var options = TestPlans.Options((key, value));
 
         var failure = Assert.Single(ConnectionPoolOptionsValidator.Check(options));
 

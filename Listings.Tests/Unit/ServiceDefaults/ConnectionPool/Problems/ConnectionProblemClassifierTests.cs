@@ -13,7 +13,7 @@ public sealed class ConnectionProblemClassifierTests
 {
     private const string Password = "S3cret-Pa55-unit";
 
-    private static readonly ConnectionPlan LocalPlan = Plan($"Host=127.0.0.1;Port=5433;Username=app;Password={Password};Database=listings;SSL Mode=Require");
+    private static readonly ConnectionTarget LocalPlan = Plan($"Host=127.0.0.1;Port=5433;Username=app;Password={Password};Database=listings;SSL Mode=Require");
 
     public static TheoryData<string, ConnectionProblemKind, bool> Failures => new()
     {
@@ -202,6 +202,11 @@ public sealed class ConnectionProblemClassifierTests
 
     private static PostgresException Fatal(string sqlState, string message) => new(message, "FATAL", "FATAL", sqlState);
 
-    private static ConnectionPlan Plan(string connectionString) =>
-        ConnectionPlanner.Plan(connectionString, connectionString.StartsWith("postgresql", StringComparison.Ordinal) ? "DATABASE_URL" : SupabaseConnections.Source, new ConnectionPoolOptions());
+    // The connection as the service reads it, so a problem names it as the service would.
+    private static ConnectionTarget Plan(string connectionString)
+    {
+        var source = connectionString.StartsWith("postgresql", StringComparison.Ordinal) ? "DATABASE_URL" : SupabaseConnections.Source;
+        Assert.True(ConnectionTarget.TryRead(connectionString, source, null, "keep", null, null, out var target, out var error), error);
+        return target!;
+    }
 }

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>
+/// Bounds on the work a connection does: the server-side timeouts of a request's queries, the longer ones of migrations,
+/// and how long a hold may last before it is reported. Bound from the <c>ConnectionPool</c> section.
+/// </summary>
+public sealed class WorkLimitOptions
+{
+    /// <summary>
+    /// <c>statement_timeout</c> of the service's queries in milliseconds (0: none): five times the 1 s answer goal, below
+    /// Supabase's 8 s cap for <c>authenticated</c>. The default value is 5000.
+    /// </summary>
+    [Range(0, 86_400_000)]
+    public int StatementTimeoutMs { get; set; } = 5_000;
+
+    /// <summary>
+    /// <c>lock_timeout</c> in milliseconds (0: forever): a request waiting longer for someone else's lock has missed its
+    /// answer goal, and its 503 frees the connection. The default value is 2000.
+    /// </summary>
+    [Range(0, 86_400_000)]
+    public int LockTimeoutMs { get; set; } = 2_000;
+
+    /// <summary>
+    /// <c>idle_in_transaction_session_timeout</c> in milliseconds (0: never): the service never waits for a user inside a
+    /// transaction, so a transaction idle that long is a leak. The default value is 10000.
+    /// </summary>
+    [Range(0, 86_400_000)]
+    public int IdleInTransactionTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// <c>statement_timeout</c> and <c>lock_timeout</c> in milliseconds while migrations and the seed run, or wait for the
+    /// migration lock another replica holds. The default value is 300000.
+    /// </summary>
+    [Range(0, 86_400_000)]
+    public int MigrationTimeoutMs { get; set; } = 300_000;
+
+    /// <summary>
+    /// A connection held longer, in milliseconds, is logged once with its route and trace id and counted in
+    /// <c>listings.pool.long_holds</c>. The default value is 5000.
+    /// </summary>
+    [Range(1, 86_400_000)]
+    public int LongHoldWarningMs { get; set; } = 5_000;
+}
