@@ -13,10 +13,7 @@ using OpenTelemetry.Trace;
 // The template puts these extensions in this namespace so every service finds them without a using.
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// Adds the common Aspire services: service discovery, resilience, health checks and OpenTelemetry.
-/// Every service project in the solution references this project and calls <see cref="AddServiceDefaults{TBuilder}"/>.
-/// </summary>
+/// <summary>The Aspire service defaults: service discovery, resilience, health checks and OpenTelemetry.</summary>
 public static class Extensions
 {
     /// <summary>The path of the readiness probe: every registered health check.</summary>
@@ -28,7 +25,7 @@ public static class Extensions
     /// <summary>The tag that puts a health check into the liveness probe.</summary>
     public const string LiveTag = "live";
 
-    /// <summary>The meter Npgsql publishes its pool and command metrics on.</summary>
+    /// <summary>Npgsql's meter.</summary>
     public const string NpgsqlMeterName = "Npgsql";
 
     /// <summary>Adds service discovery, HTTP resilience, the default health checks and OpenTelemetry.</summary>
@@ -68,7 +65,7 @@ public static class Extensions
                 .AddSecondsHistogramBoundaries());
 
         // Spans only when something receives them: a tracer provider without an exporter still makes ASP.NET Core and
-        // Npgsql build and tag an Activity per request and per command (about a sixth of a page request's CPU here).
+        // Npgsql build an Activity per request and per command, CPU spent for nothing.
         if (builder.HasTelemetryExporter())
         {
             telemetry.WithTracing(tracing => tracing
@@ -87,9 +84,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Gives every histogram in seconds that brings no bucket advice of its own (Npgsql's
-    /// <c>db.client.operation.duration</c>, for one) the semantic conventions' boundaries,
-    /// <see cref="PoolMetrics.SecondsBoundaries"/>, instead of the SDK's millisecond defaults.
+    /// Gives histograms in seconds without bucket advice of their own (Npgsql's <c>db.client.operation.duration</c>)
+    /// <see cref="PoolMetrics.SecondsBoundaries"/> instead of the SDK's millisecond defaults.
     /// </summary>
     public static MeterProviderBuilder AddSecondsHistogramBoundaries(this MeterProviderBuilder metrics) =>
         metrics.AddView(instrument =>
@@ -107,10 +103,7 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>
-    /// True when telemetry is exported: the AppHost sets <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> for every resource it
-    /// starts; elsewhere nothing is exported, and nothing should be recorded for it.
-    /// </summary>
+    /// <summary>True when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it): only then is telemetry worth recording.</summary>
     public static bool HasTelemetryExporter(this IHostApplicationBuilder builder) =>
         !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
@@ -124,9 +117,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (all checks, with their status and data as JSON) and <c>/alive</c> (liveness only).
-    /// Unlike the Aspire template they are mapped in every environment: a deployed service needs its probes,
-    /// and the responses carry no secrets.
+    /// Maps <c>/health</c> (every check, as JSON) and <c>/alive</c>. Unlike the Aspire template, in every environment:
+    /// a deployed service needs its probes, and the responses carry no secrets.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

@@ -5,17 +5,16 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The one way to read settings that registration itself depends on (what to register, or how). Settings read only
-/// once the app runs use <c>AddOptions&lt;T&gt;().BindConfiguration(section).ValidateOnStart()</c> with an
-/// <see cref="IValidateOptions{TOptions}"/> instead.
+/// Reads settings that registration itself depends on. Settings read only once the app runs use
+/// <c>AddOptions&lt;T&gt;().BindConfiguration(section).ValidateOnStart()</c> instead.
 /// </summary>
 public static class SettingsExtensions
 {
     /// <summary>
-    /// Binds <paramref name="sectionName"/> now, validates it with <paramref name="validator"/>, and registers the
-    /// result as <see cref="IOptions{TOptions}"/>, so the service reads the very values registration used.
+    /// Binds and validates <paramref name="sectionName"/> now, and registers the result as <see cref="IOptions{TOptions}"/>,
+    /// so the service reads the values registration used.
     /// </summary>
-    /// <exception cref="OptionsValidationException">A setting is wrong; each failure names its key and what would be right.</exception>
+    /// <exception cref="OptionsValidationException">A setting is wrong; each failure names its key.</exception>
     public static TOptions BindSettingsNow<TOptions>(
         this IHostApplicationBuilder builder, string sectionName, IValidateOptions<TOptions> validator)
         where TOptions : class, new()

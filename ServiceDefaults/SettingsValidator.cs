@@ -3,10 +3,8 @@ using Microsoft.Extensions.Options;
 namespace Listings.ServiceDefaults;
 
 /// <summary>
-/// An <see cref="IValidateOptions{TOptions}"/> from a list of failures, each naming its key
-/// (<c>Section:Key is value: what would be right</c>): the validators of <see cref="Microsoft.Extensions.Hosting.SettingsExtensions.BindSettingsNow"/>.
+/// An <see cref="IValidateOptions{TOptions}"/> from a list of failures, each <c>Section:Key is value: what would be right</c>.
 /// </summary>
-/// <param name="check">The failures of one options instance; empty when there are none.</param>
 public abstract class SettingsValidator<TOptions>(Func<TOptions, List<string>> check) : IValidateOptions<TOptions>
     where TOptions : class
 {

@@ -7,19 +7,14 @@ using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Registers an EF Core context on PostgreSQL with the connection-pool policy applied: the policy's one entry point.</summary>
+/// <summary>The connection-pool policy's entry point (see <c>ServiceDefaults/ConnectionPool/README.md</c>).</summary>
 public static class ConnectionPoolExtensions
 {
     /// <summary>
-    /// Plans the connection once (<see cref="ConnectionPlanner.PlanAsync"/>: the configuration, then the server's
-    /// <c>max_connections</c> and, behind a pooler that may keep them, the prepared-statement probe), builds the
-    /// <see cref="NpgsqlDataSource"/> from that plan, and registers <typeparamref name="TContext"/> on it
-    /// (<c>AddDbContextPool</c>, with Aspire's <c>EnrichNpgsqlDbContext</c> for tracing and the <c>Npgsql</c> meter), with
-    /// the interceptors, observers and <c>/health</c> check of the policy. The plan is logged when the host starts.
+    /// Plans the connection once (<see cref="ConnectionPlanner.PlanAsync"/>), builds the <see cref="NpgsqlDataSource"/>
+    /// from the plan, and registers <typeparamref name="TContext"/> on it with the policy's interceptors, observers and
+    /// <c>/health</c> check. <paramref name="configureDbContextOptions"/> adds context options, such as an execution strategy.
     /// </summary>
-    /// <param name="builder">The application builder.</param>
-    /// <param name="connectionName">The connection string's name: <c>ConnectionStrings:&lt;name&gt;</c>, else <c>DATABASE_URL</c>.</param>
-    /// <param name="configureDbContextOptions">More context options, such as an execution strategy.</param>
     /// <returns>The plan the pool runs on.</returns>
     /// <exception cref="ConnectionPlanException">The plan is refused; the message lists every reason and its fix.</exception>
     public static async Task<ConnectionPlan> AddNpgsqlDbContextWithPoolPolicyAsync<TContext>(
@@ -33,8 +28,6 @@ public static class ConnectionPoolExtensions
         }
 
         var options = ConnectionPoolOptions.Bind(builder.Configuration);
-        // The pool's name tags Npgsql's metrics; by default it is the connection string, password included.
-        var dataSource = new NpgsqlDataSourceBuilder(plan.ConnectionString) { Name = connectionName }.Build();
         var usage = new PoolUsage(plan.MaxPoolSize);
         var backoff = new LoginBackoff(options.Logins, TimeProvider.System);
         if (plan.ServerFailure is { } failure)
@@ -50,10 +43,15 @@ public static class ConnectionPoolExtensions
             interceptors.Add(new StatementLimitsInterceptor(limits));
         }
 
-        builder.Services.AddSingleton(dataSource);
-        builder.Services.AddDbContextPool<TContext>(context =>
+        // Built from the plan when first needed, with the app's logging: Npgsql's warnings and errors reach the dashboard.
+        builder.Services.AddSingleton(services => new NpgsqlDataSourceBuilder(plan.ConnectionString)
         {
-            context.UseNpgsql(dataSource);
+            // The pool's name tags Npgsql's metrics; by default it is the connection string, password included.
+            Name = connectionName,
+        }.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>()).Build());
+        builder.Services.AddDbContextPool<TContext>((services, context) =>
+        {
+            context.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>());
             context.AddInterceptors(interceptors);
             configureDbContextOptions?.Invoke(context);
         });

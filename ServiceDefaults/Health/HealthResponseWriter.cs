@@ -5,15 +5,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Listings.ServiceDefaults.Health;
 
 /// <summary>
-/// Writes a health report as JSON: the overall status, and per check its status, description and data,
-/// so an operator sees why a service is not healthy. Exception details are left out on purpose: an
-/// Npgsql exception can carry a host name or user, and the probe answers anyone who can reach it.
+/// Writes a health report as JSON: the status, and each check's status, description and data. Exception details are
+/// left out: an Npgsql exception can carry a host name or user, and the probe answers anyone who can reach it.
 /// </summary>
 public static class HealthResponseWriter
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    /// <summary>Writes <paramref name="report"/> to the response as <c>application/json</c>.</summary>
+    /// <summary>Writes <paramref name="report"/> as <c>application/json</c>.</summary>
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";

@@ -12,10 +12,10 @@ namespace Microsoft.Extensions.Hosting;
 public static class AdmissionExtensions
 {
     /// <summary>
-    /// Adds the <see cref="AdmissionGate"/>, sized from the connection plan unless <c>Admission:*</c> says otherwise.
-    /// Call after <see cref="ConnectionPoolExtensions.AddNpgsqlDbContextWithPoolPolicyAsync{TContext}"/>.
+    /// Adds the <see cref="AdmissionGate"/>, sized from the plan unless <c>Admission:*</c> says otherwise. Call after
+    /// <see cref="ConnectionPoolExtensions.AddNpgsqlDbContextWithPoolPolicyAsync{TContext}"/>.
     /// </summary>
-    /// <exception cref="OptionsValidationException">An <c>Admission:*</c> setting is out of range; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An <c>Admission:*</c> setting is out of range.</exception>
     public static TBuilder AddDatabaseAdmission<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // Read now: whether the gate exists at all is decided here.
@@ -32,14 +32,14 @@ public static class AdmissionExtensions
                     TimeSpan.FromMilliseconds(options.QueueTimeoutMilliseconds),
                     TimeSpan.FromSeconds(options.MaxRetryAfterSeconds));
             });
-            // The pool's sampler and health check count the gate's queue as demand through this narrow view.
+            // The pool's sampler and health check count the gate's queue as demand.
             builder.Services.AddSingleton<IRequestQueue>(services => services.GetRequiredService<AdmissionGate>());
         }
 
         return builder;
     }
 
-    /// <summary>Puts the endpoints of <paramref name="group"/> behind admission control (a no-op when it is disabled).</summary>
+    /// <summary>Puts the endpoints of <paramref name="group"/> behind admission control, when it is enabled.</summary>
     public static RouteGroupBuilder RequireDatabaseAdmission(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter<AdmissionFilter>()

@@ -3,11 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// Runs an endpoint only with an admission slot; otherwise answers 503 problem details with <c>Retry-After</c> (when
-/// the gate expects capacity to free up), as soon as the request could no longer start within the queue-time bound,
-/// instead of letting it hang in the connection pool.
-/// </summary>
+/// <summary>Runs an endpoint only with an admission slot; otherwise answers 503 with <c>Retry-After</c>.</summary>
 public sealed class AdmissionFilter(AdmissionGate? gate = null) : IEndpointFilter
 {
     /// <inheritdoc />

@@ -3,26 +3,10 @@ using System.Diagnostics.Metrics;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// A concurrency limit whose queue is bounded by waiting time, not by its length: a request waits for a slot as long as
-/// it can still start its database work within <see cref="QueueTimeout"/>, and only then is refused (the sojourn-time
-/// rule of CoDel). First come, first served while the queue drains within the bound (its length at the rate slots are
-/// freed); past that the gate serves the newest first (adaptive LIFO, as in Facebook's "Fail at Scale"): under overload
-/// the requests that can still be answered in time are, instead of every one being answered just before its refusal.
+/// A concurrency limit whose queue is bounded by waiting time (CoDel's sojourn-time rule): a request waits while it can
+/// still start within <see cref="QueueTimeout"/>. First come, first served while the queue drains within the bound;
+/// past that, newest first (adaptive LIFO, "Fail at Scale"). The pool README's "Admission" gives each choice's reason.
 /// </summary>
-/// <remarks>
-/// The concurrency is the pool's size and does not follow latency (Vegas, Gradient2): the pool is the hard limit, a
-/// smaller limit would only move waiting from the pool to here, and a larger one into the pool, where waits are not
-/// bounded. <see cref="RetryAfter"/> estimates when capacity frees up: the queue ahead divided by the rate at which
-/// slots were freed.
-/// <para>
-/// That rate is measured only while requests wait, over the last second of waiting: then every slot is busy, and the
-/// slots freed per second are the capacity. While nobody waits they are the demand instead, so an idle spell says nothing
-/// about capacity and the last measurement stands. Measured over wall-clock seconds, 40 s of idleness made a burst of 256
-/// clients look far over capacity: the gate served the newest first and refused 145-203 of them, where this measurement
-/// refuses none (benchmarks/README.md, "Bursts after idleness"). A held lock frees nothing while requests wait, so the
-/// rate falls to zero within a second or two of waiting and <c>Retry-After</c> grows to <see cref="MaxRetryAfter"/>.
-/// </para>
-/// </remarks>
 public sealed class AdmissionGate : IRequestQueue, IDisposable
 {
     private static readonly Counter<long> Rejections = PoolMetrics.Meter.CreateCounter<long>(
@@ -38,19 +22,15 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     private bool _sweeping;
     private int _inFlight;
 
-    // The release rate while requests wait: waiting time and releases in the current window, the start of the current
-    // spell of waiting (while the queue is not empty), and the rate of the last full window (NaN before the first).
+    // The release rate, measured only while requests wait: then every slot is busy and the rate is the capacity, while
+    // nobody waits it is only the demand. Wall-clock windows would let an idle spell make a burst look like overload
+    // (benchmarks/README.md, "Bursts after idleness"). _releasedPerSecond is NaN before the first full window.
     private TimeSpan _windowWaiting;
     private long _windowReleases;
     private long _waitingSince;
     private double _releasedPerSecond = double.NaN;
 
-    /// <summary>Creates the gate.</summary>
-    /// <param name="maxConcurrency">Requests doing database work at once.</param>
-    /// <param name="queueLimit">The most requests that may wait: a bound on memory, not the admission rule.</param>
-    /// <param name="queueTimeout">The longest a request may wait to start its database work.</param>
-    /// <param name="maxRetryAfter">The largest <c>Retry-After</c> estimate sent.</param>
-    /// <param name="clock">The clock waits are measured with; <see cref="TimeProvider.System"/> when null.</param>
+    /// <summary>Creates the gate; <paramref name="clock"/> is <see cref="TimeProvider.System"/> when null.</summary>
     public AdmissionGate(int maxConcurrency, int queueLimit, TimeSpan queueTimeout, TimeSpan maxRetryAfter, TimeProvider? clock = null)
     {
         MaxConcurrency = maxConcurrency;
@@ -58,11 +38,11 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         QueueTimeout = queueTimeout;
         MaxRetryAfter = maxRetryAfter;
         _clock = clock ?? TimeProvider.System;
-        // Runs only while someone waits: every tick wakes a thread-pool worker, which spins before it sleeps again, and at
-        // 100 ticks a second that cost an idle API 50-60 ms of CPU a second (perf: sched_yield in the pool's workers).
+        // Runs only while someone waits: every tick wakes a thread-pool worker, which spins before it sleeps again, so a
+        // sweep that always ran would keep an idle service busy.
         _sweep = _clock.CreateTimer(_ => RefuseOverdue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
-        // Gauges read the live values, so every exporter shows the level itself, not its changes.
+        // Gauges, so every exporter shows the level itself, not its changes.
         PoolMetrics.Meter.CreateObservableGauge(
             "listings.admission.queue.length", () => QueueLength, "{request}", "Requests waiting in the admission queue.");
         PoolMetrics.Meter.CreateObservableGauge(
@@ -72,7 +52,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     /// <summary>Requests allowed to do database work at once.</summary>
     public int MaxConcurrency { get; }
 
-    /// <summary>The most requests allowed to wait.</summary>
+    /// <summary>The most requests allowed to wait: a bound on memory, not the admission rule.</summary>
     public int QueueLimit { get; }
 
     /// <summary>The longest wait for a slot.</summary>
@@ -96,7 +76,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     /// <summary>Requests holding a slot now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>True while the queue would take longer than the bound to drain, and the newest waiter is served first.</summary>
+    /// <summary>True while the queue would take longer than the bound to drain.</summary>
     public bool ServesNewestFirst
     {
         get
@@ -108,10 +88,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         }
     }
 
-    /// <summary>
-    /// Waits for a slot; <see cref="Admission.Admitted"/> is false when the wait would outlast <see cref="QueueTimeout"/>
-    /// (or the queue is at <see cref="QueueLimit"/>). Dispose an admitted result to free the slot.
-    /// </summary>
+    /// <summary>Waits for a slot; not admitted past <see cref="QueueTimeout"/> or at <see cref="QueueLimit"/>. Dispose the result.</summary>
     public ValueTask<Admission> TryEnterAsync(CancellationToken requestAborted)
     {
         Waiter waiter;
@@ -149,8 +126,8 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
     }
 
     /// <summary>
-    /// When capacity is likely to free up for one more request: the queue ahead of it at the rate slots were freed while
-    /// requests waited, in whole seconds from 1 to <see cref="MaxRetryAfter"/>.
+    /// When capacity is likely to free up: the queue ahead at the rate slots were freed, from 1 s to
+    /// <see cref="MaxRetryAfter"/>. A held lock frees nothing, so its clients are told to stay away long.
     /// </summary>
     public TimeSpan RetryAfter()
     {
@@ -198,8 +175,8 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         next?.TrySetResult(true);
     }
 
-    // The sweep stops on the first tick that finds nobody waiting (not on every emptying of the queue, which under load
-    // happens thousands of times a second); the next waiter starts it again.
+    // The sweep stops on a tick that finds nobody waiting, not on every emptying of the queue, which under load is
+    // nearly every release; the next waiter starts it again.
     private void RefuseOverdue()
     {
         lock (_lock)
@@ -225,8 +202,8 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         }
     }
 
-    // The oldest waiter's age would say "overloaded" for good once the newest are served first: it is the starved one.
-    // The queue's length at the rate slots are freed is what a newcomer would wait in order, whichever order is used.
+    // Not the oldest waiter's age: once the newest are served first it is the starved one, and would say "overloaded"
+    // for good. The queue's length at the release rate is what a newcomer would wait in order.
     private bool NewestFirstLocked(long now) =>
         _waiters.Count > 0 && RateLocked(now) is var rate && rate > 0 && _waiters.Count / rate >= QueueTimeout.TotalSeconds;
 
@@ -260,8 +237,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         waiter.TrySetCanceled();
     }
 
-    // Slots freed per second while requests waited: the last full second of waiting, or the part of the first one so far
-    // (0 before any waiting, which makes the order FIFO and Retry-After the longest).
+    // Over the last full second of waiting, or the first one so far; 0 before any waiting (FIFO, the longest Retry-After).
     private double RateLocked(long now)
     {
         var waiting = _windowWaiting + (_waiters.Count > 0 ? _clock.GetElapsedTime(_waitingSince, now) : TimeSpan.Zero);
@@ -287,7 +263,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         }
     }
 
-    /// <summary>The outcome of <see cref="TryEnterAsync"/>: a slot to dispose when the database work is done, or none.</summary>
+    /// <summary>A slot to dispose when the database work is done, or none.</summary>
     public readonly struct Admission : IDisposable
     {
         private readonly AdmissionGate? _gate;
@@ -297,7 +273,7 @@ public sealed class AdmissionGate : IRequestQueue, IDisposable
         /// <summary>True when the request holds a slot.</summary>
         public bool Admitted => _gate is not null;
 
-        /// <summary>Frees the slot (hands it to the next waiter); nothing when not admitted.</summary>
+        /// <summary>Frees the slot.</summary>
         public void Dispose() => _gate?.Release();
     }
 

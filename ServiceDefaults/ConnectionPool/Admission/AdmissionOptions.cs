@@ -1,14 +1,9 @@
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// Admission control in front of database work, bound from the <c>Admission</c> section when
-/// the service is built (<see cref="AdmissionOptionsValidator"/>).
-/// A request runs when one of <see cref="MaxConcurrency"/> slots is free, otherwise waits as long as it can still start
-/// within <see cref="QueueTimeoutMilliseconds"/>, and past that bound is answered 503 with <c>Retry-After</c>.
-/// </summary>
+/// <summary>The <c>Admission</c> settings of the <see cref="AdmissionGate"/>.</summary>
 public sealed class AdmissionOptions
 {
-    /// <summary>The configuration section these options are bound from.</summary>
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Admission";
 
     /// <summary>When false, requests go straight to the pool (and wait there up to its <c>Timeout</c>). The default value is true.</summary>
@@ -20,10 +15,7 @@ public sealed class AdmissionOptions
     /// </summary>
     public int? MaxConcurrency { get; set; }
 
-    /// <summary>
-    /// The most requests that may wait for a slot: a bound on memory, not the admission rule (the waiting time is).
-    /// The default value is 10,000.
-    /// </summary>
+    /// <summary>The most requests that may wait: a bound on memory, not the admission rule. The default value is 10,000.</summary>
     public int QueueLimit { get; set; } = 10_000;
 
     /// <summary>
@@ -33,9 +25,6 @@ public sealed class AdmissionOptions
     /// </summary>
     public int QueueTimeoutMilliseconds { get; set; } = 500;
 
-    /// <summary>
-    /// The largest <c>Retry-After</c> sent with a 503, in seconds; below it the gate sends its estimate of when capacity
-    /// frees up (the queue ahead at the rate slots were freed over the last second). The default value is 30.
-    /// </summary>
+    /// <summary>The largest <c>Retry-After</c> sent with a 503, in seconds. The default value is 30.</summary>
     public int MaxRetryAfterSeconds { get; set; } = 30;
 }

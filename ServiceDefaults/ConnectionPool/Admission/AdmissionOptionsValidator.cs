@@ -5,7 +5,7 @@ public sealed class AdmissionOptionsValidator() : SettingsValidator<AdmissionOpt
 {
     private const string Section = AdmissionOptions.SectionName;
 
-    /// <summary>The problems with <paramref name="options"/>, each naming its key; empty when there are none.</summary>
+    /// <summary>The problems with <paramref name="options"/>, empty when there are none.</summary>
     public static List<string> Check(AdmissionOptions options)
     {
         var failures = new List<string>();

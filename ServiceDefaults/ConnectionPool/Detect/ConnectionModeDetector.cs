@@ -4,13 +4,9 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 public static class ConnectionModeDetector
 {
     /// <summary>
-    /// <list type="bullet">
-    /// <item><c>*.pooler.supabase.com:5432</c> is the session pooler, <c>:6543</c> the transaction pooler;</item>
-    /// <item><c>db.&lt;ref&gt;.supabase.co:6543</c> is the dedicated pooler (PgBouncer, always transaction mode), <c>:5432</c> direct;</item>
-    /// <item>a Supavisor user name (<c>postgres.&lt;ref&gt;</c>) on another host (a custom domain or an IP of the pooler)
-    /// means the pooler too, its mode by port;</item>
-    /// <item>anything else is direct: set <c>ConnectionPool:Mode</c> for a self-hosted PgBouncer.</item>
-    /// </list>
+    /// Supabase's hosts and ports as the pool README's policy table lists them. A Supavisor user name
+    /// (<c>postgres.&lt;ref&gt;</c>) on another host (a custom domain, an IP of the pooler) means the pooler too.
+    /// Anything else is direct: a self-hosted PgBouncer needs <c>ConnectionPool:Mode</c>.
     /// </summary>
     public static ConnectionMode Detect(string? host, int port, string? username)
     {

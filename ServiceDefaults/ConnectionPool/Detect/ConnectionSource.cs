@@ -5,10 +5,10 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// <summary>Finds the configured database connection: <c>ConnectionStrings:&lt;name&gt;</c>, else <c>DATABASE_URL</c>.</summary>
 public static class ConnectionSource
 {
-    /// <summary>The variable many hosts (and Python services) set to the database URL.</summary>
+    /// <summary>The variable many hosts set to the database URL.</summary>
     public const string DatabaseUrlKey = "DATABASE_URL";
 
-    /// <summary>The configured value and the name of the setting it came from (both named when neither is set).</summary>
+    /// <summary>The configured value and the setting it came from.</summary>
     public static (string? Value, string Source) Read(IConfiguration configuration, string connectionName)
     {
         var key = $"ConnectionStrings:{connectionName}";

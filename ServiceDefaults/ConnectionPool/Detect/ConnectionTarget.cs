@@ -3,9 +3,8 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// The connection as configured, read once: where it came from, its mode, and a connection string with what any
-/// connection to it needs (TLS on Supabase, GSS off where it cannot work, the service's <c>Application Name</c>), before
-/// any pool setting. The server is asked about itself over it at start, and the planner sizes the pool on it.
+/// The connection as configured: its source, its mode, and a connection string with what any connection to it needs
+/// (TLS on Supabase, GSS off where it cannot work, <c>Application Name</c>), before any pool setting.
 /// </summary>
 public sealed class ConnectionTarget
 {
@@ -28,13 +27,13 @@ public sealed class ConnectionTarget
         ApplicationName = builder.ApplicationName;
     }
 
-    /// <summary>The setting the connection came from, e.g. <c>ConnectionStrings:listingsdb</c> or <c>DATABASE_URL</c>.</summary>
+    /// <summary>The setting the connection came from.</summary>
     public string Source { get; }
 
-    /// <summary>How the service reaches the server.</summary>
+    /// <summary>The connection mode.</summary>
     public ConnectionMode Mode { get; }
 
-    /// <summary>True when <c>ConnectionPool:Mode</c> set <see cref="Mode"/> rather than detection.</summary>
+    /// <summary>True when <c>ConnectionPool:Mode</c> set the mode.</summary>
     public bool ModeConfigured { get; }
 
     /// <summary>The server or pooler host.</summary>
@@ -55,7 +54,7 @@ public sealed class ConnectionTarget
     /// <summary><c>GSS Encryption Mode</c>.</summary>
     public GssEncryptionMode GssEncryptionMode { get; }
 
-    /// <summary><c>Application Name</c>: how the service's connections are found in <c>pg_stat_activity</c>.</summary>
+    /// <summary><c>Application Name</c>.</summary>
     public string? ApplicationName { get; }
 
     /// <summary>The connection before and after <c>ConnectionPool:PreferredMode</c> rewrote it (passwords redacted), if it did.</summary>
@@ -64,27 +63,20 @@ public sealed class ConnectionTarget
     /// <summary>What changed on the way that a person should know (a mode switch, TLS raised).</summary>
     public IReadOnlyList<string> Warnings { get; private init; } = [];
 
-    /// <summary>The keywords the configured string itself set (canonical names): these win over the policy.</summary>
+    /// <summary>The keywords the configured string set: these win over the policy.</summary>
     public IReadOnlySet<string> Written { get; }
 
-    /// <summary>The password, for cutting it out of any text that might echo it; never print it.</summary>
+    /// <summary>For cutting the password out of any text that might echo it; never print it.</summary>
     internal string? Password { get; }
 
-    /// <summary>A builder over the connection, password included, for the caller to change.</summary>
+    /// <summary>A builder over the connection, password included.</summary>
     public NpgsqlConnectionStringBuilder CreateBuilder() => new(_connectionString);
 
     /// <summary>
-    /// Reads the configured connection. False, with the reason in <paramref name="error"/>, when there is none, it cannot
-    /// be read, or <paramref name="preferredMode"/> cannot switch it.
+    /// Reads the configured connection; false, with the reason and its fix in <paramref name="error"/>, when there is
+    /// none, it cannot be read, or <paramref name="preferredMode"/> cannot switch it. A null
+    /// <paramref name="kerberosConfigured"/> looks (<see cref="KerberosConfiguration.IsPresent"/>).
     /// </summary>
-    /// <param name="connectionString">The connection string or URL as configured, or null when none is.</param>
-    /// <param name="source">The setting it came from, named in messages.</param>
-    /// <param name="mode">A mode name that overrides detection (<c>ConnectionPool:Mode</c>), or null to detect.</param>
-    /// <param name="preferredMode">A Supabase mode to switch to (<c>ConnectionPool:PreferredMode</c>), or <c>keep</c>.</param>
-    /// <param name="applicationName">Set as <c>Application Name</c> unless the string names one.</param>
-    /// <param name="kerberosConfigured">Whether Kerberos can work here; null: look (<see cref="KerberosConfiguration.IsPresent"/>).</param>
-    /// <param name="target">The connection, when it could be read.</param>
-    /// <param name="error">Why not, naming the setting and the fix.</param>
     public static bool TryRead(
         string? connectionString, string source, string? mode, string preferredMode, string? applicationName, bool? kerberosConfigured,
         out ConnectionTarget? target, out string? error)

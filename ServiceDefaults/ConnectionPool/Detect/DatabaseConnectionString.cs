@@ -4,9 +4,8 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Reads what users paste as a database connection: an Npgsql keyword string (<c>Host=...;Username=...</c>) or a
-/// URL (<c>postgres://</c>, <c>postgresql://</c>, and SQLAlchemy's <c>postgresql+asyncpg://</c> or
-/// <c>postgresql+psycopg://</c>) with percent-encoded user and password and libpq query parameters.
+/// Reads an Npgsql keyword string or a URL (<c>postgres://</c>, <c>postgresql://</c>, SQLAlchemy's
+/// <c>postgresql+driver://</c>) with percent-encoded user and password and libpq query parameters.
 /// </summary>
 public static class DatabaseConnectionString
 {
@@ -26,8 +25,8 @@ public static class DatabaseConnectionString
     // Answers ContainsKey for every keyword Npgsql knows, set or not.
     private static readonly NpgsqlConnectionStringBuilder KnownKeywords = new();
 
-    /// <summary>Parses <paramref name="value"/> into a builder; <paramref name="source"/> names the setting in errors.</summary>
-    /// <exception cref="ConnectionStringFormatException">The value cannot be read; the message names the problem, never the password.</exception>
+    /// <summary>Parses <paramref name="value"/>; <paramref name="source"/> names the setting in errors.</summary>
+    /// <exception cref="ConnectionStringFormatException">The value cannot be read.</exception>
     public static NpgsqlConnectionStringBuilder Parse(string value, string source)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -39,7 +38,7 @@ public static class DatabaseConnectionString
         return LooksLikeUrl(trimmed) ? ParseUrl(trimmed, source) : ParseKeywords(trimmed, source);
     }
 
-    /// <summary>The connection string without its password, safe for logs and diagnostics.</summary>
+    /// <summary>The connection string without its passwords.</summary>
     public static string Redact(NpgsqlConnectionStringBuilder builder)
     {
         var copy = new NpgsqlConnectionStringBuilder(builder.ConnectionString);

@@ -3,11 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>Writes an enum as its member's kebab-case name (<c>SessionPoolerCap</c> as <c>session-pooler-cap</c>).</summary>
+/// <summary>Writes an enum as its member's kebab-case name.</summary>
 public sealed class KebabCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.KebabCaseLower)
     where TEnum : struct, Enum;
 
-/// <summary>The one spelling of enum names outside C#: kebab-case, the same in JSON, logs and messages.</summary>
+/// <summary>The one spelling of enum names in JSON, logs and messages.</summary>
 public static class KebabCase
 {
     /// <summary>The kebab-case name of <paramref name="value"/>, e.g. <c>session-pooler-cap</c>.</summary>

@@ -5,7 +5,7 @@ public static class KerberosConfiguration
 {
     private const string DefaultPath = "/etc/krb5.conf";
 
-    /// <summary>True when <c>KRB5_CONFIG</c> names an existing file, or <c>/etc/krb5.conf</c> exists (or on Windows, where SSPI needs no file).</summary>
+    /// <summary>True when <c>KRB5_CONFIG</c> or <c>/etc/krb5.conf</c> names an existing file, or on Windows (SSPI needs none).</summary>
     public static bool IsPresent() =>
         OperatingSystem.IsWindows()
         || Environment.GetEnvironmentVariable("KRB5_CONFIG") is { Length: > 0 } configured && configured.Split(':').Any(File.Exists)

@@ -11,13 +11,13 @@ public static partial class SupabaseEndpoints
     /// <summary>The port of direct connections and of Supavisor's session mode.</summary>
     public const int SessionPort = 5432;
 
-    /// <summary>The port of transaction-mode pooling (Supavisor, or the dedicated PgBouncer on the direct host).</summary>
+    /// <summary>The port of transaction-mode pooling: Supavisor's, or the dedicated PgBouncer's.</summary>
     public const int TransactionPort = 6543;
 
     /// <summary>True for <c>db.&lt;ref&gt;.supabase.co</c>, the project's own server (and its dedicated PgBouncer).</summary>
     public static bool IsDirectHost(string? host) => host is not null && DirectHostRegex().IsMatch(host);
 
-    /// <summary>True for <c>aws-0-&lt;region&gt;.pooler.supabase.com</c> and its kin, Supavisor's shared poolers.</summary>
+    /// <summary>True for Supavisor's shared poolers, <c>*.pooler.supabase.com</c>.</summary>
     public static bool IsPoolerHost(string? host) =>
         host is not null && host.EndsWith(".pooler.supabase.com", StringComparison.OrdinalIgnoreCase);
 

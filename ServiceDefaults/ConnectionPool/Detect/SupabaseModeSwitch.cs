@@ -3,19 +3,15 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Rewrites a Supabase connection to another mode on purpose (<c>ConnectionPool:PreferredMode</c>). Changing the port
-/// alone is not enough: 6543 rewritten to 5432 on the pooler host lands on the session pooler, not a direct connection.
-/// A real switch changes host, port and user name together.
+/// Rewrites a Supabase connection to <c>ConnectionPool:PreferredMode</c>. The port alone is not enough: 5432 on the
+/// pooler host is the session pooler, not a direct connection, so host, port and user name change together.
 /// </summary>
 public static class SupabaseModeSwitch
 {
     /// <summary>Keep the connection as configured.</summary>
     public const string Keep = "keep";
 
-    /// <summary>
-    /// Switches <paramref name="builder"/> in place to <paramref name="preferredMode"/> (<c>session-pooler</c> or
-    /// <c>direct</c>). Returns null when nothing changed, else an explanation; throws when the switch is impossible.
-    /// </summary>
+    /// <summary>Switches <paramref name="builder"/> in place; null when nothing changed, else an explanation.</summary>
     /// <exception cref="InvalidOperationException">The connection is not Supabase's, or lacks what the switch needs.</exception>
     public static string? Apply(NpgsqlConnectionStringBuilder builder, string preferredMode, ConnectionMode currentMode)
     {

@@ -8,19 +8,17 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// What <c>db-info</c> reports: the plan the service would run on (made by the same <see cref="ConnectionPlanner.PlanAsync"/>
-/// the service starts with), the connections its running replicas hold, and optionally the demand a running service
-/// measured. Never the password. <see cref="ExitCode"/>: 0 safe and answered, 1 unsafe or unreadable, 2 safe but the
-/// server could not be reached, so a CI step without network access can still check a configuration.
+/// What <c>db-info</c> reports: the plan the service would run on, the connections its replicas hold, and optionally
+/// a running service's demand. Never the password.
 /// </summary>
-/// <param name="Plan">The plan, with what the server said.</param>
-/// <param name="Fleet">The server connections the running replicas hold, or null when the server did not answer.</param>
-/// <param name="Demand">What a running service measured, when asked for.</param>
+/// <param name="Plan">The plan.</param>
+/// <param name="Fleet">The connections the replicas hold, or null.</param>
+/// <param name="Demand">A running service's demand, or null.</param>
 public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, ServiceDemand? Demand)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    /// <summary>What the exit code says.</summary>
+    /// <summary>The exit code.</summary>
     public enum Verdict
     {
         /// <summary>The plan is safe and the server answered.</summary>
@@ -29,18 +27,14 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
         /// <summary>The plan is refused or over budget, or the configuration cannot be read.</summary>
         Unsafe = 1,
 
-        /// <summary>The plan is safe, but the server could not be reached (or refused the connection).</summary>
+        /// <summary>The plan is safe, but the server could not be reached: a CI step without network access still checks the configuration.</summary>
         Unreachable = 2,
     }
 
-    /// <summary>The verdict, which is also the process exit code.</summary>
+    /// <summary>The verdict.</summary>
     public Verdict ExitCode => !Plan.Safe ? Verdict.Unsafe : Plan.Problem is null ? Verdict.Safe : Verdict.Unreachable;
 
-    /// <summary>Plans the connection of <paramref name="configuration"/>, counts the replicas' connections, and asks <paramref name="serviceUrl"/> for its demand.</summary>
-    /// <param name="configuration">The service's configuration.</param>
-    /// <param name="connectionName">The connection string's name.</param>
-    /// <param name="applicationName">The service's <c>Application Name</c>: whose connections are counted.</param>
-    /// <param name="serviceUrl">A running replica to ask for its measured demand, or null.</param>
+    /// <summary>Plans the connection, counts the replicas' connections, and asks <paramref name="serviceUrl"/>, if any, for its demand.</summary>
     public static async Task<DbInfo> ReadAsync(IConfiguration configuration, string connectionName, string? applicationName, string? serviceUrl)
     {
         var plan = await ConnectionPlanner.PlanAsync(configuration, connectionName, applicationName);
@@ -56,7 +50,7 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
         return new DbInfo(plan, fleet, demand);
     }
 
-    /// <summary>The report as JSON: the plan's fields, <c>safe</c> (the plan's), <c>exitCode</c>, the fleet and the demand.</summary>
+    /// <summary>The report as JSON.</summary>
     public string ToJson()
     {
         var document = JsonSerializer.SerializeToNode(Plan, JsonOptions)!.AsObject();
@@ -72,7 +66,7 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
         return document.ToJsonString(JsonOptions);
     }
 
-    /// <summary>The report as text: one labelled line per fact, then the verdict.</summary>
+    /// <summary>The report as text.</summary>
     public string ToText()
     {
         var plan = Plan;

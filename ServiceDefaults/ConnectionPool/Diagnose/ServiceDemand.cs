@@ -3,16 +3,13 @@ using System.Text.Json.Nodes;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// The demand a running service measured, read from its <c>/health</c> (the <c>database</c> entry's data), for
-/// <c>db-info --service &lt;url&gt;</c>: the plan says what is configured, the service says what it needs.
-/// </summary>
-/// <param name="Demand">The <see cref="PoolDemand"/> as the service reported it, or null.</param>
+/// <summary>The demand a running service reports in its <c>/health</c>, for <c>db-info --service &lt;url&gt;</c>.</summary>
+/// <param name="Demand">The reported <see cref="PoolDemand"/>, or null.</param>
 /// <param name="RecommendedMaxPoolSize">The service's recommendation, or null.</param>
 /// <param name="Failure">Why the service could not be asked, or null.</param>
 public sealed record ServiceDemand(JsonNode? Demand, int? RecommendedMaxPoolSize, string? Failure)
 {
-    /// <summary>Asks <paramref name="serviceUrl"/>/health within three seconds.</summary>
+    /// <summary>Asks <paramref name="serviceUrl"/>'s <c>/health</c>.</summary>
     public static async Task<ServiceDemand> TryReadAsync(string serviceUrl)
     {
         if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var baseUri))
@@ -42,10 +39,7 @@ public sealed record ServiceDemand(JsonNode? Demand, int? RecommendedMaxPoolSize
     private static int? RecommendedSize(JsonNode? recommended) =>
         recommended is JsonValue value && value.TryGetValue<int>(out var size) ? size : null;
 
-    /// <summary>
-    /// A one-line summary: throughput, hold time, Little's law, the p99 of concurrent use, and the connections working
-    /// against the share of the pool waiting.
-    /// </summary>
+    /// <summary>A one-line summary.</summary>
     public string Describe() => Demand is null
         ? "unknown"
         : string.Create(CultureInfo.InvariantCulture,

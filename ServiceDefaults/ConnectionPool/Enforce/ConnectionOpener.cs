@@ -5,17 +5,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Opens EF Core's connections itself, for two reasons.
-/// <list type="bullet">
-/// <item>A connect is bounded apart from the wait for a free connection. Npgsql's <c>Timeout</c> bounds both, and in
-/// Npgsql 10.0.3 the token given to <c>OpenAsync</c> cancels the wait in a full pool but not a connect stalled in its
-/// login (it ran the whole <c>Timeout</c>, found by experiment behind a stalling proxy). So the plan's <c>Timeout</c> is
-/// the connect's bound (<c>ConnectionPool:ConnectTimeoutSeconds</c>), and a wait in a full pool that runs out of it is
-/// begun again until the longer <c>ConnectionPool:TimeoutSeconds</c> is spent. A stalled connect ends in Npgsql's own
-/// transient timeout, which the retrying strategy retries if the request's budget allows and the error handler answers 503.</item>
-/// <item>After a refused login no connection is tried while <see cref="LoginBackoff"/> pauses.</item>
-/// </list>
-/// Registered after <see cref="PoolUsageInterceptor"/>, which times the whole open.
+/// Opens EF Core's connections: none while <see cref="LoginBackoff"/> pauses, and a connect bounded apart from the wait
+/// for a free connection. Npgsql's <c>Timeout</c> bounds both, and in Npgsql 10.0.3 the token given to <c>OpenAsync</c>
+/// cancels the wait in a full pool but not a connect stalled in its login. So the plan's <c>Timeout</c> is the connect
+/// bound, and a wait in a full pool that runs out of it begins again until <c>ConnectionPool:TimeoutSeconds</c> is spent.
 /// </summary>
 public sealed class ConnectionOpener(ConnectionPlan plan, LoginBackoff backoff) : DbConnectionInterceptor
 {

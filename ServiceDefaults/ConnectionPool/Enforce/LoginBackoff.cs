@@ -4,14 +4,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Stops connecting for a while after the server or pooler refused the login (wrong password, unknown user, no
-/// pg_hba.conf line): Supavisor bans a client address after repeated failed logins, and every request, health probe and
-/// initialization retry would otherwise try again. The pause starts at <c>ConnectionPool:LoginBackoffSeconds</c> and
-/// doubles with each further refusal up to <c>ConnectionPool:LoginBackoffMaxSeconds</c>; when it is over, one attempt
-/// goes through (the others still wait) and a password fixed meanwhile is picked up by it. Logged once per pause.
+/// Stops connecting for a while after a refused login: Supavisor bans a client address after repeated failed logins,
+/// and every request, health probe and retry would try again. The pause doubles with each refusal in a row; when it is
+/// over, one attempt goes through, so a password fixed meanwhile is picked up.
 /// </summary>
-/// <param name="options">The pause's settings.</param>
-/// <param name="time">The clock.</param>
 public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvider time)
 {
     // While the one attempt after a pause runs, the others are told to come back in a second.
@@ -28,10 +24,7 @@ public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvid
     // A pause that began before the app's logging existed (a login refused at start), logged once the logger is attached.
     private Action? _unlogged;
 
-    /// <summary>
-    /// Logs through <paramref name="logger"/> from now on: the backoff is made with the pool's registration, before the
-    /// app's logging exists, and resolving it from the container attaches the app's logger.
-    /// </summary>
+    /// <summary>Logs through <paramref name="logger"/>: the backoff is made before the app's logging exists.</summary>
     public LoginBackoff WithLogger(ILogger<LoginBackoff> logger)
     {
         lock (_lock)
@@ -43,12 +36,12 @@ public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvid
         return this;
     }
 
-    /// <summary>A permission to connect, from <see cref="Enter"/>; hand it back to <see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
-    /// <param name="Generation">The backoff's state when the attempt started: a burst of refusals counts once.</param>
+    /// <summary>A permission to connect, from <see cref="Enter"/>, for <see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
+    /// <param name="Generation">The state when the attempt started: a burst of refusals counts once.</param>
     /// <param name="Trial">True for the one attempt after a pause.</param>
     public readonly record struct Attempt(long Generation, bool Trial);
 
-    /// <summary>Refusals in a row (0 when the last login succeeded).</summary>
+    /// <summary>Refusals in a row.</summary>
     public int Refusals
     {
         get
@@ -82,7 +75,7 @@ public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvid
         TimeSpan.FromSeconds(Math.Min(options.LoginBackoffMaxSeconds, options.LoginBackoffSeconds * Math.Pow(2, Math.Min(refusals - 1, 30))));
 
     /// <summary>Allows an attempt, or throws while a pause lasts.</summary>
-    /// <exception cref="LoginBackoffException">Connecting is paused; its <c>RetryAfter</c> says for how long.</exception>
+    /// <exception cref="LoginBackoffException">Connecting is paused.</exception>
     public Attempt Enter()
     {
         lock (_lock)
@@ -108,7 +101,7 @@ public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvid
         }
     }
 
-    /// <summary>The attempt connected: the login works (again).</summary>
+    /// <summary>The attempt connected.</summary>
     public void Succeeded(Attempt attempt)
     {
         lock (_lock)
@@ -125,10 +118,7 @@ public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvid
         }
     }
 
-    /// <summary>
-    /// The attempt failed. A refused login starts (or lengthens) the pause and returns the exception to throw instead of
-    /// <paramref name="error"/>, carrying the pause as <c>RetryAfter</c>; any other failure returns null.
-    /// </summary>
+    /// <summary>The attempt failed: after a refused login, the exception to throw instead of <paramref name="error"/>; else null.</summary>
     public LoginBackoffException? Failed(Attempt attempt, Exception error)
     {
         var kind = ConnectionProblemClassifier.FindConnectionProblem(error)?.Kind;
@@ -167,7 +157,7 @@ public sealed partial class LoginBackoff(LoginBackoffOptions options, TimeProvid
         }
     }
 
-    /// <summary>A refused login seen outside the pool (the probe at start): starts the pause like <see cref="Failed"/>.</summary>
+    /// <summary>A refused login seen outside the pool (at start): starts the pause like <see cref="Failed"/>.</summary>
     public void Refused(Exception error)
     {
         Attempt current;

@@ -4,21 +4,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Opens the pool's <c>Minimum Pool Size</c> connections at once, before <c>/health</c> first reports healthy
-/// (<see cref="DatabaseHealthCheck{TContext}"/> calls it): Npgsql keeps that many open once they exist but never opens
-/// them by itself, so without this the first requests would pay the connects, behind a cold pooler for many seconds.
+/// Opens <c>Minimum Pool Size</c> connections before <c>/health</c> first reports healthy: Npgsql keeps that many open
+/// once they exist but never opens them itself, so the first requests would pay the connects, behind a cold pooler
+/// for many seconds.
 /// </summary>
-/// <param name="plan">The plan, whose <see cref="ConnectionPlan.MinPoolSize"/> says how many.</param>
-/// <param name="scopes">Creates a context per connection.</param>
 public sealed class PoolWarmer(ConnectionPlan plan, IServiceScopeFactory scopes)
 {
     private volatile bool _warm;
 
-    /// <summary>True once the minimum was open at the same time (or when there is none).</summary>
+    /// <summary>True once the minimum was open (or when there is none).</summary>
     public bool IsWarm => _warm || plan.MinPoolSize == 0;
 
-    /// <summary>Opens <see cref="ConnectionPlan.MinPoolSize"/> connections together and returns them to the pool.</summary>
-    /// <param name="cancellationToken">Bounds the wait.</param>
+    /// <summary>Opens the minimum together and returns them to the pool.</summary>
     public async Task WarmAsync<TContext>(CancellationToken cancellationToken)
         where TContext : DbContext
     {

@@ -4,20 +4,18 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Behind a transaction pooler, where start-up options cannot carry the <see cref="StatementLimits"/> and session settings
-/// would reach the pooler's next client, puts them in front of every EF Core command for that command's own transaction.
+/// Behind a transaction pooler, puts the <see cref="StatementLimits"/> in front of every EF Core command, for its own
+/// transaction.
 /// </summary>
 /// <remarks>
-/// Npgsql sends a command's statements as one pipeline ending in a single Sync, which the server runs as one implicit
-/// transaction, so the limits hold for the command's statements and end with them. That needs a command Npgsql splits
-/// into statements: one with named parameters (<c>@p</c>, as EF Core writes them) or none; the server refuses two
-/// statements in one positional prepared statement (42601). SQL written by hand runs <see cref="LimitsSql"/> as a batch
-/// command of its own instead.
+/// Npgsql sends a command's statements ending in a single Sync, which the server runs as one implicit transaction, so
+/// the limits end with the command. That needs a command Npgsql splits into statements, one with named parameters
+/// (<c>@p</c>, as EF Core writes them) or none: the server refuses two statements in one positional prepared statement
+/// (42601). Hand-written SQL runs <see cref="LimitsSql"/> as a batch command of its own instead.
 /// </remarks>
-/// <param name="limits">The limits of the plan.</param>
 public sealed class StatementLimitsInterceptor(StatementLimits limits) : DbCommandInterceptor
 {
-    /// <summary>The statement that sets the limits for the current transaction only.</summary>
+    /// <summary>The statement that sets the limits for the current transaction.</summary>
     public string LimitsSql { get; } = limits.ToSetLocal();
 
     /// <inheritdoc />

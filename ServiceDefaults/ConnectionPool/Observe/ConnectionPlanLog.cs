@@ -4,9 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Logs the plan the service runs on when the host starts, before it serves: one structured line with the mode, pool,
-/// limits and budget, each warning, and, when the server did not answer at start, one error naming the problem and its
-/// fix. Never the password. A refused plan never gets here: the service stopped at registration with its reasons.
+/// Logs the plan when the host starts: one line with the mode, pool, limits and budget, each warning, and the problem
+/// when the server did not answer. Never the password.
 /// </summary>
 internal sealed partial class ConnectionPlanLog(ConnectionPlan plan, LoginBackoff backoff, ILogger<ConnectionPlanLog> logger) : IHostedService
 {
@@ -55,7 +54,6 @@ internal sealed partial class ConnectionPlanLog(ConnectionPlan plan, LoginBackof
     [LoggerMessage(Level = LogLevel.Information, Message = "Database connection rewritten by ConnectionPool:PreferredMode: {Rewrite}")]
     private partial void LogRewrite(string rewrite);
 
-    // One line with everything a person needs; the message names host, port, database and user, never the password.
     [LoggerMessage(Level = LogLevel.Error, Message = "Database connection problem {Problem}: {Message} Fix: {Fix}")]
     private partial void LogProblem(string problem, string message, string fix);
 }

@@ -4,22 +4,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// The database part of <c>/health</c>: Degraded while the pool stays saturated (every connection in use and callers
-/// queued for most of the last two seconds), Unhealthy when the database does not answer, Healthy otherwise. Its data
-/// carry the pool's numbers and the measured demand with a recommended <c>Maximum Pool Size</c>, and while a refused login
-/// pauses connecting, the pause left (<c>loginBackoffSeconds</c>). It is healthy only once the pool's minimum is open
-/// (<see cref="PoolWarmer"/>). It replaces Aspire's DbContext check, which would wait in a saturated pool for the whole
-/// connection <c>Timeout</c>.
+/// The <c>database</c> entry of <c>/health</c>: Degraded while the pool stays saturated or the replicas are over budget,
+/// Unhealthy when the database does not answer, Healthy once the minimum is open. It replaces Aspire's DbContext check,
+/// which would wait in a saturated pool for the whole <c>Timeout</c>.
 /// </summary>
 public sealed class DatabaseHealthCheck<TContext>(
     TContext db, PoolUsage usage, PoolUsageSampler sampler, ConnectionPlan plan, ConnectionPoolOptions options,
     LoginBackoff backoff, PoolWarmer warmer, FleetConnectionMonitor? fleet = null, IRequestQueue? queue = null) : IHealthCheck
     where TContext : DbContext
 {
-    /// <summary>The check's name in <c>/health</c>.</summary>
+    /// <summary>The check's name.</summary>
     public const string Name = "database";
 
-    /// <summary>The data key of the connection problem's name (e.g. <c>wrong-password</c>) when the database does not answer.</summary>
+    /// <summary>The data key of the problem's name when the database does not answer.</summary>
     public const string ProblemKey = "problem";
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
@@ -33,8 +30,7 @@ public sealed class DatabaseHealthCheck<TContext>(
         var saturation = $"connection pool saturated: {usage.InUse} of {usage.MaxPoolSize} connections in use,"
             + $" {usage.Waiting + (queue?.QueueLength ?? 0)} requests waiting";
 
-        // Requests that hold every admission slot while their connects fail look saturated too: while connects fail,
-        // the probe below decides (it fails fast when the server is down).
+        // Requests holding every slot while their connects fail look saturated too: then the probe decides.
         var connectsFailing = usage.SinceLastFailure < SaturationWindow;
         if (demand is { SaturatedShare: >= 0.5 } && !connectsFailing)
         {
@@ -71,7 +67,6 @@ public sealed class DatabaseHealthCheck<TContext>(
         catch (Exception error) when (error is not OperationCanceledException)
         {
             // The problem's name only: /health answers anyone who can reach it, and the message names a host and a user.
-            // The start-up log and db-info carry the whole message and the fix.
             var problem = ConnectionProblemClassifier.FindConnectionProblem(error)?.Name;
             data[ProblemKey] = problem ?? ConnectionProblemKind.Other.ToName();
             return HealthCheckResult.Unhealthy(problem is null

@@ -5,17 +5,15 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Every <c>ConnectionPool:FleetCheckSeconds</c> counts the service's server connections, all replicas together, so a
-/// fleet that grew past what its pools were sized for (autoscaling, a rolling update with more surge than planned) shows
-/// in <c>/health</c> as Degraded with the numbers. It asks through the pool's own data source: the connection it counts
-/// on is one of the pool's, so the check never adds a connection to the plan. Direct connections only: behind a pooler
-/// the server connections belong to the pooler, and the pooler's own limit holds.
+/// Counts the server connections of all replicas every <c>ConnectionPool:FleetCheckSeconds</c>, over one of the pool's
+/// own connections, so the check adds none. Direct connections only: behind a pooler the server connections are the
+/// pooler's.
 /// </summary>
 public sealed partial class FleetConnectionMonitor(
     ConnectionPlan plan, NpgsqlDataSource pool, ConnectionPoolOptions options, LoginBackoff backoff, ILogger<FleetConnectionMonitor> logger)
     : BackgroundService
 {
-    /// <summary>The last count, or null before the first (or when the server did not answer).</summary>
+    /// <summary>The last count, or null.</summary>
     public FleetConnections? Latest { get; private set; }
 
     /// <inheritdoc />
@@ -46,10 +44,7 @@ public sealed partial class FleetConnectionMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>
-    /// Counts the connections named <see cref="ConnectionPlan.ApplicationName"/> over a connection of
-    /// <paramref name="dataSource"/>; null when the server does not answer within <see cref="ServerFacts.Patience"/>.
-    /// </summary>
+    /// <summary>Counts the connections named <see cref="ConnectionPlan.ApplicationName"/>; null when the server does not answer.</summary>
     public static async Task<FleetConnections?> CountAsync(NpgsqlDataSource dataSource, ConnectionPlan plan, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -63,7 +58,7 @@ public sealed partial class FleetConnectionMonitor(
         }
         catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // The database check reports an unreachable server or a full pool; this one has nothing to add then.
+            // The database check reports an unreachable server or a full pool.
             return null;
         }
     }

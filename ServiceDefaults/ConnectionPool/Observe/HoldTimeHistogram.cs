@@ -3,14 +3,12 @@ using System.Numerics;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Running counts of connection hold times in logarithmic buckets, four per doubling (each 14-25 % wider than its
-/// start); holds of about 21 minutes and more count in the last. Recording is one interlocked increment;
-/// <see cref="PoolUsageSampler"/> copies the counts once a second and reads a percentile over the last minute from the
-/// difference of two copies.
+/// Running counts of hold times in logarithmic buckets, four per doubling; recording is one interlocked increment. A
+/// percentile over a span is read from the difference of two copies.
 /// </summary>
 public sealed class HoldTimeHistogram
 {
-    /// <summary>The number of buckets a copy (<see cref="CopyTo"/>) holds.</summary>
+    /// <summary>The number of buckets.</summary>
     public const int Buckets = 4 * 32;
 
     private readonly long[] _counts = new long[Buckets];
@@ -18,7 +16,7 @@ public sealed class HoldTimeHistogram
     /// <summary>Counts one hold.</summary>
     public void Record(TimeSpan held) => Interlocked.Increment(ref _counts[BucketOf(held.Ticks)]);
 
-    /// <summary>Copies the running counts into <paramref name="destination"/> (at least <see cref="Buckets"/> long).</summary>
+    /// <summary>Copies the counts into <paramref name="destination"/>.</summary>
     public void CopyTo(long[] destination)
     {
         for (var i = 0; i < Buckets; i++)
@@ -27,10 +25,7 @@ public sealed class HoldTimeHistogram
         }
     }
 
-    /// <summary>
-    /// The <paramref name="quantile"/> of the holds counted between two copies, as the middle of its bucket, or null
-    /// when none were.
-    /// </summary>
+    /// <summary>The <paramref name="quantile"/> of the holds counted between two copies, as the middle of its bucket, or null.</summary>
     public static TimeSpan? Percentile(long[] older, long[] newer, double quantile)
     {
         long total = 0;
@@ -59,8 +54,8 @@ public sealed class HoldTimeHistogram
     }
 
     /// <summary>
-    /// The bucket that counts a hold of <paramref name="ticks"/>: bucket 0 counts holds under 4 ticks (0.4 µs), and
-    /// bucket i + 1 the holds from 2^k × (1 + f/4) ticks, where i + 8 = 4k + f.
+    /// The bucket of a hold of <paramref name="ticks"/>: bucket 0 under 4 ticks, bucket i + 1 from 2^k × (1 + f/4) ticks,
+    /// where i + 8 = 4k + f.
     /// </summary>
     public static int BucketOf(long ticks)
     {

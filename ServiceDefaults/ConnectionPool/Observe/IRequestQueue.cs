@@ -1,8 +1,8 @@
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Requests held in front of the pool, whose wait is connection demand too. Admission control implements it and
-/// registers itself as one; the pool's observers read it here and so never depend on admission control.
+/// Requests held in front of the pool, whose wait is connection demand too; admission implements it, so the observers
+/// never depend on admission.
 /// </summary>
 public interface IRequestQueue
 {
@@ -12,6 +12,6 @@ public interface IRequestQueue
     /// <summary>Requests doing database work now.</summary>
     int InFlight { get; }
 
-    /// <summary>Requests waiting for their turn now.</summary>
+    /// <summary>Requests waiting now.</summary>
     int QueueLength { get; }
 }

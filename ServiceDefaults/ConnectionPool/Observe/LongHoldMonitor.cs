@@ -4,9 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Finds connections held longer than <c>ConnectionPool:LongHoldWarningMs</c> while they are still held, so a leak that
-/// never returns its connection is reported too: one warning per hold, with the route, trace id and time held, and one
-/// count in <c>listings.pool.long_holds</c> (HikariCP's <c>leakDetectionThreshold</c>, which Npgsql lacks: npgsql#5276).
+/// Reports connections held longer than <c>ConnectionPool:LongHoldWarningMs</c> while still held, so a leak is reported
+/// too: HikariCP's <c>leakDetectionThreshold</c>, which Npgsql lacks (npgsql#5276).
 /// </summary>
 internal sealed partial class LongHoldMonitor(PoolUsage usage, ConnectionPoolOptions options, ILogger<LongHoldMonitor> logger) : BackgroundService
 {

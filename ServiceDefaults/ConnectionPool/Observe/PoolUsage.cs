@@ -4,9 +4,8 @@ using System.Diagnostics;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Live counts of the service's database connections, kept by <see cref="PoolUsageInterceptor"/>: how many are in
-/// use, how many callers wait to open one, and running totals for Little's law. Npgsql publishes pool gauges on its
-/// meter but no wait or use times, and nothing the service can read back, so the service counts for itself.
+/// Live counts of the service's connections, kept by <see cref="PoolUsageInterceptor"/>. Npgsql's meter has no wait or
+/// use times, and nothing the service can read back, so the service counts for itself.
 /// </summary>
 public sealed class PoolUsage(int maxPoolSize)
 {
@@ -23,41 +22,41 @@ public sealed class PoolUsage(int maxPoolSize)
     /// <summary>The pool's <c>Maximum Pool Size</c>.</summary>
     public int MaxPoolSize { get; } = maxPoolSize;
 
-    /// <summary>Connections open right now (taken from the pool, not yet returned).</summary>
+    /// <summary>Connections taken from the pool and not yet returned.</summary>
     public int InUse => (int)Interlocked.Read(ref _inUse);
 
-    /// <summary>How long connections were held, counted in buckets: the short ones tell work from waiting.</summary>
+    /// <summary>How long connections were held.</summary>
     public HoldTimeHistogram HoldTimes { get; } = new();
 
-    /// <summary>Callers waiting for a connection right now (in the pool's queue or connecting).</summary>
+    /// <summary>Callers waiting for a connection (in the pool's queue or connecting).</summary>
     public int Waiting => (int)Interlocked.Read(ref _opening);
 
     /// <summary>Connections opened since start.</summary>
     public long TotalOpened => Interlocked.Read(ref _opened);
 
-    /// <summary>Total time connections were held since start, the sum of every use.</summary>
+    /// <summary>Time connections were held since start.</summary>
     public TimeSpan TotalHeld => TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks));
 
     /// <summary>How an attempt to open a connection ended.</summary>
     public enum OpenOutcome
     {
-        /// <summary>The connection was opened (taken from the pool or newly connected).</summary>
+        /// <summary>The connection was opened.</summary>
         Opened,
 
-        /// <summary>The wait outlived the connection <c>Timeout</c>: the pool was exhausted or the connect hung.</summary>
+        /// <summary>The wait outlived <c>Timeout</c>.</summary>
         TimedOut,
 
-        /// <summary>The connect failed: refused, reset, DNS, authentication or SSL.</summary>
+        /// <summary>The connect failed.</summary>
         Failed,
     }
 
-    /// <summary>Times a caller gave up waiting for a connection (pool exhausted or connect timed out).</summary>
+    /// <summary>Opens that timed out.</summary>
     public long Timeouts => Interlocked.Read(ref _timeouts);
 
-    /// <summary>Times opening a connection failed outright (server down, refused, wrong password).</summary>
+    /// <summary>Opens that failed outright.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
-    /// <summary>The time since opening a connection last failed outright, or null when it never did.</summary>
+    /// <summary>The time since an open last failed outright, or null.</summary>
     public TimeSpan? SinceLastFailure
     {
         get
@@ -70,18 +69,17 @@ public sealed class PoolUsage(int maxPoolSize)
     /// <summary>Connections held longer than <c>ConnectionPool:LongHoldWarningMs</c> since start.</summary>
     public long LongHolds => Interlocked.Read(ref _longHolds);
 
-    /// <summary>The connections held right now, longest first, at most <paramref name="count"/>.</summary>
+    /// <summary>The longest holds held now, at most <paramref name="count"/>.</summary>
     public IReadOnlyList<ConnectionHold> LongestHolds(int count, TimeSpan atLeast) =>
         [.. _holds.Keys.Where(hold => hold.Held >= atLeast).OrderByDescending(hold => hold.Held).Take(count)];
 
-    /// <summary>The connections held right now.</summary>
     internal ICollection<ConnectionHold> Holds => _holds.Keys;
 
     internal void LongHoldFound() => Interlocked.Increment(ref _longHolds);
 
     internal void Holding(ConnectionHold hold) => _holds.TryAdd(hold, 0);
 
-    /// <summary>True when every connection is in use and callers wait for one.</summary>
+    /// <summary>True when every connection is in use and callers wait.</summary>
     public bool Saturated => InUse >= MaxPoolSize && Waiting > 0;
 
     internal long OpeningStarted()

@@ -9,27 +9,20 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// Times every connection EF Core opens and closes: the wait to get one (<c>db.client.connection.wait_time</c>)
-/// and the time it is held (<c>db.client.connection.use_time</c>), and keeps <see cref="PoolUsage"/> current.
-/// </summary>
+/// <summary>Times the wait for each connection EF Core opens and how long it is held, and keeps <see cref="PoolUsage"/> current.</summary>
 /// <remarks>
-/// A connection counts as returned when its connection object leaves the open state (<see cref="DbConnection.StateChange"/>).
-/// Npgsql raises that on a close and also when a connection breaks in use (a server restart,
-/// <c>pg_terminate_backend</c>): it then returns the connection to its pool at once, and EF Core never reports a close
-/// for it. Counting only EF Core's closes would leave one phantom connection "in use" per break, and the pool would look
-/// saturated after a few restarts. A provider that raised no state change would still be caught when the same
-/// connection object is opened again.
+/// A connection counts as returned when it leaves the open state (<see cref="DbConnection.StateChange"/>). Npgsql raises
+/// that also when a connection breaks in use (a server restart, <c>pg_terminate_backend</c>), for which EF Core reports
+/// no close: counting only EF Core's closes would leave a phantom connection "in use" per break.
 /// </remarks>
 public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbConnectionInterceptor
 {
-    // Per-connection bookkeeping without a lock, one entry per connection object for its whole life: a pooled context
-    // keeps its connection object, so its opens and closes only update the entry (adding and removing entries per open
-    // cost a GC handle each). The entry goes when the connection object is collected.
+    // One entry per connection object for its whole life, without a lock: a pooled context keeps its connection object,
+    // and adding and removing an entry per open would cost a GC handle each.
     private readonly ConditionalWeakTable<DbConnection, ConnectionUse> _connections = new();
     private readonly KeyValuePair<string, object?> _poolTag = new(PoolMetrics.PoolNameTag, poolName);
 
-    // "GET /api/v1/listings/{id}" per endpoint and method, formatted once rather than on every open.
+    // "GET /api/v1/listings/{id}", formatted once per endpoint and method.
     private readonly ConcurrentDictionary<(RouteEndpoint Endpoint, string Method), string> _routes = new();
 
     // Its storage is static: any instance sees the request of the current flow once the host registers an accessor.
@@ -77,12 +70,11 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
             use = _connections.GetValue(connection, Track);
         }
 
-        // Still counted as held: it broke in use and no state change said so (see the remarks).
+        // Still counted as held: it broke in use and no state change said so.
         Release(use);
         use.OpeningStartedAt = usage.OpeningStarted();
     }
 
-    // The first open of a connection object: from now on, whenever it leaves the open state its hold ends.
     private ConnectionUse Track(DbConnection connection)
     {
         var use = new ConnectionUse();
@@ -145,7 +137,7 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
             : $"{method} {context.Request.Path.Value}";
     }
 
-    // What is known of one connection object: when its current open started (0: not opening) and its current hold.
+    // OpeningStartedAt is 0 while not opening.
     private sealed class ConnectionUse
     {
         public long OpeningStartedAt;

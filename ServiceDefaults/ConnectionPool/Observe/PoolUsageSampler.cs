@@ -4,9 +4,8 @@ using Microsoft.Extensions.Hosting;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Samples <see cref="PoolUsage"/> (and the <see cref="IRequestQueue"/> in front of it, if any) every 100 ms and keeps the last minute, to tell whether the
-/// pool <em>stays</em> saturated (not a single instant) and to measure demand: Little's law from the running totals,
-/// the 99th percentile of concurrent use, and the short holds that tell a connection's work from its waiting.
+/// Samples <see cref="PoolUsage"/> and any <see cref="IRequestQueue"/> every 100 ms and keeps the last minute, to tell
+/// whether the pool <em>stays</em> saturated and to measure its <see cref="PoolDemand"/>.
 /// </summary>
 public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequestQueue? queue = null) : BackgroundService
 {
@@ -27,7 +26,7 @@ public sealed class PoolUsageSampler(PoolUsage usage, ConnectionPlan plan, IRequ
     private int _holdCopyNext;
     private long _recorded;
 
-    /// <summary>The demand over the samples kept so far, or null before the first two samples.</summary>
+    /// <summary>The demand over the samples kept, or null before the second.</summary>
     public PoolDemand? Demand()
     {
         Sample[] window;

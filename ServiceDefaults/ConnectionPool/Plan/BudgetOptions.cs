@@ -2,10 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// The connection budget: how many server connections the service's replicas may hold together, and how it is checked.
-/// Bound from the <c>ConnectionPool</c> section like <see cref="PoolOptions"/>.
-/// </summary>
+/// <summary>The server connections all replicas may hold together, and how that is checked.</summary>
 public sealed class BudgetOptions
 {
     /// <summary>The most clients a session pooler accepts (Supavisor's pool size on Nano to Medium). The default value is 15.</summary>
@@ -31,25 +28,22 @@ public sealed class BudgetOptions
     public int? MaxReplicas { get; set; }
 
     /// <summary>
-    /// Replicas that run on top of <see cref="MaxReplicas"/> during a rolling update; each pool is sized so that all of
-    /// them fit the budget. The default value is 1 (0 when updates stop a replica before starting its successor).
+    /// Extra replicas during a rolling update, on top of <see cref="MaxReplicas"/>.
+    /// The default value is 1 (0 when updates stop a replica before starting its successor).
     /// </summary>
     [Range(0, 1_000)]
     public int SurgeReplicas { get; set; } = 1;
 
-    /// <summary>
-    /// How often, in seconds, the replicas' server connections are counted (<c>pg_stat_activity</c>, by
-    /// <c>Application Name</c>) against the budget; over it, <c>/health</c> is Degraded. The default value is 60.
-    /// </summary>
+    /// <summary>How often, in seconds, the replicas' server connections are counted against the budget. The default value is 60.</summary>
     [Range(1, 86_400)]
     public int FleetCheckSeconds { get; set; } = 60;
 
     /// <summary>
-    /// When true, a pool over its budget, or a connection failing for a reason only configuration fixes (a wrong password,
-    /// an unknown host), stops the service at start instead of a warning. The default value is false.
+    /// When true, a pool over its budget, or a problem only configuration fixes, stops the start instead of a warning.
+    /// The default value is false.
     /// </summary>
     public bool Strict { get; set; }
 
-    /// <summary>The replicas the budget is shared by: <see cref="MaxReplicas"/> (or <see cref="Replicas"/>) plus <see cref="SurgeReplicas"/>.</summary>
+    /// <summary>The replicas the budget is shared by.</summary>
     internal int BudgetReplicas => (MaxReplicas ?? Replicas) + SurgeReplicas;
 }

@@ -3,19 +3,18 @@ using System.Text.Json.Serialization;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// The connection and pool a service runs on, decided once at start from its configuration and what the server said,
-/// with the reasons behind each setting. Immutable: the pool is built from it, and <c>db-info</c>, <c>/health</c> and the
-/// start-up line show it. Everything here is safe to print except <see cref="ConnectionString"/>.
+/// The connection and pool a service runs on, decided once at start. Everything here is safe to print except
+/// <see cref="ConnectionString"/>.
 /// </summary>
 public sealed record ConnectionPlan
 {
-    /// <summary>Where the connection string came from, e.g. <c>ConnectionStrings:listingsdb</c> or <c>DATABASE_URL</c>.</summary>
+    /// <summary>The setting the connection came from.</summary>
     public string? Source { get; init; }
 
     /// <summary>The connection mode, or null when the connection string could not be read.</summary>
     public ConnectionMode? Mode { get; init; }
 
-    /// <summary>True when <c>ConnectionPool:Mode</c> set the mode rather than detection.</summary>
+    /// <summary>True when <c>ConnectionPool:Mode</c> set the mode.</summary>
     public bool ModeConfigured { get; init; }
 
     /// <summary>The server or pooler host.</summary>
@@ -27,10 +26,10 @@ public sealed record ConnectionPlan
     /// <summary>The database name.</summary>
     public string? Database { get; init; }
 
-    /// <summary>The user name (never the password).</summary>
+    /// <summary>The user name.</summary>
     public string? Username { get; init; }
 
-    /// <summary>The TLS mode, e.g. <c>Require</c>.</summary>
+    /// <summary>The TLS mode.</summary>
     public string? SslMode { get; init; }
 
     /// <summary><c>Maximum Pool Size</c> of each replica.</summary>
@@ -42,22 +41,22 @@ public sealed record ConnectionPlan
     /// <summary><c>Minimum Pool Size</c> of each replica.</summary>
     public int MinPoolSize { get; init; }
 
-    /// <summary>The most seconds to wait for a free connection in a full pool.</summary>
+    /// <summary>The longest wait for a free connection, in seconds.</summary>
     public int TimeoutSeconds { get; init; }
 
-    /// <summary>The most seconds a single connect may take: Npgsql's <c>Timeout</c> in <see cref="ConnectionString"/>.</summary>
+    /// <summary>The longest single connect, in seconds: Npgsql's <c>Timeout</c> in <see cref="ConnectionString"/>.</summary>
     public int ConnectTimeoutSeconds { get; init; }
 
-    /// <summary><c>Max Auto Prepare</c> as the pool runs it.</summary>
+    /// <summary><c>Max Auto Prepare</c>.</summary>
     public int MaxAutoPrepare { get; init; }
 
-    /// <summary>True when the mode prepares statements only once a probe at start proves that the pooler keeps them.</summary>
+    /// <summary>True when statements are prepared only once a probe proves the pooler keeps them.</summary>
     public bool PreparedStatementsNeedProbe { get; init; }
 
-    /// <summary>Why prepared statements stay off although the mode wanted them (the probe failed), or null.</summary>
+    /// <summary>Why the probe kept prepared statements off, or null.</summary>
     public string? PreparedStatementsRefused { get; init; }
 
-    /// <summary><c>No Reset On Close</c>; true behind a transaction pooler.</summary>
+    /// <summary><c>No Reset On Close</c>.</summary>
     public bool NoResetOnClose { get; init; }
 
     /// <summary><c>Connection Idle Lifetime</c> in seconds.</summary>
@@ -69,7 +68,7 @@ public sealed record ConnectionPlan
     /// <summary><c>Keepalive</c> in seconds (0: off).</summary>
     public int KeepAliveSeconds { get; init; }
 
-    /// <summary>The replicas that run (<c>ConnectionPool:Replicas</c>).</summary>
+    /// <summary>The replicas that run.</summary>
     public int Replicas { get; init; }
 
     /// <summary>The most replicas that run in normal operation.</summary>
@@ -78,7 +77,7 @@ public sealed record ConnectionPlan
     /// <summary>The extra replicas of a rolling update.</summary>
     public int SurgeReplicas { get; init; }
 
-    /// <summary>True when <c>ConnectionPool:Strict</c> turns an over-budget pool and configuration problems into refusals.</summary>
+    /// <summary><c>ConnectionPool:Strict</c>.</summary>
     public bool Strict { get; init; }
 
     /// <summary>The bounds on a request's work on the server.</summary>
@@ -93,46 +92,46 @@ public sealed record ConnectionPlan
     /// <summary><c>GSS Encryption Mode</c>.</summary>
     public string? GssEncryptionMode { get; init; }
 
-    /// <summary><c>Application Name</c>: how the service's connections are found in <c>pg_stat_activity</c>.</summary>
+    /// <summary><c>Application Name</c>.</summary>
     public string? ApplicationName { get; init; }
 
-    /// <summary>The connection budget this plan is measured against.</summary>
+    /// <summary>The budget the plan is checked against.</summary>
     public ConnectionBudget? Budget { get; init; }
 
     /// <summary>True when the pool would hold more than its budget.</summary>
     public bool OverBudget => Budget?.IsExceededBy(MaxPoolSize) == true;
 
-    /// <summary>What the server said about itself at start, or null when it did not answer.</summary>
+    /// <summary>What the server said at start, or null when it did not answer.</summary>
     public ServerFacts? Server { get; init; }
 
-    /// <summary>Why the server did not answer at start, or null when it did.</summary>
+    /// <summary>Why the server did not answer at start, or null.</summary>
     public ConnectionProblem? Problem { get; init; }
 
-    /// <summary>The problem's message, for readers that want one line.</summary>
+    /// <summary>The problem's message.</summary>
     public string? ServerError => Problem?.Message;
 
-    /// <summary>What a human should know: defaults raised, settings kept, the budget overrun (when not strict).</summary>
+    /// <summary>What a person should know: defaults raised, settings kept, the budget overrun.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>Why the plan is unsafe; the service does not start while there is any.</summary>
+    /// <summary>Why the plan is unsafe.</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
 
-    /// <summary>The advice for this mode: <c>direct</c> is optimal, a pooler says what to consider instead.</summary>
+    /// <summary>What the start-up line says of the mode.</summary>
     public string? Advice { get; init; }
 
     /// <summary>The connection before and after <c>ConnectionPool:PreferredMode</c> rewrote it (passwords redacted), if it did.</summary>
     public string? Rewrite { get; init; }
 
-    /// <summary>True when the plan has no error and stays within its budget, whether or not the server answered.</summary>
+    /// <summary>True with no error and within the budget, whether or not the server answered.</summary>
     public bool Safe => Errors.Count == 0 && !OverBudget;
 
-    /// <summary>Why the service must not start with this plan: its errors, and with <see cref="Strict"/> a configuration problem.</summary>
+    /// <summary>Why the service must not start: its errors, and with <see cref="Strict"/> a configuration problem.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> RefusalReasons => Problem is { IsConfiguration: true } problem && Strict
         ? [.. Errors, $"ConnectionPool:Strict is true and the connection fails ({problem.Name}): {problem.Message} Fix: {problem.Fix}"]
         : Errors;
 
-    /// <summary>The connection string the pool runs on, password included. Never log or print it.</summary>
+    /// <summary>The connection string the pool runs on, password included: never log it.</summary>
     [JsonIgnore]
     public string? ConnectionString { get; init; }
 
@@ -141,14 +140,14 @@ public sealed record ConnectionPlan
     internal Exception? ServerFailure { get; init; }
 }
 
-/// <summary>What chose a plan's <c>Maximum Pool Size</c>; JSON writes it in kebab-case.</summary>
+/// <summary>What chose a plan's <c>Maximum Pool Size</c>.</summary>
 [JsonConverter(typeof(KebabCaseEnumConverter<PoolSizeSource>))]
 public enum PoolSizeSource
 {
     /// <summary>The mode's default (<see cref="ModePolicy"/>).</summary>
     ModeDefault,
 
-    /// <summary>The replicas' share of the server's budget, smaller than the mode's default.</summary>
+    /// <summary>The replica's share of the budget, smaller than the mode's default.</summary>
     Budget,
 
     /// <summary><c>Maximum Pool Size</c> in the connection string.</summary>
@@ -158,13 +157,13 @@ public enum PoolSizeSource
     Configured,
 }
 
-/// <summary>How a plan's <see cref="StatementLimits"/> reach the server; JSON writes it in kebab-case.</summary>
+/// <summary>How a plan's <see cref="StatementLimits"/> reach the server.</summary>
 [JsonConverter(typeof(KebabCaseEnumConverter<StatementLimitsSetBy>))]
 public enum StatementLimitsSetBy
 {
-    /// <summary>Npgsql's <c>Options</c> (<c>-c statement_timeout=...</c>): once per physical connection.</summary>
+    /// <summary>Npgsql's <c>Options</c>, once per physical connection.</summary>
     StartupOptions,
 
-    /// <summary>Set for its own transaction in front of every command: behind a transaction pooler session settings do not survive.</summary>
+    /// <summary>In front of every command, for its own transaction.</summary>
     SetLocal,
 }

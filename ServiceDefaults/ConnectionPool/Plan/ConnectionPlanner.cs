@@ -4,9 +4,8 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// Decides the connection plan, once: <see cref="PlanAsync"/> reads the configuration, asks the server what the plan
-/// needs, and plans with <c>Plan</c>, which is pure. The service's start and <c>db-info</c> both call
-/// <see cref="PlanAsync"/>; the tests call <c>Plan</c>.
+/// Decides the connection plan, once: <see cref="PlanAsync"/> for the service and <c>db-info</c>, the pure <c>Plan</c>
+/// for tests. The pool README's "The plan, decided once" says what happens when the server does not answer.
 /// </summary>
 public static class ConnectionPlanner
 {
@@ -20,20 +19,9 @@ public static class ConnectionPlanner
     private const string NoResetOnCloseKeyword = "No Reset On Close";
 
     /// <summary>
-    /// Plans the connection <c>ConnectionStrings:&lt;name&gt;</c> (else <c>DATABASE_URL</c>) with the <c>ConnectionPool</c>
-    /// settings of <paramref name="configuration"/>, after asking the server (within <see cref="ServerFacts.Patience"/>)
-    /// for its <c>max_connections</c> and, where the mode needs it, whether its pooler keeps prepared statements.
+    /// Plans the connection <paramref name="connectionName"/> with the <c>ConnectionPool</c> settings, after asking the
+    /// server for its <c>max_connections</c> and, where the mode needs it, running the prepared-statement probe.
     /// </summary>
-    /// <remarks>
-    /// When the server does not answer, the plan is made without it: its <see cref="ConnectionPlan.Problem"/> says why,
-    /// the pool takes the mode's size (or the configured one) unchecked against a budget, with a warning, and prepared
-    /// statements stay off where a probe was to prove them. The service starts on that plan and answers 503 until the
-    /// database is back; it does not re-plan. Set <c>ConnectionPool:ServerMaxConnections</c> to size the pool without the server.
-    /// </remarks>
-    /// <param name="configuration">The service's configuration.</param>
-    /// <param name="connectionName">The connection string's name, e.g. <c>listingsdb</c>.</param>
-    /// <param name="applicationName">The <c>Application Name</c> the service's connections carry, unless the string names one.</param>
-    /// <param name="cancellationToken">Cancels the questions to the server.</param>
     public static async Task<ConnectionPlan> PlanAsync(
         IConfiguration configuration, string connectionName, string? applicationName, CancellationToken cancellationToken = default)
     {
@@ -71,10 +59,7 @@ public static class ConnectionPlanner
             : new ConnectionPlan { Source = source, Errors = [error!] };
     }
 
-    /// <summary>Plans <paramref name="target"/> with <paramref name="options"/> and what the server said. Pure.</summary>
-    /// <param name="target">The connection.</param>
-    /// <param name="options">The settings; assumed valid (<see cref="ConnectionPoolOptionsValidator"/>).</param>
-    /// <param name="survey">What the server answered at start; null as when it did not answer.</param>
+    /// <summary>Plans <paramref name="target"/> with valid <paramref name="options"/> and what the server said (null: nothing). Pure.</summary>
     public static ConnectionPlan Plan(ConnectionTarget target, ConnectionPoolOptions options, ServerSurvey? survey = null)
     {
         var (pool, budgetOptions) = (options.Pool, options.Budget);
@@ -165,10 +150,7 @@ public static class ConnectionPlanner
         };
     }
 
-    /// <summary>
-    /// True when the pool would prepare statements only once a probe proves the pooler keeps them: Supabase's dedicated
-    /// PgBouncer, or a self-hosted one said to (<c>ConnectionPool:PoolerPreparedStatements</c>), with statements to prepare.
-    /// </summary>
+    /// <summary>True when the pool would prepare statements only once a probe proves the pooler keeps them.</summary>
     public static bool NeedsProbe(ConnectionTarget target, ConnectionPoolOptions options) =>
         PlanStatements(target.CreateBuilder(), target.Written, options.Pool, target.Mode, ModePolicy.For(target.Mode, options.Budget), [], []).NeedsProbe;
 

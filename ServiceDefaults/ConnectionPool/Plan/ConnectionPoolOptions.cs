@@ -3,13 +3,12 @@ using Microsoft.Extensions.Configuration;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// The <c>ConnectionPool</c> settings, one class per concern, all read from the one flat section
-/// (<c>ConnectionPool:MaxPoolSize</c>, <c>ConnectionPool:Replicas</c>, ...). Each default is written once, on its
-/// property; the pool README's settings table is checked against them by a test.
+/// The <c>ConnectionPool</c> settings, one class per concern, all bound from the one flat section. Each default is
+/// written once, on its property.
 /// </summary>
 public sealed class ConnectionPoolOptions
 {
-    /// <summary>The configuration section every part is bound from.</summary>
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "ConnectionPool";
 
     /// <summary>The connection mode and the pool's own settings.</summary>
@@ -27,13 +26,13 @@ public sealed class ConnectionPoolOptions
     /// <summary>The parts, in the order the README lists them.</summary>
     internal IEnumerable<object> Parts => [Pool, Budget, WorkLimits, Logins];
 
-    /// <summary>The setting names of every part: the keys the section may hold.</summary>
+    /// <summary>The keys the section may hold.</summary>
     internal static IEnumerable<string> Keys =>
         new[] { typeof(PoolOptions), typeof(BudgetOptions), typeof(WorkLimitOptions), typeof(LoginBackoffOptions) }
             .SelectMany(part => part.GetProperties().Where(property => property.CanWrite).Select(property => property.Name));
 
-    /// <summary>Binds every part from the <c>ConnectionPool</c> section of <paramref name="configuration"/>.</summary>
-    /// <exception cref="ConnectionPlanException">A key is unknown or a value is not of its type; the message names the key.</exception>
+    /// <summary>Binds every part from the <c>ConnectionPool</c> section.</summary>
+    /// <exception cref="ConnectionPlanException">A key is unknown or a value is not of its type.</exception>
     public static ConnectionPoolOptions Bind(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);

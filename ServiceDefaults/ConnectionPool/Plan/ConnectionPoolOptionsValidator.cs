@@ -4,10 +4,7 @@ using System.Reflection;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// Checks <see cref="ConnectionPoolOptions"/>: each property's <see cref="RangeAttribute"/> and the rules between
-/// settings. Every message names the key and what would be right.
-/// </summary>
+/// <summary>Checks each <see cref="RangeAttribute"/> and the rules between settings; every message names the key.</summary>
 public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<ConnectionPoolOptions>(Check)
 {
     private const string Section = ConnectionPoolOptions.SectionName;
@@ -58,7 +55,7 @@ public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<Connect
         return failures;
     }
 
-    /// <summary>The whole-number range a setting accepts, from its <see cref="RangeAttribute"/>; null when it has none.</summary>
+    /// <summary>The whole-number range of a setting's <see cref="RangeAttribute"/>, or null.</summary>
     public static (int Min, int Max)? RangeOf(PropertyInfo property) =>
         property.GetCustomAttribute<RangeAttribute>() is { OperandType: var type } range && type == typeof(int)
             ? ((int)range.Minimum, (int)range.Maximum)

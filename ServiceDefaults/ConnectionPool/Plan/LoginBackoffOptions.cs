@@ -2,10 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// The pause after the server or pooler refused the login: no connection is tried meanwhile (Supavisor bans a client
-/// address after repeated failed logins), and each further refusal doubles it. Bound from the <c>ConnectionPool</c> section.
-/// </summary>
+/// <summary>The pause after a refused login (see <see cref="LoginBackoff"/>).</summary>
 public sealed class LoginBackoffOptions
 {
     /// <summary>The first pause, in seconds. The default value is 5.</summary>

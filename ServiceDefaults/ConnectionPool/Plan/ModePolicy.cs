@@ -1,17 +1,15 @@
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// What each connection mode gets when nothing is written: the policy table of the pool README, in one place.
-/// </summary>
-/// <param name="MaxPoolSize">Each replica's <c>Maximum Pool Size</c> before the budget has its say.</param>
+/// <summary>What each connection mode gets when nothing is written: the pool README's policy table.</summary>
+/// <param name="MaxPoolSize"><c>Maximum Pool Size</c> before the budget has its say.</param>
 /// <param name="MinPoolSize"><c>Minimum Pool Size</c>.</param>
-/// <param name="MaxAutoPrepare"><c>Max Auto Prepare</c> without a probe: 0 where a transaction pooler may lose prepared statements.</param>
-/// <param name="BudgetFraction">The share of the server's <c>max_connections</c> all replicas may hold.</param>
+/// <param name="MaxAutoPrepare"><c>Max Auto Prepare</c> without a probe.</param>
+/// <param name="BudgetFraction">The share of <c>max_connections</c> all replicas may hold.</param>
 /// <param name="Advice">What the start-up line says of the mode.</param>
 public sealed record ModePolicy(int MaxPoolSize, int MinPoolSize, int MaxAutoPrepare, double BudgetFraction, string Advice)
 {
-    // 20 is a third of Supabase Free's 60 server connections (the Python fix's 10 + 10 overflow); 10 behind a transaction
-    // pooler, whose own 15 server connections (Supavisor, Nano to Medium) run every client's transactions.
+    // 20 is a third of Supabase Free's 60 server connections; 10 behind a transaction pooler, whose own 15 server
+    // connections (Supavisor, Nano to Medium) run every client's transactions.
     private const int DirectPoolSize = 20;
     private const int TransactionPoolerPoolSize = 10;
 
@@ -20,8 +18,8 @@ public sealed record ModePolicy(int MaxPoolSize, int MinPoolSize, int MaxAutoPre
     private const int TransactionPoolerMinPoolSize = 2;
 
     /// <summary>
-    /// <c>Max Auto Prepare</c> wherever prepared statements work: Npgsql keeps the statements used most (5 uses each before
-    /// it prepares one) and evicts the least used; the prepared protocol is 1.2-1.8× faster on repeated statements.
+    /// <c>Max Auto Prepare</c> wherever prepared statements work: Npgsql keeps the statements used most and evicts the
+    /// least used.
     /// </summary>
     public const int PreparedStatements = 20;
 
@@ -29,7 +27,7 @@ public sealed record ModePolicy(int MaxPoolSize, int MinPoolSize, int MaxAutoPre
     private const double DirectBudgetFraction = 1.0 / 3;
     private const double PoolerBudgetFraction = 0.4;
 
-    /// <summary>The policy of <paramref name="mode"/>; behind a session pooler the pool is its client cap shared by the replicas.</summary>
+    /// <summary>The policy of <paramref name="mode"/>.</summary>
     public static ModePolicy For(ConnectionMode mode, BudgetOptions budget) => mode switch
     {
         ConnectionMode.Direct => new(DirectPoolSize, 0, PreparedStatements, DirectBudgetFraction,

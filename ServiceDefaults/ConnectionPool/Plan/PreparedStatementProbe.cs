@@ -11,9 +11,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 public static class PreparedStatementProbe
 {
     /// <summary>Runs the probe over two unpooled connections.</summary>
-    /// <param name="connectionString">The connection to probe, password included.</param>
-    /// <param name="cancellationToken">Cancels the probe.</param>
-    /// <returns>Null when prepared statements survive; otherwise why not, for the warning.</returns>
+    /// <returns>Null when prepared statements survive; otherwise why not.</returns>
     public static async Task<string?> RunAsync(string connectionString, CancellationToken cancellationToken)
     {
         var oneShot = ServerFacts.OneShot(connectionString);

@@ -2,13 +2,13 @@ using Npgsql;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>What the server says about itself: its version, <c>max_connections</c> and the client connections open now.</summary>
-/// <param name="Version">The server version, e.g. <c>15.18</c>.</param>
+/// <summary>What the server says about itself.</summary>
+/// <param name="Version">The server version.</param>
 /// <param name="MaxConnections">The server's <c>max_connections</c>.</param>
-/// <param name="ConnectionsInUse">Client connections open on the server now, from every service.</param>
+/// <param name="ConnectionsInUse">Client connections open on the server, from every service.</param>
 public sealed record ServerFacts(string Version, int MaxConnections, int ConnectionsInUse)
 {
-    /// <summary>How long the server is given to answer a question at start: a start or a diagnostic must not hang.</summary>
+    /// <summary>How long the server is given to answer at start: a start or a diagnostic must not hang.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
     /// <summary>A connection string for one question: unpooled, bounded by <see cref="Patience"/>.</summary>
@@ -29,7 +29,7 @@ public sealed record ServerFacts(string Version, int MaxConnections, int Connect
         return builder.ConnectionString;
     }
 
-    /// <summary>Asks the server over one unpooled connection; throws what the attempt threw.</summary>
+    /// <summary>Asks the server over one unpooled connection.</summary>
     internal static async Task<ServerFacts> ReadAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(OneShot(target.CreateBuilder().ConnectionString));

@@ -4,23 +4,17 @@ using Npgsql;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// What the server answered at start, before the pool exists: its facts, or the problem that kept it from answering;
-/// and, where the plan needs it, whether the pooler keeps prepared statements.
-/// </summary>
+/// <summary>What the server answered at start, before the pool exists.</summary>
 /// <param name="Facts">The server's facts, or null when it did not answer.</param>
 /// <param name="Problem">Why it did not answer, or null.</param>
-/// <param name="PreparedStatementsRefused">Null when the probe proved prepared statements (or none was run); otherwise why they stay off.</param>
+/// <param name="PreparedStatementsRefused">Why prepared statements stay off, or null.</param>
 public sealed record ServerSurvey(ServerFacts? Facts, ConnectionProblem? Problem, string? PreparedStatementsRefused)
 {
-    /// <summary>What the failed attempt threw: a refused login starts the <c>LoginBackoff</c> with it.</summary>
+    /// <summary>What the failed attempt threw, for the <see cref="LoginBackoff"/>.</summary>
     [JsonIgnore]
     public Exception? Failure { get; init; }
 
-    /// <summary>
-    /// Asks the server about itself within <see cref="ServerFacts.Patience"/>, then, when <paramref name="probePreparedStatements"/>,
-    /// runs the <see cref="PreparedStatementProbe"/>.
-    /// </summary>
+    /// <summary>Asks the server, then, when <paramref name="probePreparedStatements"/>, runs the <see cref="PreparedStatementProbe"/>.</summary>
     public static async Task<ServerSurvey> ReadAsync(ConnectionTarget target, bool probePreparedStatements, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -2,10 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// Bounds on the work a connection does: the server-side timeouts of a request's queries, the longer ones of migrations,
-/// and how long a hold may last before it is reported. Bound from the <c>ConnectionPool</c> section.
-/// </summary>
+/// <summary>Bounds on a connection's work: the server's timeouts, and how long a hold may last before it is reported.</summary>
 public sealed class WorkLimitOptions
 {
     /// <summary>
@@ -23,23 +20,19 @@ public sealed class WorkLimitOptions
     public int LockTimeoutMs { get; set; } = 2_000;
 
     /// <summary>
-    /// <c>idle_in_transaction_session_timeout</c> in milliseconds (0: never): the service never waits for a user inside a
-    /// transaction, so a transaction idle that long is a leak. The default value is 10000.
+    /// <c>idle_in_transaction_session_timeout</c> in milliseconds (0: never): a transaction idle that long is a leak.
+    /// The default value is 10000.
     /// </summary>
     [Range(0, 86_400_000)]
     public int IdleInTransactionTimeoutMs { get; set; } = 10_000;
 
     /// <summary>
-    /// <c>statement_timeout</c> and <c>lock_timeout</c> in milliseconds while migrations and the seed run, or wait for the
-    /// migration lock another replica holds. The default value is 300000.
+    /// <c>statement_timeout</c> and <c>lock_timeout</c> in milliseconds while migrations and the seed run. The default value is 300000.
     /// </summary>
     [Range(0, 86_400_000)]
     public int MigrationTimeoutMs { get; set; } = 300_000;
 
-    /// <summary>
-    /// A connection held longer, in milliseconds, is logged once with its route and trace id and counted in
-    /// <c>listings.pool.long_holds</c>. The default value is 5000.
-    /// </summary>
+    /// <summary>A connection held longer, in milliseconds, is logged once and counted. The default value is 5000.</summary>
     [Range(1, 86_400_000)]
     public int LongHoldWarningMs { get; set; } = 5_000;
 }

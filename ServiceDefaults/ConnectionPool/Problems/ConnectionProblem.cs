@@ -2,31 +2,26 @@ using System.Text.Json.Serialization;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>
-/// Why a connection to the database failed, in words a person can act on: its kind, one sentence naming the
-/// problem and the connection (host, port, database, user; never the password), and one naming the fix.
-/// <see cref="ConnectionProblemClassifier"/> makes them from the exceptions Npgsql throws.
-/// </summary>
-/// <param name="Kind">What went wrong; written as its name, e.g. <c>wrong-password</c>.</param>
-/// <param name="Message">One sentence naming the problem and the connection.</param>
+/// <summary>Why a connection failed, in words a person can act on; made by <see cref="ConnectionProblemClassifier"/>.</summary>
+/// <param name="Kind">What went wrong.</param>
+/// <param name="Message">One sentence naming the problem and the connection, never the password.</param>
 /// <param name="Fix">One sentence naming the fix.</param>
-/// <param name="IsConfiguration">True when only a change of configuration (the service's or the server's) fixes it,
-/// not time: <c>ConnectionPool:Strict</c> stops the start on these.</param>
+/// <param name="IsConfiguration">True when only configuration fixes it, not time (<c>ConnectionPool:Strict</c> stops the start).</param>
 public sealed record ConnectionProblem(
     [property: JsonPropertyName("name")] ConnectionProblemKind Kind,
     string Message,
     string Fix,
     [property: JsonIgnore] bool IsConfiguration)
 {
-    /// <summary>The kind's name, e.g. <c>wrong-password</c>, as logs, <c>/health</c> and <c>db-info</c> show it.</summary>
+    /// <summary>The kind's name, e.g. <c>wrong-password</c>.</summary>
     [JsonIgnore]
     public string Name => Kind.ToName();
 
-    /// <summary>The problem and its fix as one line, for logs and exception messages.</summary>
+    /// <summary>The problem and its fix as one line.</summary>
     public override string ToString() => $"{Name}: {Message} Fix: {Fix}";
 }
 
-/// <summary>The kinds of <see cref="ConnectionProblem"/>; each is written as its kebab-case name (<see cref="ConnectionProblemKinds.ToName"/>).</summary>
+/// <summary>The kinds of <see cref="ConnectionProblem"/>.</summary>
 [JsonConverter(typeof(KebabCaseEnumConverter<ConnectionProblemKind>))]
 public enum ConnectionProblemKind
 {
@@ -70,6 +65,6 @@ public enum ConnectionProblemKind
 /// <summary>The names of <see cref="ConnectionProblemKind"/>.</summary>
 public static class ConnectionProblemKinds
 {
-    /// <summary>The kind's kebab-case name, e.g. <c>wrong-password</c>, the same text JSON carries.</summary>
+    /// <summary>The kind's kebab-case name, as JSON writes it.</summary>
     public static string ToName(this ConnectionProblemKind kind) => KebabCase.Name(kind);
 }

@@ -6,29 +6,17 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// The one place that reads a database failure: it walks an exception and everything it wraps once
-/// (<see cref="Chain"/>) and answers what each caller needs. Pure. It reads the exception types and texts Npgsql 10
-/// produces, found by experiment against a real PostgreSQL 15, and never echoes the password, even where a server's
-/// text might hold it.
-/// <list type="bullet">
-/// <item><see cref="FindConnectionProblem"/>: the connection problem, or null when the failure is not one.</item>
-/// <item><see cref="DescribeConnectionFailure"/>: the same for an attempt known to have failed: never null.</item>
-/// <item><see cref="FindTransient"/>: the failure a retry or a later request can get past (503, not 500).</item>
-/// <item><see cref="IsTimeout"/>: whether the wait for a connection outlived its <c>Timeout</c>.</item>
-/// <item><see cref="FindStatementLimit"/>: the server ended a query at its statement or lock timeout (503, not 500).</item>
-/// </list>
+/// The one place that reads a database failure, from the exception types and texts Npgsql 10 produces. Pure; never
+/// echoes the password, even where a server's text might hold it.
 /// </summary>
 public static class ConnectionProblemClassifier
 {
     private const string PoolExhaustedText = "The connection pool has been exhausted";
 
     /// <summary>
-    /// The connection problem behind <paramref name="error"/>, or null when nothing in it says a connection failed (a
-    /// query error, or the pool's own exhaustion, which is load rather than a connection problem).
+    /// The connection problem behind <paramref name="error"/>, or null when nothing says a connection failed (a query
+    /// error, or the pool's exhaustion, which is load). Without <paramref name="connection"/> the sentences name none.
     /// </summary>
-    /// <param name="error">What connecting (or a command that had to connect) threw; wrapped exceptions are searched too.</param>
-    /// <param name="connection">The connection that was tried: its host, port, database, user and source name the problem.
-    /// Without it the problem's kind is right and its sentences name no connection.</param>
     public static ConnectionProblem? FindConnectionProblem(Exception error, ConnectionTarget? connection = null)
     {
         var chain = Chain(error).ToList();
@@ -83,43 +71,27 @@ public static class ConnectionProblemClassifier
         return chain.OfType<NpgsqlException>().Any() ? OtherProblem(chain, error, target) : null;
     }
 
-    /// <summary>
-    /// The problem behind a connection attempt known to have failed: <see cref="FindConnectionProblem"/>'s, or
-    /// <see cref="ConnectionProblemKind.Other"/> naming the exception when no known problem explains it.
-    /// </summary>
-    /// <param name="error">What the attempt threw.</param>
-    /// <param name="connection">The connection that was tried.</param>
+    /// <summary>The problem behind an attempt known to have failed; <see cref="ConnectionProblemKind.Other"/> when no known one explains it.</summary>
     public static ConnectionProblem DescribeConnectionFailure(Exception error, ConnectionTarget connection) =>
         FindConnectionProblem(error, connection) ?? OtherProblem(Chain(error).ToList(), error, new Target(connection));
 
     /// <summary>
-    /// The first exception in <paramref name="error"/>'s chain saying the database could not be reached, had no room,
-    /// or no pooled connection was free in time: Npgsql's transient errors, a <see cref="TimeoutException"/>, the
-    /// server's or pooler's connection limit (<see cref="IsConnectionLimit"/>), or the service's own
-    /// <see cref="TransientDatabaseException"/>. The whole chain is searched because EF Core's retrying execution
-    /// strategy wraps the last failure in a <c>RetryLimitExceededException</c>.
+    /// The first failure in <paramref name="error"/>'s chain a later try can get past (503, not 500), or null. The whole
+    /// chain is searched because EF Core's retrying strategy wraps the last failure in a <c>RetryLimitExceededException</c>.
     /// </summary>
-    /// <returns>The transient failure, whose message names the host at most; null when there is none.</returns>
     public static Exception? FindTransient(Exception error) =>
         Chain(error).FirstOrDefault(e =>
             e is NpgsqlException { IsTransient: true } or TimeoutException or TransientDatabaseException || IsConnectionLimit(e));
 
-    /// <summary>
-    /// True when the wait for a connection outlived <c>Timeout</c>: Npgsql reports it as a <see cref="TimeoutException"/>,
-    /// alone or wrapped (the pool exhausted, or a connect that did not finish). Anything else (refused, reset,
-    /// authentication) is a failure, not a timeout.
-    /// </summary>
+    /// <summary>True when the wait for a connection outlived <c>Timeout</c> (the pool exhausted, or a connect that did not finish).</summary>
     public static bool IsTimeout(Exception error) => Chain(error).Any(e => e is TimeoutException);
 
-    /// <summary>
-    /// The server's error when a query outlived <c>statement_timeout</c> (57014) or waited longer than <c>lock_timeout</c>
-    /// (55P03) for someone else's lock: the work was bounded on purpose, a later try may pass. Null when there is none.
-    /// </summary>
+    /// <summary>The server's 57014 (<c>statement_timeout</c>) or 55P03 (<c>lock_timeout</c>): a later try may pass. Null when there is none.</summary>
     public static PostgresException? FindStatementLimit(Exception error) =>
         Chain(error).OfType<PostgresException>().FirstOrDefault(e =>
             e.SqlState is PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.LockNotAvailable);
 
-    /// <summary>True for Npgsql's own error when no pooled connection came free within <c>Timeout</c> (the exception itself, not its inner ones).</summary>
+    /// <summary>True for Npgsql's error when no pooled connection came free within <c>Timeout</c> (this exception only).</summary>
     public static bool IsPoolExhausted(Exception error) =>
         error is NpgsqlException && error.Message.StartsWith(PoolExhaustedText, StringComparison.Ordinal);
 
@@ -216,13 +188,9 @@ public static class ConnectionProblemClassifier
             IsConfiguration: false);
     }
 
-    /// <summary>
-    /// True for the server or pooler saying it has no room for another client: PostgreSQL's 53300
-    /// (too_many_connections) and Supavisor's limits, which arrive as XX000 with their code in the text
-    /// (EMAXCONNSESSION "max clients reached in session mode", EMAXCONN, ECHECKOUTTIMEOUT). Npgsql does not count them
-    /// as transient, yet they pass like saturation does: a client should retry, not see a 500.
-    /// </summary>
-    /// <param name="error">The exception to look at (not its inner exceptions).</param>
+    // PostgreSQL's 53300 and Supavisor's limits, which arrive as XX000 with their code in the text (EMAXCONNSESSION "max
+    // clients reached in session mode", EMAXCONN, ECHECKOUTTIMEOUT). Npgsql does not count them as transient, yet they
+    // pass like saturation does.
     private static bool IsConnectionLimit(Exception error) => error is PostgresException postgres
         && (postgres.SqlState == PostgresErrorCodes.TooManyConnections
             || (postgres.SqlState == PostgresErrorCodes.InternalError
@@ -230,10 +198,7 @@ public static class ConnectionProblemClassifier
                     || postgres.MessageText.Contains("EMAXCONN", StringComparison.Ordinal)
                     || postgres.MessageText.Contains("unable to check out connection", StringComparison.OrdinalIgnoreCase))));
 
-    /// <summary>
-    /// <paramref name="error"/> and everything it wraps, depth first: inner exceptions, and every one of an
-    /// <see cref="AggregateException"/>'s. The only walk of an exception chain in the solution.
-    /// </summary>
+    // The exception and everything it wraps, depth first, an AggregateException's every inner one included.
     private static IEnumerable<Exception> Chain(Exception error)
     {
         yield return error;
