@@ -29,8 +29,8 @@ app.MapGet("/api/v1/listings", async (int? page, int? pageSize, CancellationToke
     var number = Math.Max(page ?? 1, 1);
     var total = await counts.GetAsync(dataSource, cancellationToken);
     await using var command = dataSource.CreateCommand(
-        "SELECT l.id, l.bathrooms, l.bedrooms, l.city, l.created_at, l.currency, l.description, l.owner_id, l.price, "
-        + "l.surface_square_meters, l.title, l.updated_at FROM listings AS l ORDER BY l.created_at DESC, l.id DESC LIMIT $1 OFFSET $2");
+        "SELECT l.id, l.title, l.description, l.city, l.price, l.currency, l.bedrooms, l.bathrooms, l.surface_square_meters, l.created_at, "
+        + "l.updated_at, l.owner_id FROM listings AS l ORDER BY l.created_at DESC, l.id DESC LIMIT $1 OFFSET $2");
     command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = size + 1 });
     command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (number - 1) * size });
     var items = new List<RawListing>(size + 1);
@@ -39,9 +39,9 @@ app.MapGet("/api/v1/listings", async (int? page, int? pageSize, CancellationToke
         while (await reader.ReadAsync(cancellationToken))
         {
             items.Add(new RawListing(
-                reader.GetInt64(0), reader.GetString(10), reader.GetString(6), reader.GetString(3), reader.GetDecimal(8),
-                reader.GetString(5), reader.GetInt32(2), reader.GetInt32(1), reader.GetDecimal(9),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(11), reader.GetGuid(7)));
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetDecimal(4),
+                reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetDecimal(8),
+                reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10), reader.GetGuid(11)));
         }
     }
 

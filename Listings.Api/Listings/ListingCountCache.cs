@@ -6,9 +6,9 @@ namespace Listings.Api.Listings;
 /// <summary>
 /// Keeps the total count of each filter combination for two seconds, and counts each combination once at a time.
 /// Under load every client asks for page 1; counting the table for each would double the database work for a number
-/// nobody needs to the millisecond, and without single-flight every request that misses an expired count counts
-/// 100,000 rows at once, which is how the API collapsed without admission control. This replica's own writes clear the
-/// cache at once; another replica's writes show within <see cref="Lifetime"/>.
+/// nobody needs to the millisecond, and without single-flight every request that misses an expired count would count the
+/// whole table at once. This replica's own writes clear the cache at once; another replica's writes show within
+/// <see cref="Lifetime"/>.
 /// </summary>
 public sealed class ListingCountCache(TimeProvider clock)
 {
