@@ -6,7 +6,7 @@ public static class ApiReferenceExtensions
     /// <summary>The path the API serves its reference page at in Development (Scalar, reading <c>/openapi/v1.json</c>).</summary>
     public const string Path = "/scalar";
 
-    /// <summary>Adds an "API reference" link to <paramref name="api"/>'s http endpoint (run mode only: a deployment runs in Production, where the page is off).</summary>
+    /// <summary>Adds an "API reference" link to <paramref name="api"/> in run mode; a deployment runs in Production, without the page.</summary>
     public static IResourceBuilder<ProjectResource> WithApiReference(this IResourceBuilder<ProjectResource> api) =>
         api.ApplicationBuilder.ExecutionContext.IsRunMode
             ? api.WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = Path, DisplayText = "API reference" })

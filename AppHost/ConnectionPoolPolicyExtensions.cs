@@ -10,11 +10,9 @@ public static class ConnectionPoolPolicyExtensions
     public const string SectionName = "ConnectionPool";
 
     /// <summary>
-    /// Forwards every <c>ConnectionPool:*</c> setting of the AppHost (appsettings, user-secrets, environment, command
-    /// line) to <paramref name="service"/>, so the pool policy is configured where the connection string is; and sets
-    /// <c>ConnectionPool:Replicas</c> to the service's replica count, because every replica has a pool of its own: in the
-    /// manifest an input, <c>&lt;service&gt;-replicas</c>, whose default is this run's count. The count is read when the
-    /// service starts (or the manifest is written), so this call may come before or after <c>WithReplicas</c>.
+    /// Forwards every <c>ConnectionPool:*</c> setting of the AppHost to <paramref name="service"/>, so the pool policy is
+    /// configured where the connection string is, and sets <c>ConnectionPool:Replicas</c> to the service's replica count,
+    /// as every replica has a pool of its own. This call may come before or after <c>WithReplicas</c>.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithConnectionPoolPolicy(this IResourceBuilder<ProjectResource> service)
     {
@@ -27,7 +25,7 @@ public static class ConnectionPoolPolicyExtensions
             service.WithEnvironment($"{SectionName}__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
         }
 
-        // Read when the value is needed, not now: WithReplicas may come before or after this call.
+        // Read when needed, not now: WithReplicas may come after this call.
         string Replicas() => (service.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var annotation) ? annotation.Replicas : 1)
             .ToString(CultureInfo.InvariantCulture);
         if (!service.ApplicationBuilder.ExecutionContext.IsPublishMode)
@@ -35,8 +33,7 @@ public static class ConnectionPoolPolicyExtensions
             return service.WithEnvironment(ReplicasVariable, Replicas);
         }
 
-        // A deployment runs as many replicas as it chooses: the manifest asks for the count (defaulting to this run's),
-        // and every replica sizes its pool for it.
+        // A deployment chooses its replica count: the manifest asks for it, defaulting to this run's.
         var parameter = service.ApplicationBuilder.AddParameter($"{service.Resource.Name}-replicas", Replicas, publishValueAsDefault: true);
         return service.WithEnvironment(ReplicasVariable, parameter);
     }

@@ -1,9 +1,9 @@
 namespace Listings.AppHost;
 
 /// <summary>
-/// The secret the API checks bearer tokens with: the <c>jwt-secret</c> parameter. Set <c>Parameters:jwt-secret</c> to
-/// a Supabase project's JWT secret to accept that project's tokens; left unset, a development secret is generated on
-/// the first run and saved to the AppHost's user secrets, so tokens minted with it keep working across runs.
+/// The secret the API checks HS256 bearer tokens with: the <c>jwt-secret</c> parameter. Set <c>Parameters:jwt-secret</c>
+/// to a Supabase project's JWT secret to accept its tokens; unset, a development secret is generated and kept in the
+/// AppHost's user secrets, so minted tokens keep working across runs.
 /// </summary>
 public static class JwtSecretParameter
 {
@@ -17,10 +17,9 @@ public static class JwtSecretParameter
     public const string ApiVariable = "Auth__JwtSecret";
 
     /// <summary>
-    /// Adds the secret parameter. When running locally it has a generated default: 48 letters and digits (well past
-    /// HS256's 32 bytes, and nothing a shell or a <c>.env</c> file would need quoted). When publishing it has none: the
-    /// manifest asks the deployment for the secret (a secret input, never a value), because a deployment that made one up
-    /// would start fine and then answer every real Supabase token with 401.
+    /// Adds the secret parameter. In run mode it defaults to 48 generated letters and digits (past HS256's 32 bytes, and
+    /// nothing a shell would need quoted). The manifest asks the deployment for it: a made-up secret would start fine, then
+    /// refuse every real Supabase token.
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddJwtSecret(this IDistributedApplicationBuilder builder) =>
         builder.ExecutionContext.IsRunMode

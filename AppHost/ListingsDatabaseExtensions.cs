@@ -6,8 +6,8 @@ namespace Listings.AppHost;
 public static class ListingsDatabaseExtensions
 {
     /// <summary>
-    /// Points <paramref name="api"/> at the database (through the local PgBouncer when there is one, with the
-    /// transaction-pooler plan) and starts it only after the runner has finished; it no longer migrates at start.
+    /// Points <paramref name="api"/> at the database (through the local PgBouncer when there is one) and starts it after
+    /// the migration runner has finished, so it does not migrate at start.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithListingsDatabase(
         this IResourceBuilder<ProjectResource> api, ListingsDatabaseResources database, IResourceBuilder<ProjectResource> runner)

@@ -4,9 +4,8 @@ using Listings.AppHost.Database;
 namespace Listings.AppHost;
 
 /// <summary>
-/// The migration runner: the API's own <c>migrate</c> mode as a resource of its own, run once before the API on the
-/// direct connection (or <c>ConnectionStrings:listingsdb-migrations</c>), with the seed. The API waits for it to finish
-/// (<c>WaitForCompletion</c>) and does not migrate itself.
+/// The migration runner: the API's <c>migrate</c> mode as a resource of its own, run once before the API on the direct
+/// connection (or <c>ConnectionStrings:listingsdb-migrations</c>), with the seed.
 /// </summary>
 public static class MigrationRunner
 {
@@ -16,10 +15,7 @@ public static class MigrationRunner
     /// <summary>The name of the runner's "Apply migrations" command.</summary>
     public const string ApplyCommandName = "apply-migrations";
 
-    /// <summary>
-    /// Adds the runner, started once the database answers (local and container modes), with an "Apply migrations"
-    /// command that runs it again on demand.
-    /// </summary>
+    /// <summary>Adds the runner, started once the database answers, with an "Apply migrations" command that runs it again.</summary>
     public static IResourceBuilder<ProjectResource> AddMigrationRunner(this IDistributedApplicationBuilder builder, ListingsDatabaseResources database)
     {
         // No launch profile: the runner serves nothing, and the API's profile would give it the API's port.

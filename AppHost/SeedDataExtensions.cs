@@ -10,8 +10,8 @@ public static class SeedDataExtensions
     public const string DefaultSeedCount = "1000";
 
     /// <summary>
-    /// In run mode, asks the API to seed <c>Seed:Count</c> demo listings (default 1000) into an empty database.
-    /// Publish mode never seeds: a deployment starts with its own data.
+    /// In run mode, has the API seed <c>Seed:Count</c> demo listings (default 1000) into an empty database; a deployment
+    /// starts with its own data.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSeedData(this IResourceBuilder<ProjectResource> api)
     {

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Configuration;
 namespace Listings.AppHost;
 
 /// <summary>
-/// The Supabase project whose JWT signing keys (ES256, RS256) the API accepts tokens from: the <c>supabase-url</c>
-/// parameter, e.g. <c>https://&lt;project-ref&gt;.supabase.co</c>. Optional and not secret: left unset, the API accepts
-/// only tokens signed with <see cref="JwtSecretParameter"/>; set next to it, both kinds (a project mid-migration).
+/// The Supabase project whose signing keys (ES256, RS256) verify the API's tokens: the <c>supabase-url</c> parameter, e.g.
+/// <c>https://&lt;project-ref&gt;.supabase.co</c>. Optional and not secret: unset, only tokens signed with
+/// <see cref="JwtSecretParameter"/> are accepted.
 /// </summary>
 public static class SupabaseUrlParameter
 {
@@ -19,8 +19,8 @@ public static class SupabaseUrlParameter
     public const string ApiVariable = "Auth__SupabaseUrl";
 
     /// <summary>
-    /// Adds the parameter, empty unless <c>Parameters:supabase-url</c> is set, so a run never stops to ask for it. The
-    /// manifest carries it as an input whose default is that value: a deployment may set it or leave it empty.
+    /// Adds the parameter, empty unless <c>Parameters:supabase-url</c> is set, so a run never stops to ask for it; in the
+    /// manifest, an input with that default.
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddSupabaseUrl(this IDistributedApplicationBuilder builder) =>
         builder.AddParameter(Name, () => builder.Configuration[ConfigurationKey] ?? "", publishValueAsDefault: true);

@@ -27,7 +27,7 @@ try
     builder.Services.AddOpenApi(options => options.AddBearerSecurityScheme());
 
     app = builder.Build();
-    // The ValidateOnStart checks, now rather than inside the host's start, where a failure comes with a stack trace.
+    // The ValidateOnStart checks, here rather than inside the host's start, where a failure comes with a stack trace.
     app.Services.GetRequiredService<IStartupValidator>().Validate();
 }
 catch (Exception error) when (error is ConnectionPlanException or OptionsValidationException)

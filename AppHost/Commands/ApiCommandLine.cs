@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Listings.AppHost.Commands;
 
 /// <summary>
-/// Runs one of the API's command-line modes (<c>db-info</c>, <c>migrate</c>) as a short-lived process with the
-/// environment the AppHost gives a resource, so a dashboard command sees exactly the configuration that resource runs with.
+/// Runs one of the API's command-line modes (<c>db-info</c>, <c>migrate</c>) as a process with the environment the AppHost
+/// gives a resource, so a dashboard command sees the configuration that resource runs with.
 /// </summary>
 public static class ApiCommandLine
 {
@@ -48,7 +48,7 @@ public static class ApiCommandLine
             start.ArgumentList.Add(argument);
         }
 
-        // The AppHost's own database settings are not the resource's: only the resource's environment configures the run.
+        // The AppHost's own database settings are not the resource's.
         foreach (var inherited in start.Environment.Keys.Where(IsDatabaseSetting).ToList())
         {
             start.Environment.Remove(inherited);

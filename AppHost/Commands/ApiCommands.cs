@@ -11,10 +11,7 @@ public static partial class ApiCommands
     /// <summary>The name of the "Pool advice" command.</summary>
     public const string PoolAdviceName = "pool-advice";
 
-    /// <summary>
-    /// Adds "Connection plan" (the mode, pool, budget and server <c>db-info</c> prints) and "Pool advice" (the demand the
-    /// running API measured and the pool size it recommends, <c>db-info --service</c>).
-    /// </summary>
+    /// <summary>Adds "Connection plan" (<c>db-info</c>) and "Pool advice" (the running API's demand, <c>db-info --service</c>).</summary>
     public static IResourceBuilder<ProjectResource> WithConnectionCommands(this IResourceBuilder<ProjectResource> api)
     {
         var endpoint = api.GetEndpoint("http");
@@ -50,7 +47,7 @@ public static partial class ApiCommands
             : CommandResults.Failure($"Connection plan: NOT SAFE ({Field(output, "error") ?? Field(output, "server") ?? "see the output"})", output, CommandResultFormat.Text);
     }
 
-    /// <summary>Runs <c>db-info --service</c> against the running API; the message is the measured demand and the recommendation.</summary>
+    /// <summary>Runs <c>db-info --service</c> against the running API; the message is its demand and the advice.</summary>
     public static async Task<ExecuteCommandResult> PoolAdviceAsync(ProjectResource api, string serviceUrl, IServiceProvider services, CancellationToken cancellationToken)
     {
         var (_, output) = await ApiCommandLine.RunAsync(api, ["db-info", "--service", serviceUrl], services, cancellationToken).ConfigureAwait(false);

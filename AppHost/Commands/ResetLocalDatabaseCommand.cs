@@ -37,8 +37,8 @@ public static class ResetLocalDatabaseCommand
         var commands = services.GetRequiredService<ResourceCommandService>();
         var notifications = services.GetRequiredService<ResourceNotificationService>();
 
-        // Every replica by its own id: a stop is refused while one is still starting (or waiting for the runner), so
-        // wait until each runs or has stopped, stop those that run, and go on once every one has stopped.
+        // Each replica by its own id: a stop is refused while one is starting (or waiting for the runner), so wait until
+        // each runs or has stopped, then stop those that run.
         foreach (var id in await ReplicaIdsAsync(notifications, api, cancellationToken).ConfigureAwait(false))
         {
             var settled = await WaitForReplicaAsync(notifications, api.Name, id, state => state == KnownResourceStates.Running || IsStopped(state), cancellationToken).ConfigureAwait(false);
@@ -114,7 +114,7 @@ public static class ResetLocalDatabaseCommand
     private static bool IsStopped(string? state) =>
         state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
 
-    /// <summary>The state replica <paramref name="id"/> of <paramref name="name"/> reaches that <paramref name="wanted"/> accepts, or null past <see cref="SettleLimit"/>.</summary>
+    /// <summary>The first state of replica <paramref name="id"/> that <paramref name="wanted"/> accepts, or null past <see cref="SettleLimit"/>.</summary>
     private static async Task<string?> WaitForReplicaAsync(
         ResourceNotificationService notifications, string name, string id, Func<string?, bool> wanted, CancellationToken cancellationToken)
     {

@@ -10,10 +10,7 @@ public static class ContainerRuntimeProbe
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// True when the runtime named by <c>ASPIRE_CONTAINER_RUNTIME</c> (or else docker, then podman) answers
-    /// <c>info</c> within a few seconds.
-    /// </summary>
+    /// <summary>True when the configured runtime (else docker, then podman) answers <c>info</c> in time.</summary>
     public static bool IsAvailable(string? configuredRuntime)
     {
         string[] candidates = string.IsNullOrWhiteSpace(configuredRuntime) ? ["docker", "podman"] : [configuredRuntime];

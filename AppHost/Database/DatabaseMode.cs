@@ -4,17 +4,17 @@ namespace Listings.AppHost.Database;
 public enum DatabaseMode
 {
     /// <summary>
-    /// The default: the external connection string when <c>ConnectionStrings:listingsdb</c> is set, else a container
-    /// when a container runtime answers, else the embedded local PostgreSQL server.
+    /// The default: external when <c>ConnectionStrings:listingsdb</c> is set, else a container when a runtime answers,
+    /// else the local server.
     /// </summary>
     Auto,
 
-    /// <summary>A PostgreSQL server started by the AppHost from this machine's PostgreSQL binaries (no container).</summary>
+    /// <summary>A PostgreSQL server the AppHost starts from this machine's binaries.</summary>
     Local,
 
-    /// <summary>The stock Aspire PostgreSQL container (<c>AddPostgres</c>), with a data volume and pgAdmin.</summary>
+    /// <summary>Aspire's PostgreSQL container (<c>AddPostgres</c>), with a data volume and pgAdmin.</summary>
     Container,
 
-    /// <summary>An existing database (Supabase, a managed server) reached through <c>ConnectionStrings:listingsdb</c>.</summary>
+    /// <summary>An existing database (Supabase, a managed server) at <c>ConnectionStrings:listingsdb</c>.</summary>
     External,
 }

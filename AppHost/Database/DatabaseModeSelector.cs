@@ -1,8 +1,8 @@
 namespace Listings.AppHost.Database;
 
 /// <summary>
-/// Decides what serves the database from the requested <see cref="DatabaseMode"/> and what this machine offers.
-/// Pure apart from the two probes it is given, so every branch is unit-tested.
+/// Decides what serves the database from the requested <see cref="DatabaseMode"/> and what this machine offers; pure but
+/// for the two probes it is given.
 /// </summary>
 public static class DatabaseModeSelector
 {

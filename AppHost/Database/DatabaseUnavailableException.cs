@@ -1,8 +1,8 @@
 namespace Listings.AppHost.Database;
 
 /// <summary>
-/// Thrown at start when nothing can serve the database. Its message says what is missing and, by default,
-/// the three ways to fix it, so the first thing a new user reads is the remedy.
+/// Thrown at start when nothing can serve the database. Its message says what is missing and, by default, the three
+/// fixes, so a new user reads the remedy first.
 /// </summary>
 public sealed class DatabaseUnavailableException(string problem, bool listFixes = true)
     : InvalidOperationException(listFixes ? problem + Environment.NewLine + Fixes : problem)

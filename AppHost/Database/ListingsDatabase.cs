@@ -5,10 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Listings.AppHost.Database;
 
-/// <summary>
-/// Adds the one database resource the API depends on, <c>listingsdb</c>, whatever serves it: an external connection
-/// string, the PostgreSQL container, or a PostgreSQL server started from this machine's binaries.
-/// </summary>
+/// <summary>Adds <c>listingsdb</c>, the one database resource the API depends on, whatever serves it.</summary>
 public static class ListingsDatabase
 {
     /// <summary>The resource name, and so the connection string name the API reads.</summary>
@@ -26,9 +23,7 @@ public static class ListingsDatabase
     /// <summary>The configuration key that puts a pooler in front of the local server: <c>none</c> (default) or <c>pgbouncer</c>.</summary>
     public const string PoolerKey = "Database:Pooler";
 
-    /// <summary>
-    /// Chooses what serves <c>listingsdb</c> (see <see cref="DatabaseMode"/>; <c>Database:Mode</c> overrides) and adds it.
-    /// </summary>
+    /// <summary>Chooses what serves <c>listingsdb</c> (<see cref="DatabaseMode"/>) and adds it.</summary>
     /// <exception cref="DatabaseUnavailableException">Nothing can serve the database; the message lists the fixes.</exception>
     public static ListingsDatabaseResources AddListingsDatabase(this IDistributedApplicationBuilder builder)
     {

@@ -7,7 +7,7 @@ namespace Listings.Api.Auth;
 
 /// <summary>
 /// Mints access tokens in the form Supabase Auth issues to a signed-in user (HS256, <c>sub</c>, <c>aud</c>,
-/// <c>role=authenticated</c>, <c>iat</c>, <c>exp</c>), for local use, tests and harnesses. Only the BCL: no JWT library.
+/// <c>role=authenticated</c>, <c>iat</c>, <c>exp</c>), for local use, tests and harnesses.
 /// </summary>
 public static class AccessTokens
 {
@@ -16,12 +16,10 @@ public static class AccessTokens
 
     private static readonly byte[] Header = JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" });
 
-    /// <summary>Returns a compact JWT for <paramref name="userId"/>, signed with <paramref name="secret"/> (UTF-8 bytes, HMAC-SHA256).</summary>
-    /// <param name="secret">The signing secret, as configured in <c>Auth:JwtSecret</c>.</param>
-    /// <param name="userId">The user id, written to <c>sub</c>.</param>
-    /// <param name="lifetime">How long the token is valid from now; positive.</param>
-    /// <param name="audience">The <c>aud</c> claim.</param>
-    /// <param name="clock">The clock <c>iat</c> and <c>exp</c> are read from; the system clock when null.</param>
+    /// <summary>
+    /// Returns a compact JWT for <paramref name="userId"/> (its <c>sub</c>), signed with <paramref name="secret"/> as in
+    /// <c>Auth:JwtSecret</c>, valid for <paramref name="lifetime"/>; <paramref name="clock"/> is the system clock when null.
+    /// </summary>
     public static string Mint(string secret, Guid userId, TimeSpan lifetime, string audience = JwtAuthOptions.DefaultAudience, TimeProvider? clock = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);

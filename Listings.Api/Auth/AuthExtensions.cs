@@ -7,12 +7,9 @@ namespace Listings.Api.Auth;
 public static class AuthExtensions
 {
     /// <summary>
-    /// Adds <see cref="JwtAuthOptions"/> (section <c>Auth</c>, validated at start: the service refuses to start without a
-    /// usable <c>Auth:SupabaseUrl</c> or <c>Auth:JwtSecret</c>), the JWT handlers of <see cref="BearerSchemes"/> behind a
-    /// policy scheme that picks one by the token's algorithm (the scheme the writes authenticate with), the signing keys'
-    /// health check, and authorization.
+    /// Adds <see cref="JwtAuthOptions"/> (validated at start), the JWT handlers of <see cref="BearerSchemes"/> behind a
+    /// policy scheme that picks one by the token's algorithm, the signing keys' health check, and authorization.
     /// </summary>
-    /// <param name="builder">The application builder.</param>
     public static TBuilder AddListingsAuth<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<JwtAuthOptions>()
@@ -21,9 +18,9 @@ public static class AuthExtensions
         builder.Services.AddSingleton<IValidateOptions<JwtAuthOptions>, JwtAuthOptionsValidator>();
         builder.Services.AddSingleton<SupabaseSigningKeys>();
 
-        // Both handlers are always registered: which one serves is the settings' choice, read per request, not at registration.
+        // Both handlers are always registered: which one serves is read from the settings per request.
         // No default scheme to authenticate with: only the writes need a user, and their policy names the scheme
-        // (WriteAccess). Authenticating every anonymous read ran the scheme selector and a JWT handler per request.
+        // (WriteAccess), so an anonymous read runs neither the scheme selector nor a JWT handler.
         builder.Services.AddAuthentication(options =>
             {
                 options.DefaultChallengeScheme = BearerSchemes.Default;

@@ -6,14 +6,13 @@ using Microsoft.IdentityModel.Tokens;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// Answers a write without a valid bearer token with 401 problem details and <c>WWW-Authenticate: Bearer</c>, instead
-/// of the handler's empty body, for either scheme of <see cref="BearerSchemes"/>. The detail says what is wrong with the
-/// token in words of its own (expired, wrong algorithm, unknown key, wrong issuer or audience, keys unreachable), never
-/// the validator's message, which could quote the token, the key id or configuration.
+/// Answers a write without a valid bearer token with 401 problem details and <c>WWW-Authenticate: Bearer</c>, for either
+/// scheme of <see cref="BearerSchemes"/>. The detail says what is wrong in words of its own, never the validator's
+/// message, which could quote the token, the key id or configuration.
 /// </summary>
 internal static class BearerChallenge
 {
-    /// <summary>The failure a token whose <c>sub</c> is not a user id gets, set when the token is validated.</summary>
+    /// <summary>The failure of a token whose <c>sub</c> is not a user id.</summary>
     public const string SubjectNotAUserId = "The bearer token's sub claim is not a user id (a UUID).";
 
     /// <summary>Writes the 401 answer; the JWT handler writes nothing more.</summary>

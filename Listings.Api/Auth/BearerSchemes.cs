@@ -5,9 +5,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// The two ways a bearer token is verified, one JWT handler each, and the choice between them by the token's
-/// <c>alg</c>: HS256 only ever meets the secret, ES256 and RS256 only ever meet the project's public keys, so a token
-/// signed HS256 with a public key as its "secret" has no key to verify against. The default scheme forwards to one of them.
+/// The two ways a bearer token is verified, one JWT handler each, chosen by the token's <c>alg</c>: HS256 only ever meets
+/// the secret, ES256 and RS256 only the project's public keys, so a token signed HS256 with a public key as its "secret"
+/// has no key to verify against.
 /// </summary>
 internal static class BearerSchemes
 {
@@ -27,8 +27,8 @@ internal static class BearerSchemes
     public static readonly string[] SigningKeyAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256];
 
     /// <summary>
-    /// The scheme for the request's token: the one whose algorithms include its <c>alg</c> if it is configured, else the
-    /// configured one (which refuses the token for its algorithm, or for having none).
+    /// The scheme for the request's token: the configured one whose algorithms include its <c>alg</c>, else the configured
+    /// one, which refuses the token.
     /// </summary>
     public static string Select(HttpContext context, JwtAuthOptions settings)
     {

@@ -6,11 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// Sets up the two JWT handlers of <see cref="BearerSchemes"/> from the validated <see cref="JwtAuthOptions"/>. Both
-/// require <c>exp</c> and check it, check the audience, and require a <c>sub</c> that is a UUID. <see cref="BearerSchemes.Secret"/>
-/// accepts HS256 only, with the configured secret, and checks the issuer when <c>Auth:Issuer</c> is set;
-/// <see cref="BearerSchemes.SigningKeys"/> accepts ES256 and RS256 only, with the project's keys chosen by <c>kid</c>, and
-/// always checks the project's issuer.
+/// Sets up the two JWT handlers of <see cref="BearerSchemes"/>: both require <c>exp</c>, the audience and a UUID
+/// <c>sub</c>; only the signing-keys handler always checks the issuer.
 /// </summary>
 internal sealed class ConfigureJwtBearerOptions(IOptions<JwtAuthOptions> auth, SupabaseSigningKeys signingKeys)
     : IConfigureNamedOptions<JwtBearerOptions>

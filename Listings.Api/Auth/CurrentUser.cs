@@ -16,7 +16,7 @@ public static class CurrentUser
         return subjects is [var subject] && Guid.TryParseExact(subject.Value, "D", out id) && id != Guid.Empty;
     }
 
-    /// <summary>The user id of an authenticated request; the token validation already refused any other token.</summary>
+    /// <summary>The user id of an authenticated request; token validation refused any other token.</summary>
     /// <exception cref="InvalidOperationException">The endpoint does not require authorization.</exception>
     public static Guid Id(ClaimsPrincipal user) => TryGetId(user, out var id)
         ? id

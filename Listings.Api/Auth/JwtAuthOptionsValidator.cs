@@ -4,9 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// Rejects <see cref="JwtAuthOptions"/> at start-up with messages that name the key and say where the right value is:
-/// at least one of <c>Auth:SupabaseUrl</c> and <c>Auth:JwtSecret</c>, each usable when set. A message never contains the
-/// secret, only its length.
+/// Rejects <see cref="JwtAuthOptions"/> at start-up with messages that name the key and where the right value is. A
+/// message never contains the secret, only its length.
 /// </summary>
 public sealed class JwtAuthOptionsValidator : IValidateOptions<JwtAuthOptions>
 {

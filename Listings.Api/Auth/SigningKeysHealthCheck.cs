@@ -3,10 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// Reports the Supabase project's signing keys: how many, how old, and the last fetch error. Asking for them also
-/// fetches them when they are due, so the probes keep the key set fresh when no token has asked for a while. A failed
-/// fetch is Degraded, never Unhealthy: with keys cached, tokens keep working; without, HS256 tokens and reads still do,
-/// and the endpoint's outage is not this replica's to fix.
+/// Reports the Supabase project's signing keys: how many, how old, the last fetch error; asking fetches them when due. A
+/// failed fetch is Degraded, never Unhealthy: cached keys, HS256 tokens and reads keep working, and the endpoint's outage
+/// is not this replica's to fix.
 /// </summary>
 internal sealed class SigningKeysHealthCheck(SupabaseSigningKeys signingKeys, TimeProvider clock) : IHealthCheck
 {

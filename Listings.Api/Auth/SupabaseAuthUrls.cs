@@ -12,8 +12,8 @@ public static class SupabaseAuthUrls
     public static string SigningKeys(string projectUrl) => Issuer(projectUrl) + "/.well-known/jwks.json";
 
     /// <summary>
-    /// What is wrong with <paramref name="projectUrl"/> as a project URL, or null when it will do: an absolute
-    /// <c>https://</c> URL, or <c>http://</c> for a loopback host, where no one can read or change the keys in transit.
+    /// What is wrong with <paramref name="projectUrl"/> as a project URL, or null: it must be <c>https://</c>, or
+    /// <c>http://</c> for a loopback host, so no one can change the keys in transit.
     /// </summary>
     public static string? Check(string projectUrl)
     {

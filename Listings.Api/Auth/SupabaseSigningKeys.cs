@@ -7,12 +7,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace Listings.Api.Auth;
 
 /// <summary>
-/// The public signing keys of the Supabase project at <c>Auth:SupabaseUrl</c>, read from its JWKS and kept by the JWT
-/// handler's own <see cref="ConfigurationManager{T}"/>: fetched on first use, again every
-/// <c>Auth:JwksRefreshIntervalSeconds</c>, and when a token names an unknown <c>kid</c> (a key rotated in), at most once per
-/// <c>Auth:JwksMinimumRefreshSeconds</c>. A failed fetch keeps the keys it had. The JWKS is read directly rather than
-/// through OpenID discovery: the issuer is known from the URL, so discovery would only add a round trip and a document
-/// that older Supabase versions do not serve.
+/// The public signing keys of the Supabase project at <c>Auth:SupabaseUrl</c>, kept by the JWT handler's own
+/// <see cref="ConfigurationManager{T}"/>: fetched on first use, on a schedule, and when a token names an unknown
+/// <c>kid</c>. A failed fetch keeps the keys it had. No OpenID discovery: the URL gives the issuer, and some Supabase
+/// versions serve no discovery document.
 /// </summary>
 internal sealed class SupabaseSigningKeys : IConfigurationRetriever<OpenIdConnectConfiguration>, IDisposable
 {
@@ -51,7 +49,7 @@ internal sealed class SupabaseSigningKeys : IConfigurationRetriever<OpenIdConnec
     /// <summary>The manager the JWT handler reads the keys from; null when <c>Auth:SupabaseUrl</c> is not set.</summary>
     public ConfigurationManager<OpenIdConnectConfiguration>? Manager { get; }
 
-    /// <summary>What the last fetches gave: the key count and age, and the last error.</summary>
+    /// <summary>The key count and age, and the last error.</summary>
     public SigningKeySetStatus Status => _status;
 
     /// <summary>Fetches and parses the key set; called by <see cref="Manager"/> only.</summary>
@@ -59,7 +57,7 @@ internal sealed class SupabaseSigningKeys : IConfigurationRetriever<OpenIdConnec
     {
         var status = _status;
         var now = _clock.GetUtcNow();
-        // The manager retries a failed first fetch on every token; this keeps an outage from becoming a flood of fetches.
+        // The manager retries a failed first fetch on every token: an outage must not become a flood of fetches.
         if (status.LastErrorAt is { } failedAt && now - failedAt < _minimumRefresh)
         {
             throw new SigningKeysUnavailableException(status.LastError!);

@@ -2,8 +2,7 @@ namespace Listings.Api.Commands;
 
 /// <summary>
 /// The API's command-line modes, chosen by the first argument: <c>db-info</c>, <c>migrate</c> and <c>token</c>. Each runs
-/// and exits instead of serving; the arguments after the name are its own options and configuration, as for the service
-/// (e.g. <c>--ConnectionPool:Mode=direct</c>).
+/// and exits instead of serving; the arguments after the name are its options and configuration, as for the service.
 /// </summary>
 public static class ApiCommands
 {

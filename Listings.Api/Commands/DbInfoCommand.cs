@@ -4,10 +4,9 @@ using Listings.ServiceDefaults.ConnectionPool;
 namespace Listings.Api.Commands;
 
 /// <summary>
-/// <c>db-info [--json] [--service &lt;url&gt;]</c>: prints the connection plan the service would run on, from its own
-/// configuration sources (<see cref="DbInfo"/>, made by the planner the service starts with), and with
-/// <c>--service</c> the demand a running replica measured. Exits 0 safe and answered, 1 unsafe or unreadable, 2 safe
-/// but the server could not be reached.
+/// <c>db-info [--json] [--service &lt;url&gt;]</c>: prints the connection plan the service would run on (<see cref="DbInfo"/>,
+/// from the service's planner and configuration), and with <c>--service</c> a running replica's demand. Exits 0 safe and
+/// answered, 1 unsafe or unreadable, 2 safe but the server could not be reached.
 /// </summary>
 public static class DbInfoCommand
 {

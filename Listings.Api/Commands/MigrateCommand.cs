@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Listings.Api.Commands;
 
 /// <summary>
-/// <c>migrate</c>: applies the migrations and the seed on the <see cref="MigrationConnection"/>, then exits: 0 when done,
-/// 1 when the connection is refused or fails (the problem's name and fix logged), so the AppHost's migration runner can
-/// start the API only after it (<c>WaitForCompletion</c>). The other arguments are configuration, as for the service.
+/// <c>migrate</c>: applies the migrations and the seed on the <see cref="MigrationConnection"/> and exits 0, or 1 when
+/// the connection is refused or fails (the problem and its fix logged), so the AppHost starts the API only after it. The
+/// other arguments are configuration, as for the service.
 /// </summary>
 public static partial class MigrateCommand
 {
@@ -18,7 +18,7 @@ public static partial class MigrateCommand
     private const int Attempts = 3;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    /// <summary>Runs the command with the service's configuration sources and telemetry (its logs reach the dashboard).</summary>
+    /// <summary>Runs the command with the service's configuration and telemetry.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);

@@ -6,8 +6,8 @@ namespace Listings.Api.Commands;
 
 /// <summary>
 /// <c>token [--sub &lt;uuid&gt;] [--lifetime-minutes 60] [--secret &lt;secret&gt;]</c>: prints an access token this service
-/// accepts, signed with <c>Auth:JwtSecret</c> (configuration or environment, as for the service) unless <c>--secret</c>
-/// is given, for the audience in <c>Auth:Audience</c>. Prints the token only, so that <c>$(...)</c> captures it.
+/// accepts, signed with <c>Auth:JwtSecret</c> unless <c>--secret</c> is given, for <c>Auth:Audience</c>. Prints the token
+/// only, so that <c>$(...)</c> captures it.
 /// </summary>
 public static class TokenCommand
 {
@@ -24,7 +24,7 @@ public static class TokenCommand
     private const string LifetimeOption = "--lifetime-minutes";
     private const string SecretOption = "--secret";
 
-    /// <summary>Runs the command with <paramref name="args"/>: writes the token, or a message to standard error and returns 1.</summary>
+    /// <summary>Writes the token, or a message to standard error and returns 1.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var (output, error) = (Console.Out, Console.Error);

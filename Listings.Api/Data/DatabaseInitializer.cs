@@ -6,11 +6,11 @@ using Npgsql;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// With <see cref="DatabaseInitializationOptions.MigrateOnStart"/>, applies the EF Core migrations on the
-/// <see cref="MigrationConnection"/>, then seeds the table when configured to, in the background so the host answers its
-/// probes meanwhile; without it, completes at once and leaves both to the migration runner (<c>migrate</c>). On the
-/// service's own login the migrations take a connection of the service's pool, so they never add one to the plan. Retries
-/// while the database is unreachable and never stops the host: <see cref="DatabaseInitializerHealthCheck"/> reports the outcome.
+/// With <see cref="DatabaseInitializationOptions.MigrateOnStart"/>, migrates and seeds on the
+/// <see cref="MigrationConnection"/> in the background, so the host answers its probes meanwhile; without it, leaves both
+/// to the migration runner (<c>migrate</c>). On the service's login it uses a connection of the service's pool, never one
+/// more. Retries while the database is unreachable and never stops the host; <see cref="DatabaseInitializerHealthCheck"/>
+/// reports the outcome.
 /// </summary>
 public sealed partial class DatabaseInitializer(
     IConfiguration configuration,
@@ -24,13 +24,10 @@ public sealed partial class DatabaseInitializer(
 
     private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>
-    /// Completes with the number of listings seeded once the database is ready; faults when initialization
-    /// failed for good; stays pending while it is in progress.
-    /// </summary>
+    /// <summary>Completes with the number of listings seeded, faults when initialization failed for good.</summary>
     public Task<int> Completion => _completion.Task;
 
-    /// <summary>The connection problem initialization is waiting on (its name), or null when there is none.</summary>
+    /// <summary>The connection problem initialization waits on, or null.</summary>
     public ConnectionProblemKind? WaitingOn { get; private set; }
 
     /// <inheritdoc />
@@ -60,8 +57,7 @@ public sealed partial class DatabaseInitializer(
             }
             catch (LoginBackoffException paused)
             {
-                // The login was refused: connecting is paused for everyone (LoginBackoff), so the next attempt is when it
-                // ends, not sooner. Said once per problem, like the other connection problems.
+                // A refused login pauses connecting for everyone (LoginBackoff): try again when the pause ends.
                 WaitFor(ConnectionProblemClassifier.FindConnectionProblem(paused)?.Kind ?? ConnectionProblemKind.Other, paused.RetryAfter!.Value);
                 delay = paused.RetryAfter.Value;
             }
@@ -72,9 +68,8 @@ public sealed partial class DatabaseInitializer(
             }
             catch (Exception exception) when (ConnectionProblemClassifier.FindConnectionProblem(exception)?.Kind is { } problem)
             {
-                // A wrong password, a missing pg_hba.conf line or database can be fixed on the server while the service
-                // runs: keep trying, slowly (a pooler may ban a client that fails to log in often), and say so once per
-                // problem. The reporter logged the problem and its fix at start; a stack trace would only bury it.
+                // A wrong password, a missing pg_hba.conf line or database can be fixed while the service runs: keep
+                // trying, slowly (a pooler may ban a client that fails to log in often). The fix was logged at start.
                 WaitFor(problem, ConnectionProblemRetryDelay);
                 delay = ConnectionProblemRetryDelay;
             }
@@ -116,8 +111,8 @@ public sealed partial class DatabaseInitializer(
             return await DatabaseMigrator.MigrateAndSeedAsync(own, plan.MigrationLimits, options.Value.SeedCount, cancellationToken);
         }
 
-        // The service's own login: a refused one pauses it for everyone (LoginBackoff), this flow included, so a wrong
-        // password costs one failed login per pause, never one more for the migration.
+        // The service's login: a refusal pauses it for everyone (LoginBackoff), this flow included, so a wrong password
+        // costs one failed login per pause.
         var attempt = backoff.Enter();
         try
         {
@@ -132,8 +127,7 @@ public sealed partial class DatabaseInitializer(
         }
     }
 
-    // Replicas starting together race to create the database; the loser sees duplicate_database and
-    // succeeds on the next attempt, when the database exists.
+    // Replicas starting together race to create the database: the loser's next attempt finds it.
     private static bool IsWorthRetrying(Exception exception) =>
         ConnectionProblemClassifier.FindTransient(exception) is not null
         || exception.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase };

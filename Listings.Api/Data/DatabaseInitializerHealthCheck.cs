@@ -4,8 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// Reports the state of <see cref="DatabaseInitializer"/>: unhealthy until the migrations are applied and the
-/// seed is done, so that nothing routes requests to a replica whose schema is not ready.
+/// Unhealthy until <see cref="DatabaseInitializer"/> has migrated and seeded, so no request reaches a replica whose schema
+/// is not ready.
 /// </summary>
 internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initializer) : IHealthCheck
 {
@@ -20,7 +20,7 @@ internal sealed class DatabaseInitializerHealthCheck(DatabaseInitializer initial
             TaskStatus.RanToCompletion =>
                 HealthCheckResult.Healthy($"Migrations applied; {completion.Result} listings seeded"),
             TaskStatus.Faulted =>
-                // The connection problem's name, else the error's type and SQLSTATE: /health answers anyone; the log has the rest.
+                // Only the problem's name or the error's type and SQLSTATE: /health answers anyone.
                 HealthCheckResult.Unhealthy($"Database initialization failed: {Describe(completion.Exception!.GetBaseException())}"),
             TaskStatus.Canceled =>
                 HealthCheckResult.Unhealthy("Database initialization was canceled"),

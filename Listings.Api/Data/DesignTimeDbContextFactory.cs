@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// Lets <c>dotnet ef migrations</c> build the model without starting the host, which would need the
-/// <c>listingsdb</c> connection string Aspire injects at run time. The connection is never opened.
+/// Lets <c>dotnet ef migrations</c> build the model without the host, which needs the connection string Aspire injects.
+/// The connection is never opened.
 /// </summary>
 internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<ListingsDbContext>
 {

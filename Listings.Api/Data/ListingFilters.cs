@@ -3,10 +3,9 @@ using Listings.Api.Listings;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// The filters of the listings page, each written once: the condition it puts on the listings table and the value of the
-/// validated query it compares with (null: the filter is not set). The page's and the count's SQL, their parameters,
-/// the statement cache's shapes and the count cache's key all come from this table: a new filter is a row here, a value
-/// the parser sets (<see cref="ListingQueryParser"/>) and a line in <see cref="ListingQueryOpenApi"/>.
+/// The filters of the listings page, each written once. The page's and the count's SQL, their parameters, the statement
+/// shapes and the count cache's key all come from this table: a new filter is a row here, a value
+/// <see cref="ListingQueryParser"/> sets and a line in <see cref="ListingQueryOpenApi"/>.
 /// </summary>
 internal static class ListingFilters
 {
@@ -18,7 +17,7 @@ internal static class ListingFilters
         new("l.price <= {0}", query => query.MaxPrice),
     ];
 
-    /// <summary>Compares queries by their filters' values only: the count of a filter combination is the same on every page.</summary>
+    /// <summary>Compares queries by their filters only: a filter combination has one count on every page.</summary>
     public static readonly IEqualityComparer<ListingQuery> SameFilters = new FilterComparer();
 
     private sealed class FilterComparer : IEqualityComparer<ListingQuery>
@@ -40,6 +39,6 @@ internal static class ListingFilters
 }
 
 /// <summary>One filter of the listings page.</summary>
-/// <param name="Condition">The SQL condition on the table aliased <c>l</c>, <c>{0}</c> standing for its parameter.</param>
-/// <param name="Value">The query's value for it, or null when the filter is not set.</param>
+/// <param name="Condition">The SQL condition on the table aliased <c>l</c>; <c>{0}</c> is its parameter.</param>
+/// <param name="Value">The query's value, or null when the filter is not set.</param>
 internal sealed record ListingFilter(string Condition, Func<ListingQuery, object?> Value);

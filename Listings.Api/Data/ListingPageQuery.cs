@@ -11,22 +11,20 @@ using Npgsql;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// The one read of a page of listings and of its total count: SQL written from <see cref="ListingFilters"/>, one statement
-/// per combination of filters and cursor, with positional parameters as the raw-Npgsql ceiling sends them. It runs on the
-/// context's own connection, opened through EF Core so that the pool policy's interceptors time and bound every open,
-/// inside the context's execution strategy, so the whole read is one retriable operation. It skips EF Core's LINQ pipeline
-/// and command layer, which cost the hottest request a measurable share of its CPU (<c>benchmarks/README.md</c>); writes,
-/// the lookup by id and everything else stay LINQ.
+/// The one read of a page of listings and of its count: SQL written from <see cref="ListingFilters"/>, one statement per
+/// combination of filters and cursor. It runs on the context's connection, opened through EF Core so the pool policy's
+/// interceptors bound every open, inside the execution strategy, so the read is one retriable operation. It skips EF
+/// Core's LINQ pipeline and command layer, per-request work on the hottest request (<c>benchmarks/README.md</c>, "The API
+/// against its ceiling"); every other query is LINQ.
 /// </summary>
 /// <remarks>
-/// Behind a transaction pooler the plan's statement limits go in front of the statement as a batch command of its own:
-/// the server runs both in one implicit transaction, so the limits hold for this read and end with it. EF Core's command
-/// log and diagnostic events still see the statement; EF Core's command interceptors do not (Npgsql's own logging and
-/// tracing do). <c>ListingPageQueryTests</c> checks the rows against LINQ for every shape, directly and through PgBouncer.
+/// Behind a transaction pooler the plan's statement limits go first, as a batch command of their own: the server runs both
+/// in one implicit transaction, so the limits end with the read. EF Core's command log and diagnostic events see the
+/// statement; its command interceptors do not. <c>ListingPageQueryTests</c> checks the rows against LINQ for every shape.
 /// </remarks>
 internal sealed class ListingPageQuery
 {
-    // In the order ListingResponse takes them, which is the order Read reads them.
+    // In ListingResponse's order, as ReadRowsAsync reads them.
     private const string Columns =
         "l.id, l.title, l.description, l.city, l.price, l.currency, l.bedrooms, l.bathrooms, l.surface_square_meters, l.created_at, "
         + "l.updated_at, l.owner_id";
@@ -55,7 +53,7 @@ internal sealed class ListingPageQuery
             .OfType<StatementLimitsInterceptor>().FirstOrDefault()?.LimitsSql;
     }
 
-    /// <summary>Reads the page <paramref name="query"/> asks for, plus one more row that tells whether a next page exists.</summary>
+    /// <summary>Reads the page <paramref name="query"/> asks for, plus one row that tells whether a next page exists.</summary>
     public Task<List<ListingResponse>> ReadPageAsync(ListingQuery query, CancellationToken cancellationToken) =>
         RunAsync(PageSql[ShapeOf(query)], query, page: true, ReadRowsAsync, cancellationToken);
 
@@ -189,7 +187,7 @@ internal sealed class ListingPageQuery
         return shape;
     }
 
-    // The statement of a shape; its placeholders are numbered in the order Bind adds the parameters.
+    // Placeholders are numbered in the order Bind adds the parameters.
     private static string Statement(int shape, bool page)
     {
         var count = 0;
@@ -220,7 +218,6 @@ internal sealed class ListingPageQuery
         return sql.ToString();
     }
 
-    // The values in the order Statement numbers their placeholders.
     private static void Bind(NpgsqlParameterCollection parameters, ListingQuery query, bool page)
     {
         foreach (var filter in ListingFilters.All)

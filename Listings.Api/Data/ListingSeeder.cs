@@ -5,18 +5,17 @@ namespace Listings.Api.Data;
 /// <summary>Fills an empty <c>listings</c> table with deterministic sample data.</summary>
 internal static class ListingSeeder
 {
-    // "Listings" in ASCII: an arbitrary key that no other code of this database takes.
+    // "Listings" in ASCII: a key no other code takes.
     private const long SeedLockKey = 0x4C697374696E6773;
 
-    // Inserting millions of rows with their three indexes outlasts the default 30-second command timeout.
+    // Millions of rows and their indexes outlast the default 30-second command timeout.
     private static readonly TimeSpan SeedCommandTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Inserts <paramref name="count"/> listings when the table is empty, in one transaction that holds an
-    /// advisory lock, so that replicas starting together seed once. Every value derives from the row's
-    /// index: the same count always yields the same rows, newest first in index order, all owned by <see cref="SeedOwner"/>.
+    /// Inserts <paramref name="count"/> listings into an empty table under an advisory lock, so replicas starting together
+    /// seed once; returns the number inserted. Every value derives from the row's index, so a count always yields the same
+    /// rows, all owned by <see cref="SeedOwner"/>.
     /// </summary>
-    /// <returns>The number of listings inserted: 0 when the table already had rows.</returns>
     public static async Task<int> SeedIfEmptyAsync(ListingsDbContext db, int count, CancellationToken cancellationToken)
     {
         if (count == 0)

@@ -10,11 +10,9 @@ public static class ListingsDataExtensions
     public const string ConnectionName = "listingsdb";
 
     /// <summary>
-    /// Adds <see cref="ListingsDbContext"/> on the connection the pool policy plans (ServiceDefaults' <c>ConnectionPool</c>:
-    /// the server is asked at start, within a few seconds), with the retries of <see cref="DatabaseRetryOptions"/>, and the
-    /// background <see cref="DatabaseInitializer"/> with its <c>database-initialization</c> health check.
+    /// Adds <see cref="ListingsDbContext"/> on the connection the pool policy plans, with the retries of
+    /// <see cref="DatabaseRetryOptions"/>, and the background <see cref="DatabaseInitializer"/> with its health check.
     /// </summary>
-    /// <param name="builder">The application builder.</param>
     /// <exception cref="ServiceDefaults.ConnectionPool.ConnectionPlanException">The plan is refused; the message says why.</exception>
     public static async Task AddListingsDataAsync(this IHostApplicationBuilder builder)
     {

@@ -6,11 +6,7 @@ namespace Listings.Api.Data;
 /// <summary>The writes the listings endpoints run, each answering with a <see cref="ListingWrite"/>.</summary>
 public sealed partial class ListingsDbContext
 {
-    /// <summary>Creates a listing owned by <paramref name="owner"/> and saves it.</summary>
-    /// <param name="owner">The user creating it, from the token: the body has no owner member.</param>
-    /// <param name="request">The validated body.</param>
-    /// <param name="clock">The clock the timestamps come from.</param>
-    /// <param name="cancellationToken">Cancels the save.</param>
+    /// <summary>Creates a listing owned by <paramref name="owner"/>, the token's user, and saves it.</summary>
     public async Task<ListingWrite> AddListingAsync(
         Guid owner, ListingRequest request, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -23,11 +19,6 @@ public sealed partial class ListingsDbContext
     }
 
     /// <summary>Replaces every member of listing <paramref name="id"/> when <paramref name="owner"/> owns it.</summary>
-    /// <param name="id">The listing to replace.</param>
-    /// <param name="owner">The user asking.</param>
-    /// <param name="request">The validated body.</param>
-    /// <param name="clock">The clock <see cref="Listing.UpdatedAt"/> comes from.</param>
-    /// <param name="cancellationToken">Cancels the read and the save.</param>
     public async Task<ListingWrite> ReplaceListingAsync(
         long id, Guid owner, ListingRequest request, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -47,10 +38,7 @@ public sealed partial class ListingsDbContext
         return new ListingWrite.Written(ListingResponse.From(listing));
     }
 
-    /// <summary>Deletes listing <paramref name="id"/> when <paramref name="owner"/> owns it, retrying through the execution strategy.</summary>
-    /// <param name="id">The listing to delete.</param>
-    /// <param name="owner">The user asking.</param>
-    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <summary>Deletes listing <paramref name="id"/> when <paramref name="owner"/> owns it.</summary>
     public async Task<ListingWrite> DeleteListingAsync(long id, Guid owner, CancellationToken cancellationToken)
     {
         var tries = 0;
@@ -68,8 +56,8 @@ public sealed partial class ListingsDbContext
                 return new ListingWrite.NotOwner(id);
             }
 
-            // Gone after a retry: the try whose answer was lost (a connection broken as it committed) deleted it, and
-            // the listing is absent as asked. Answering 404 would tell the client its delete failed.
+            // Gone after a retry: the try whose answer was lost (a connection broken as it committed) deleted it. A 404
+            // would tell the client its delete failed.
             if (tries == 1)
             {
                 return new ListingWrite.NotFound(id);
@@ -79,8 +67,7 @@ public sealed partial class ListingsDbContext
         return new ListingWrite.Deleted();
     }
 
-    // timestamptz keeps microseconds: truncating here makes the timestamps a write returns equal to
-    // the ones a later read returns.
+    // timestamptz keeps microseconds: truncated here, a write returns the timestamps a later read returns.
     private static DateTimeOffset Now(TimeProvider clock)
     {
         var now = clock.GetUtcNow();

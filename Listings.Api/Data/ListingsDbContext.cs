@@ -3,20 +3,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Listings.Api.Data;
 
-/// <summary>
-/// The EF Core session over the listings database, with the read queries the endpoints run (the writes are in
-/// <c>ListingsDbContext.Writes.cs</c>).
-/// </summary>
-/// <param name="options">The options Aspire's <c>AddNpgsqlDbContext</c> builds from the <c>listingsdb</c> connection.</param>
+/// <summary>The EF Core session over the listings database, with the reads the endpoints run.</summary>
 public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext> options) : DbContext(options)
 {
     /// <summary>The <c>listings</c> table.</summary>
     public DbSet<Listing> Listings => Set<Listing>();
 
-    /// <summary>
-    /// Reads one listing by id without tracking. Compiled once: the lookup by id is the hottest query after the list,
-    /// and a compiled query skips EF Core's per-call query cache lookup.
-    /// </summary>
+    /// <summary>Reads one listing by id without tracking; compiled, so no call looks up EF Core's query cache.</summary>
     public static readonly Func<ListingsDbContext, long, CancellationToken, Task<Listing?>> FindListingAsync =
         EF.CompileAsyncQuery((ListingsDbContext db, long id, CancellationToken _) =>
             db.Listings.AsNoTracking().FirstOrDefault(listing => listing.Id == id));
@@ -25,12 +18,9 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
     private ListingPageQuery? _pageQuery;
 
     /// <summary>
-    /// Reads the page <paramref name="query"/> asks for, newest first: by offset (with the total count, from
-    /// <paramref name="counts"/> when cached) or, given a cursor, by keyset (without a count).
+    /// Reads the page <paramref name="query"/> asks for, newest first: by offset, with the total count (cached in
+    /// <paramref name="counts"/>), or by keyset after a cursor, without one.
     /// </summary>
-    /// <param name="query">The validated filters and page.</param>
-    /// <param name="counts">The cached total counts per filter combination.</param>
-    /// <param name="cancellationToken">Cancels the queries.</param>
     public async Task<ListingPage> GetListingPageAsync(ListingQuery query, ListingCountCache counts, CancellationToken cancellationToken)
     {
         var reads = _pageQuery ??= new ListingPageQuery(this);

@@ -4,9 +4,8 @@ namespace Listings.Api.Data;
 
 /// <summary>
 /// The connection migrations and the seed run on: <c>ConnectionStrings:listingsdb-migrations</c> when set (Supabase's
-/// direct connection or session pooler), else the service's own connection. Never a transaction pooler: a migration
-/// takes a session-level lock and runs DDL across several statements, which a pooler in transaction mode splits over
-/// server connections (<c>dotnet ef database update</c> through Supavisor fails, efcore.pg#3699).
+/// direct connection or session pooler), else the service's own. Never a transaction pooler, which splits a migration's
+/// session lock and DDL over server connections (efcore.pg#3699).
 /// </summary>
 public static class MigrationConnection
 {
@@ -17,9 +16,8 @@ public static class MigrationConnection
     public const string ApplicationName = "Listings.Api migrations";
 
     /// <summary>
-    /// Plans the migration connection from <paramref name="configuration"/>, without asking the server: migrations hold one
-    /// connection, so no pool is sized. The <c>ConnectionPool</c> settings describe the service's own connection, so they
-    /// apply only when the migrations share it.
+    /// Plans the migration connection without asking the server: migrations hold one connection, so no pool is sized. The
+    /// <c>ConnectionPool</c> settings apply only when the migrations share the service's connection.
     /// </summary>
     /// <exception cref="ConnectionPlanException">No usable connection, or only a transaction pooler; the message says what to set.</exception>
     public static ConnectionPlan Plan(IConfiguration configuration)

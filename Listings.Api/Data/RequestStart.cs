@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Listings.Api.Data;
 
 /// <summary>
-/// When the current HTTP request arrived, for the retry budget (<see cref="BoundedRetryingExecutionStrategy"/>): the
-/// budget is about the answer the client waits for, so the time a request spent queued for admission counts too.
+/// When the current request arrived, for the retry budget (<see cref="BoundedRetryingExecutionStrategy"/>): the client
+/// waits from then, so time queued for admission counts too.
 /// </summary>
 public static class RequestStart
 {
@@ -14,7 +14,6 @@ public static class RequestStart
     public static long? Current => Timestamp.Value is var at && at != 0 ? at : null;
 
     /// <summary>Records every request's arrival before anything else of it runs.</summary>
-    /// <param name="app">The application.</param>
     public static IApplicationBuilder UseRequestStart(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         Timestamp.Value = Stopwatch.GetTimestamp();

@@ -1,11 +1,10 @@
 namespace Listings.Api.Data;
 
 /// <summary>
-/// When to try a failed database operation again: quickly at first (a broken pooled connection is replaced at once,
-/// a restart is over in well under a second), three times longer each time, and never past a budget measured from the
-/// request's arrival, so a request meets a database that stays down with a 503 in about a second instead of a long wait.
+/// When to try a failed database operation again: soon at first (a broken pooled connection is replaced at once, a fast
+/// restart is soon over), <see cref="Growth"/> times longer each time, and never past a budget counted from the request's
+/// arrival, so a database that stays down costs a request a quick 503, not a long wait.
 /// </summary>
-/// <param name="options">The retry options.</param>
 public sealed class RetrySchedule(DatabaseRetryOptions options)
 {
     /// <summary>How much longer each pause is than the one before.</summary>
@@ -15,12 +14,9 @@ public sealed class RetrySchedule(DatabaseRetryOptions options)
     public const double Jitter = 0.2;
 
     /// <summary>
-    /// The pause before retry number <paramref name="retry"/> (1 for the first retry), or null when there should be
-    /// no more tries: the count is spent, or the pause would end past the budget.
+    /// The pause before retry <paramref name="retry"/> (from 1), its jitter chosen by <paramref name="random"/> in [0, 1);
+    /// null when the count is spent or the pause would end past the budget, of which <paramref name="elapsed"/> has run.
     /// </summary>
-    /// <param name="retry">The retry about to happen, from 1.</param>
-    /// <param name="elapsed">The time the budget has run: since the request arrived, or since the first try.</param>
-    /// <param name="random">A number in [0, 1) choosing the jitter.</param>
     public TimeSpan? Next(int retry, TimeSpan elapsed, double random)
     {
         if (retry < 1 || retry > options.MaxRetryCount)

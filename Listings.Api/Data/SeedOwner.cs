@@ -1,8 +1,8 @@
 namespace Listings.Api.Data;
 
 /// <summary>
-/// The owner of the demo listings the seed inserts and of every listing that existed before listings had owners: a
-/// fixed, well-known user id that no Supabase user has (Supabase ids are random version-4 UUIDs).
+/// The owner of the seed's listings and the <c>ListingOwners</c> migration's default: a fixed user id that no Supabase
+/// user has (Supabase ids are random version-4 UUIDs).
 /// </summary>
 public static class SeedOwner
 {

@@ -4,11 +4,10 @@ namespace Listings.Api.Errors;
 public static class ErrorHandlingExtensions
 {
     /// <summary>
-    /// Adds problem details and <see cref="ProblemDetailsExceptionHandler"/>. The 413 and 415 responses never
-    /// reach the handler: routing answers a wrong content type and the body reader swallows Kestrel's size
-    /// error, leaving the status-code pages to write them, so their detail is filled in here.
+    /// Adds problem details and <see cref="ProblemDetailsExceptionHandler"/>. The 413 and 415 answers never reach the
+    /// handler (routing answers a wrong content type, the body reader swallows Kestrel's size error), so their detail is
+    /// filled in here.
     /// </summary>
-    /// <param name="services">The application's services.</param>
     public static IServiceCollection AddErrorHandling(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

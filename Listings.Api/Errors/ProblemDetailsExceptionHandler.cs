@@ -8,10 +8,9 @@ using Npgsql;
 namespace Listings.Api.Errors;
 
 /// <summary>
-/// Turns every exception escaping an endpoint into problem details, never with a stack trace:
-/// a malformed request keeps its 4xx status, an unreachable or saturated database, or a connection that fails (see
-/// <see cref="ConnectionProblemClassifier"/>), or a query the server ended at its statement or lock timeout, becomes 503
-/// with <c>Retry-After</c>, anything else 500.
+/// Turns every exception escaping an endpoint into problem details without a stack trace: a malformed request keeps its
+/// 4xx; a database that is unreachable, saturated or refuses the connection (<see cref="ConnectionProblemClassifier"/>),
+/// or a query ended at its statement or lock timeout, is a 503 with <c>Retry-After</c>; anything else a 500.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger, PoolUsage? pool = null) : IExceptionHandler
 {
@@ -25,13 +24,12 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             BadHttpRequestException badRequest => BadRequest(httpContext, badRequest),
             _ when ConnectionProblemClassifier.FindStatementLimit(exception) is { } limited => WorkBounded(httpContext, limited),
             _ when ConnectionProblemClassifier.FindTransient(exception) is { } transient => DatabaseUnavailable(httpContext, transient),
-            // A connection that fails for a reason time does not heal (wrong password, SSL refused) is still no bug here.
+            // A connection failure that time does not heal (wrong password, SSL refused) is no bug either.
             _ when ConnectionProblemClassifier.FindConnectionProblem(exception) is not null => DatabaseUnavailable(httpContext, exception.GetBaseException()),
             _ => Unexpected(httpContext, exception),
         };
 
-        // The result writes through IProblemDetailsService (adding the trace id) and falls back to plain
-        // JSON when the client's Accept header rules that out.
+        // Written through IProblemDetailsService (with the trace id), or as plain JSON when Accept rules that out.
         await TypedResults.Problem(problem).ExecuteAsync(httpContext);
         return true;
     }
@@ -40,8 +38,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
     {
         LogBadRequest(httpContext.Request.Method, httpContext.Request.Path, exception.StatusCode, exception.Message);
         var problem = exception.InnerException is JsonException { Path: ['$', '.', .. var member] } json
-            // The JSON reader says which member it could not read (a wrong type, a lone surrogate, an unknown member):
-            // name it as a validation error, the way the validator names the members it refuses.
+            // The JSON reader names the member it could not read: report it as the validator reports a member.
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [member] = [JsonReason(json)] })
             : new ProblemDetails();
         problem.Status = exception.StatusCode;
@@ -59,7 +56,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         LogDatabaseUnavailable(
             httpContext.Request.Method, httpContext.Request.Path, transient.GetType().Name, transient.Message,
             pool?.InUse ?? -1, pool?.MaxPoolSize ?? -1, pool?.Waiting ?? -1);
-        // A refused login pauses connecting for longer (LoginBackoff): the client is told when the next attempt is.
+        // A refused login pauses connecting for longer (LoginBackoff): tell the client when it ends.
         var retryAfter = transient is TransientDatabaseException { RetryAfter: { } after } ? (int)Math.Ceiling(after.TotalSeconds) : RetryAfterSeconds;
         httpContext.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -105,7 +102,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rejected {Method} {Path} with {StatusCode}: {Reason}")]
     private partial void LogBadRequest(string method, PathString path, int statusCode, string reason);
 
-    // The exception itself is left out: the message names the host at most, and one line per failed request is enough.
+    // Without the exception: one line per failed request is enough, and the message names the host at most.
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Database unavailable during {Method} {Path}: {ExceptionType}: {Reason} (pool: {InUse} of {MaxPoolSize} in use, {Waiting} waiting)")]
     private partial void LogDatabaseUnavailable(string method, PathString path, string exceptionType, string reason, int inUse, int maxPoolSize, int waiting);

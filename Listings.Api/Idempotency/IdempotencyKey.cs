@@ -6,8 +6,8 @@ namespace Listings.Api.Idempotency;
 
 /// <summary>
 /// The <c>Idempotency-Key</c> request header: a client-chosen key that makes a <c>POST</c> or <c>PUT</c> safe to repeat.
-/// Repeating the request with the same key returns the first answer and never writes twice, so a client that lost an
-/// answer (a timeout, a dropped connection, a 503 during a restart) retries without losing or duplicating a listing.
+/// A repeat gets the first answer and writes nothing, so a client that lost an answer retries without losing or
+/// duplicating a listing.
 /// </summary>
 public static class IdempotencyKey
 {
@@ -23,10 +23,7 @@ public static class IdempotencyKey
     /// <summary>The validation message for a malformed key.</summary>
     public const string Rule = "The Idempotency-Key header must be a single value of 1 to 255 visible ASCII characters, e.g. a UUID.";
 
-    /// <summary>
-    /// A key for a write sent without one, unique to this request: it protects the write from the service's own retries
-    /// only. Its prefix keeps it apart from any key a client would choose; like every key it is purged after a day.
-    /// </summary>
+    /// <summary>A key for a write sent without one, against the service's own retries; its prefix keeps it apart.</summary>
     public static string NewServerKey() => $"server:{Guid.NewGuid():N}";
 
     /// <summary>Reads the key: null when absent; false when present but malformed.</summary>

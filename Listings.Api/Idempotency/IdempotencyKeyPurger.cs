@@ -4,9 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Listings.Api.Idempotency;
 
 /// <summary>
-/// Deletes idempotency records older than <see cref="Retention"/> once the database is initialized, then every hour, so
-/// the table stays small. A client
-/// retries within seconds or minutes; a day is far beyond any sensible retry, and a key reused after it writes anew.
+/// Deletes idempotency records older than <see cref="Retention"/> once the database is initialized, then hourly, so the
+/// table stays small. Clients retry within minutes; a key reused after <see cref="Retention"/> writes anew.
 /// </summary>
 public sealed partial class IdempotencyKeyPurger(
     IServiceScopeFactory scopeFactory, DatabaseInitializer initializer, TimeProvider clock, ILogger<IdempotencyKeyPurger> logger)

@@ -1,12 +1,9 @@
 namespace Listings.Api.Idempotency;
 
-/// <summary>
-/// The remembered outcome of a write sent with an <c>Idempotency-Key</c>: stored in the same transaction as the write,
-/// so a write and its record exist together or not at all.
-/// </summary>
+/// <summary>The remembered answer of a write with an <c>Idempotency-Key</c>, stored in the write's transaction.</summary>
 public sealed class IdempotencyRecord
 {
-    /// <summary>The user who sent the key: keys are per user, so two users' keys never meet.</summary>
+    /// <summary>The user who sent the key: keys are per user.</summary>
     public Guid OwnerId { get; set; }
 
     /// <summary>The client's key.</summary>
@@ -15,7 +12,7 @@ public sealed class IdempotencyRecord
     /// <summary>Method, path and a hash of the body: the same key must come with the same request.</summary>
     public string Fingerprint { get; set; } = string.Empty;
 
-    /// <summary>The first write's answer as JSON, replayed to a repeat (the endpoint shapes it as it shaped the first).</summary>
+    /// <summary>The first write's answer as JSON, replayed to a repeat.</summary>
     public string ResponseBody { get; set; } = string.Empty;
 
     /// <summary>When the write happened.</summary>

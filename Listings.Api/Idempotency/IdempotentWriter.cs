@@ -5,24 +5,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Listings.Api.Idempotency;
 
 /// <summary>
-/// Runs a write once per <c>Idempotency-Key</c>: claims the key and performs the write in one transaction, or, when the
-/// key was used before, answers with the first answer without writing. Two requests racing with one key serialize on the
-/// key's row: the second waits for the first to commit, then replays its answer.
+/// Runs a write once per <c>Idempotency-Key</c>: claims the key and writes in one transaction, or replays the first answer
+/// of a used key. Two requests racing with one key serialize on its row: the second replays the first's answer.
 /// </summary>
-/// <param name="db">The request's database session, the one the write uses; its model maps <see cref="IdempotencyRecord"/>.</param>
-/// <param name="clock">The clock a claimed key's age comes from.</param>
+/// <param name="db">The request's session, the one the write uses; its model maps <see cref="IdempotencyRecord"/>.</param>
+/// <param name="clock">Dates the claimed keys.</param>
 public sealed class IdempotentWriter(DbContext db, TimeProvider clock)
 {
     /// <summary>Runs <paramref name="write"/> once per key of its user.</summary>
-    /// <param name="write">The write and its key.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
     public async Task<Idempotent<TResult, TAnswer>> RunOnceAsync<TResult, TAnswer>(
         IdempotentWrite<TResult, TAnswer> write, CancellationToken cancellationToken)
         where TAnswer : class
     {
-        // Without a client key the write still runs under a key of its own: when the service retries a write whose
-        // commit went through but whose answer was lost (a connection broken at that moment), the retry finds the key
-        // and returns the first answer instead of writing twice.
+        // Without a client key the write still runs under a key of its own: a retry of a write whose commit went through
+        // but whose answer was lost finds the key and returns the first answer.
         var key = write.ClientKey ?? IdempotencyKey.NewServerKey();
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async Task<Idempotent<TResult, TAnswer>> (attemptToken) =>

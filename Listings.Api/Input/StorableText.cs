@@ -2,8 +2,8 @@ namespace Listings.Api.Input;
 
 /// <summary>
 /// The rule every request text that reaches SQL must pass: no U+0000 and no unpaired UTF-16 surrogate. PostgreSQL's text
-/// types refuse the NUL byte (SQLSTATE 22021, "invalid byte sequence for encoding UTF8: 0x00"), and a lone surrogate has
-/// no UTF-8 form, so Npgsql's strict encoder throws before sending it; either would reach the client as a 500.
+/// types refuse the NUL byte (SQLSTATE 22021), and a lone surrogate has no UTF-8 form, so Npgsql's encoder throws; either
+/// would reach the client as a 500.
 /// </summary>
 public static class StorableText
 {
@@ -11,10 +11,9 @@ public static class StorableText
     public const string Rule = "must not contain the character U+0000 or an unpaired UTF-16 surrogate: PostgreSQL cannot store either as text.";
 
     /// <summary>Whether PostgreSQL can store <paramref name="text"/> as <c>text</c> and Npgsql can encode it as UTF-8.</summary>
-    /// <param name="text">The value to check.</param>
     public static bool IsStorable(ReadOnlySpan<char> text)
     {
-        // Almost every value has neither a NUL nor a surrogate: one vectorized scan each decides it.
+        // Almost every value has neither: one vectorized scan each decides it.
         if (text.Contains('\0'))
         {
             return false;

@@ -2,8 +2,8 @@ namespace Listings.Api.Input;
 
 /// <summary>
 /// Answers a 400 validation problem naming the parameter when a query-string or route value is not
-/// <see cref="StorableText"/>, before the handler runs and so before the database is touched. JSON bodies are checked
-/// member by member by their own validator; the <c>Idempotency-Key</c> header accepts visible ASCII only.
+/// <see cref="StorableText"/>, before the handler runs. JSON bodies have their own validator; the <c>Idempotency-Key</c>
+/// header accepts visible ASCII only.
 /// </summary>
 public sealed class StorableTextFilter : IEndpointFilter
 {
@@ -34,7 +34,7 @@ public sealed class StorableTextFilter : IEndpointFilter
 
     private static void Add(ref Dictionary<string, string[]>? errors, string name)
     {
-        // A key may itself hold the NUL: the error still names it, with the NUL shown as an escape so the answer stays valid text.
+        // A key may hold the NUL itself: the error names it with an escape, so the answer stays valid text.
         var shown = StorableText.IsStorable(name) ? name : Escape(name);
         (errors ??= [])[shown] = [$"The parameter '{shown}' {StorableText.Rule}"];
     }

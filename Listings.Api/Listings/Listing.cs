@@ -18,19 +18,16 @@ public sealed class Listing
     /// <summary>The identity assigned by the database.</summary>
     public long Id { get; set; }
 
-    /// <summary>
-    /// The user who created the listing and alone may change or delete it: the <c>sub</c> of their bearer token.
-    /// Demo listings and listings older than owners belong to <see cref="Data.SeedOwner"/>.
-    /// </summary>
+    /// <summary>The user who created the listing and alone may change or delete it (the token's <c>sub</c>).</summary>
     public Guid OwnerId { get; set; }
 
-    /// <summary>A short headline, at most 200 characters.</summary>
+    /// <summary>A short headline.</summary>
     public string Title { get; set; } = string.Empty;
 
-    /// <summary>Free text describing the property, at most 5000 characters; may be empty.</summary>
+    /// <summary>Free text describing the property; may be empty.</summary>
     public string Description { get; set; } = string.Empty;
 
-    /// <summary>The city the property is in, at most 100 characters; filtered by exact match.</summary>
+    /// <summary>The city the property is in; filtered by exact match.</summary>
     public string City { get; set; } = string.Empty;
 
     /// <summary>The asking price, with at most two decimals.</summary>

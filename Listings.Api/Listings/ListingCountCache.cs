@@ -4,30 +4,26 @@ using Listings.Api.Data;
 namespace Listings.Api.Listings;
 
 /// <summary>
-/// Keeps the total count of each filter combination for two seconds, and counts each combination once at a time.
-/// Under load every client asks for page 1; counting the table for each would double the database work for a number
-/// nobody needs to the millisecond, and without single-flight every request that misses an expired count would count the
-/// whole table at once. This replica's own writes clear the cache at once; another replica's writes show within
-/// <see cref="Lifetime"/>.
+/// Keeps the total count of each filter combination for <see cref="Lifetime"/>, and counts each combination once at a
+/// time. Under load every client asks for page 1: counting for each would double the database work for a number nobody
+/// needs to the millisecond. This replica's writes clear the cache; another replica's show within <see cref="Lifetime"/>.
 /// </summary>
 public sealed class ListingCountCache(TimeProvider clock)
 {
     /// <summary>How long a count is served from the cache.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
 
-    // Bounded by construction: filters are validated (city ≤ 100 characters) and the map is cleared on every write
-    // and whenever it grows past this size, so a client cycling through filters cannot grow it without limit.
+    // Cleared on every write and past this size, so a client cycling through filters cannot grow it without limit.
     private const int MaxEntries = 10_000;
 
-    // Keyed by the query's filters alone (Data/ListingFilters.cs): every page of a filter combination shares its count.
     private readonly ConcurrentDictionary<ListingQuery, Entry> _entries = new(ListingFilters.SameFilters);
 
     // Bumped by every write: a count that started before a write must not be stored after it.
     private long _generation;
 
     /// <summary>
-    /// The cached count for the filters of <paramref name="query"/>; else the count already running for them (or, while
-    /// it runs, the last one known); else counts with <paramref name="count"/>, which so runs once per filter at a time.
+    /// The cached count for the filters of <paramref name="query"/>; else, while another request counts them, the last
+    /// count known or theirs; else counts with <paramref name="count"/>.
     /// </summary>
     public async Task<int> GetOrCountAsync(ListingQuery query, Func<CancellationToken, Task<int>> count, CancellationToken cancellationToken)
     {
@@ -74,7 +70,7 @@ public sealed class ListingCountCache(TimeProvider clock)
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // The request that counted went away before it finished: count again, one of the waiters leading.
+                    // The counting request went away: count again, one of the waiters leading.
                     continue;
                 }
             }
@@ -83,14 +79,14 @@ public sealed class ListingCountCache(TimeProvider clock)
         }
     }
 
-    /// <summary>Forgets every count: called after this replica creates, changes or deletes a listing.</summary>
+    /// <summary>Forgets every count: called after every write.</summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref _generation);
         _entries.Clear();
     }
 
-    // The leader counts with its own request's token and DbContext: both live exactly as long as it awaits the count.
+    // The leader counts with its own request's token and DbContext: both live as long as it awaits the count.
     private async Task<int> CountAsync(
         Entry entry, TaskCompletionSource<int> leader, DateTimeOffset startedAt, Func<CancellationToken, Task<int>> count,
         CancellationToken cancellationToken)

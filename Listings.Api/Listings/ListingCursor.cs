@@ -5,12 +5,12 @@ using System.Text;
 namespace Listings.Api.Listings;
 
 /// <summary>
-/// A position in the list order (<c>created_at DESC, id DESC</c>): the last listing a client has seen. Reading the next
-/// page from it is an index seek, as cheap at the 100,000th listing as at the first, where <c>OFFSET</c> reads and
-/// throws away every row before the page. Opaque to clients: base64url of <c>&lt;unix microseconds&gt;.&lt;id&gt;</c>.
+/// A position in the list order (<c>created_at DESC, id DESC</c>): the last listing a client has seen. The next page is
+/// an index seek from it, as cheap deep in the list as at its start, where <c>OFFSET</c> reads and drops every row before
+/// the page. Opaque to clients: base64url of <c>&lt;unix microseconds&gt;.&lt;id&gt;</c>.
 /// </summary>
-/// <param name="CreatedAt">The creation time of the last listing seen.</param>
-/// <param name="Id">The id of the last listing seen.</param>
+/// <param name="CreatedAt">The last listing's creation time.</param>
+/// <param name="Id">The last listing's id.</param>
 public sealed record ListingCursor(DateTimeOffset CreatedAt, long Id)
 {
     /// <summary>The cursor after <paramref name="listing"/>.</summary>

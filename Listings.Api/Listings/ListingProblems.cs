@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Listings.Api.Listings;
 
-/// <summary>The problem details the listings handlers answer with: every title and detail they send is here.</summary>
+/// <summary>Every problem details answer of the listings handlers.</summary>
 public static class ListingProblems
 {
     /// <summary>404: there is no listing with <paramref name="id"/>.</summary>

@@ -5,10 +5,7 @@ using Microsoft.OpenApi;
 
 namespace Listings.Api.Listings;
 
-/// <summary>
-/// Documents the query parameters of <c>GET /api/v1/listings</c>, which the handler reads itself through
-/// <see cref="ListingQueryParser"/> and OpenAPI therefore cannot infer.
-/// </summary>
+/// <summary>Documents the query parameters of <c>GET /api/v1/listings</c>, which <see cref="ListingQueryParser"/> reads by hand.</summary>
 internal static class ListingQueryOpenApi
 {
     public static Task DescribeQueryParameters(

@@ -4,9 +4,8 @@ using Microsoft.Extensions.Primitives;
 namespace Listings.Api.Listings;
 
 /// <summary>
-/// Reads <see cref="ListingQuery"/> from the raw query string. Parsing by hand, rather than binding
-/// typed parameters, turns empty, repeated, malformed and overflowing values into validation errors
-/// keyed by parameter name instead of a generic binding failure. Unknown parameters are ignored.
+/// Reads <see cref="ListingQuery"/> from the raw query string. By hand, so empty, repeated, malformed and overflowing
+/// values are validation errors keyed by parameter name, not a generic binding failure. Unknown parameters are ignored.
 /// </summary>
 public static class ListingQueryParser
 {
@@ -29,10 +28,10 @@ public static class ListingQueryParser
 
     private const string PriceRangeError = "The minimum price must be less than or equal to the maximum price.";
 
-    /// <summary>Parses and validates the listing query.</summary>
-    /// <param name="query">The request's query string.</param>
-    /// <param name="listingQuery">The parsed query when there are no errors; otherwise <c>null</c>.</param>
-    /// <returns>The validation errors keyed by parameter name; empty when the query is valid.</returns>
+    /// <summary>
+    /// Parses and validates <paramref name="query"/>; returns the errors by parameter name, and sets
+    /// <paramref name="listingQuery"/> when there are none.
+    /// </summary>
     public static Dictionary<string, string[]> Parse(IQueryCollection query, out ListingQuery? listingQuery)
     {
         var errors = new Dictionary<string, string[]>();

@@ -17,9 +17,7 @@ public static class ListingRequestValidator
     /// <summary>The largest surface accepted; inside <c>numeric(8,2)</c>.</summary>
     public const decimal MaxSurfaceSquareMeters = 100_000m;
 
-    /// <summary>Validates every member of <paramref name="request"/>.</summary>
-    /// <param name="request">The body to check.</param>
-    /// <returns>The errors keyed by the camelCase member name; empty when the request is valid.</returns>
+    /// <summary>Validates every member of <paramref name="request"/>; returns the errors by camelCase member name.</summary>
     public static Dictionary<string, string[]> Validate(ListingRequest request)
     {
         var errors = new Dictionary<string, string[]>();
@@ -93,7 +91,7 @@ public static class ListingRequestValidator
         return errors;
     }
 
-    // The columns are numeric(_,2): PostgreSQL would round a third decimal silently, so the stored
-    // value would differ from the one the client sent and got back.
+    // The columns are numeric(_,2): PostgreSQL would round a third decimal silently, and store another value than the
+    // client sent and got back.
     private static bool HasMoreThanTwoDecimals(decimal value) => decimal.Round(value, 2) != value;
 }

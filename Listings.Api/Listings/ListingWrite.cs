@@ -1,8 +1,8 @@
 namespace Listings.Api.Listings;
 
 /// <summary>
-/// What a create, update or delete did: the subtypes below are the only ones (the constructor is private). A handler
-/// answers <see cref="Written"/> and <see cref="Deleted"/> itself and hands a refusal to <see cref="ListingProblems.For"/>.
+/// What a create, update or delete did; the subtypes below are the only ones. A handler answers <see cref="Written"/> and
+/// <see cref="Deleted"/> itself and hands a refusal to <see cref="ListingProblems.For"/>.
 /// </summary>
 public abstract record ListingWrite
 {
@@ -10,11 +10,11 @@ public abstract record ListingWrite
     {
     }
 
-    /// <summary>The listing was created or replaced; the answer carries it.</summary>
+    /// <summary>The listing was created or replaced.</summary>
     /// <param name="Listing">The listing as written.</param>
     public sealed record Written(ListingResponse Listing) : ListingWrite;
 
-    /// <summary>The listing was deleted, or was found gone by a retry after the try that deleted it.</summary>
+    /// <summary>The listing was deleted, or a retry found it gone after the try that deleted it.</summary>
     public sealed record Deleted : ListingWrite;
 
     /// <summary>Nothing written: there is no listing with this id.</summary>

@@ -10,11 +10,9 @@ namespace Listings.Api.Listings;
 public static class ListingsApiExtensions
 {
     /// <summary>
-    /// Makes request binding strict and loud: unknown, missing and <c>null</c> JSON members and numbers written as strings are rejected, and
-    /// every binding failure throws <see cref="BadHttpRequestException"/> so the exception handler answers it
-    /// with problem details naming the culprit, in every environment.
+    /// Makes request binding strict (unknown, missing and <c>null</c> members and numbers as strings are refused) and every
+    /// binding failure a <see cref="BadHttpRequestException"/>, answered with problem details in every environment.
     /// </summary>
-    /// <param name="builder">The application builder.</param>
     public static TBuilder AddListingsApi<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.Configure<JsonOptions>(options =>
@@ -24,7 +22,7 @@ public static class ListingsApiExtensions
             options.SerializerOptions.RespectRequiredConstructorParameters = true;
             // The web defaults accept numbers written as strings; a wrong type must be a 400 like any other.
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-            // First in the chain: the answers use generated code; every other type falls through to reflection.
+            // First in the chain: the answers use generated code, every other type reflection.
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ListingsJsonContext.Default);
         });
 

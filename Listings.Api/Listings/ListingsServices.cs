@@ -4,10 +4,6 @@ using Listings.Api.Idempotency;
 namespace Listings.Api.Listings;
 
 /// <summary>What the listings handlers work with, bound from the request's services with <c>[AsParameters]</c>.</summary>
-/// <param name="db">The request's database session.</param>
-/// <param name="counts">The cached total counts, cleared by every write.</param>
-/// <param name="writer">Runs a create or update once per <c>Idempotency-Key</c>.</param>
-/// <param name="clock">The clock the written timestamps come from.</param>
 public sealed class ListingsServices(ListingsDbContext db, ListingCountCache counts, IdempotentWriter writer, TimeProvider clock)
 {
     /// <summary>The request's database session.</summary>

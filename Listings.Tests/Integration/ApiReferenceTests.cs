@@ -36,6 +36,24 @@ public sealed class ApiReferenceTests(ListingsAppFixture fixture)
     }
 
     [Fact]
+    public async Task TheOpenApiDocumentIsTheCommittedOne()
+    {
+        using var client = fixture.CreateApiClient();
+        var served = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!.AsObject();
+        // The server's address differs per run; everything else is the API's contract.
+        served.Remove("servers");
+        var golden = Path.Combine(RepositoryPaths.Root, "Listings.Tests", "Golden", "openapi-v1.json");
+
+        var expected = JsonNode.Parse(await File.ReadAllTextAsync(golden))!;
+        if (!JsonNode.DeepEquals(expected, served))
+        {
+            var actual = Path.Combine(Path.GetTempPath(), $"openapi-v1-{Guid.NewGuid():N}.json");
+            await File.WriteAllTextAsync(actual, served.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            Assert.Fail($"/openapi/v1.json differs from {golden}: the served one is in {actual}. A deliberate change of the API's contract copies it there.");
+        }
+    }
+
+    [Fact]
     public async Task ReferencePageIsNotServedInProduction()
     {
         var port = FreePort.Next();

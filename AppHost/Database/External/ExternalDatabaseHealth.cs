@@ -6,9 +6,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Listings.AppHost.Database.External;
 
 /// <summary>
-/// Gives an external database's row in the dashboard a health state. Aspire runs no health check on a connection
-/// string resource (aspire#11139): it never leaves its initial state. This one is marked running at start and probed
-/// as the API would connect, through the pool policy, so a wrong password shows as Unhealthy with the problem's name.
+/// Gives an external database's row in the dashboard a health state: Aspire runs no health check on a connection string
+/// resource (aspire#11139). It is marked running and probed as the API connects, so a wrong password shows as Unhealthy.
 /// </summary>
 public static class ExternalDatabaseHealth
 {

@@ -2,8 +2,7 @@ namespace Listings.AppHost.Database.Local;
 
 /// <summary>
 /// A PgBouncer in transaction mode in front of a <see cref="LocalPostgresDatabaseResource"/>, run from this machine's
-/// <c>pgbouncer</c> as an executable: the shape of Supabase's transaction pooler (:6543), locally. Its connection string
-/// reaches the database through it, as the database's own user.
+/// <c>pgbouncer</c>: Supabase's transaction pooler (:6543), locally.
 /// </summary>
 public sealed class LocalPgBouncerResource(string name, string command, string workingDirectory, LocalPostgresDatabaseResource database)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString

@@ -11,8 +11,8 @@ public static class LocalPostgresBuilderExtensions
     public const string MaxConnectionsKey = "Database:Local:MaxConnections";
 
     /// <summary>
-    /// The default <c>max_connections</c>: that of Supabase's Free (Nano) and Micro plans, so a pool plan that would
-    /// overrun production overruns here first.
+    /// The default <c>max_connections</c>: Supabase's on Nano and Micro (https://supabase.com/docs/guides/platform/compute-add-ons),
+    /// so a pool plan that would overrun production overruns here first.
     /// </summary>
     public const int DefaultMaxConnections = 60;
 
@@ -21,9 +21,8 @@ public static class LocalPostgresBuilderExtensions
 
     /// <summary>
     /// Adds a PostgreSQL server started from <paramref name="binaries"/>: <c>initdb</c> on first run into a persistent
-    /// folder (<see cref="LocalPostgresDirectory"/>), password authentication with a generated secret, listening on
-    /// 127.0.0.1 at a port the orchestrator allocates, healthy once it accepts connections, stopped with the AppHost.
-    /// Never part of a deployment manifest.
+    /// <see cref="LocalPostgresDirectory"/>, a generated password, 127.0.0.1 at an allocated port, healthy once it accepts
+    /// connections. Never in a deployment manifest.
     /// </summary>
     public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
         this IDistributedApplicationBuilder builder, [ResourceName] string name, PostgresBinaries binaries)
@@ -67,7 +66,7 @@ public static class LocalPostgresBuilderExtensions
             .ExcludeFromManifest();
     }
 
-    /// <summary>Adds a database, created on the server when the server first accepts connections; healthy once it answers.</summary>
+    /// <summary>Adds a database, created once the server accepts connections; healthy once it answers.</summary>
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
         this IResourceBuilder<LocalPostgresServerResource> builder, [ResourceName] string name, string databaseName)
     {
@@ -91,8 +90,7 @@ public static class LocalPostgresBuilderExtensions
 
     /// <summary>
     /// Adds a PgBouncer in transaction mode in front of <paramref name="database"/>, started once the database answers,
-    /// its configuration written into the local data folder (<c>pgbouncer/</c>), healthy once a connection through it
-    /// reaches the database. Never part of a deployment manifest.
+    /// configured in the local folder's <c>pgbouncer/</c>, healthy once it reaches the database. Never in a deployment manifest.
     /// </summary>
     public static IResourceBuilder<LocalPgBouncerResource> AddLocalPgBouncer(
         this IResourceBuilder<LocalPostgresDatabaseResource> database, [ResourceName] string name, string pgBouncerPath)
@@ -148,8 +146,8 @@ public static class LocalPostgresBuilderExtensions
     private static string ServerConnectionString(string connectionString) => connectionString + ";Database=postgres";
 
     /// <summary>
-    /// Aspire mirrors a container's state onto its databases, but not an executable's: without this the databases
-    /// would never leave their initial state, never run their health checks, and everything waiting for them would wait forever.
+    /// Aspire mirrors a container's state onto its databases, not an executable's: without this they never leave their
+    /// initial state or run their health checks, and whatever waits for them waits forever.
     /// </summary>
     private static async Task PublishDatabaseStateAsync(IServiceProvider services, LocalPostgresServerResource server, string state)
     {

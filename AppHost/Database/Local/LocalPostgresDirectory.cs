@@ -3,9 +3,8 @@ using System.Security.Cryptography;
 namespace Listings.AppHost.Database.Local;
 
 /// <summary>
-/// The folder that holds everything of the local server and outlives the AppHost: the cluster (<c>data/</c>) and
-/// the generated superuser password (<c>password</c>, readable by its owner only). Deleting the folder resets the
-/// local database; the next run creates it afresh.
+/// The folder that holds the local server's cluster (<c>data/</c>) and generated superuser password (<c>password</c>,
+/// readable by its owner only), and outlives the AppHost. Deleting it resets the local database.
 /// </summary>
 public sealed class LocalPostgresDirectory
 {
@@ -29,9 +28,8 @@ public sealed class LocalPostgresDirectory
     private string PasswordFile => Path.Combine(Root, "password");
 
     /// <summary>
-    /// The default folder, outside the source tree: <c>/var/lib/listings/postgres-&lt;major&gt;</c> when running as root
-    /// (the <c>postgres</c> user that runs the server cannot reach into <c>/root</c>), else
-    /// <c>~/.local/share/listings/postgres-&lt;major&gt;</c> (on Windows <c>%LOCALAPPDATA%\listings\...</c>).
+    /// The default folder, outside the source tree: <c>/var/lib/listings/postgres-&lt;major&gt;</c> as root (the
+    /// <c>postgres</c> user that runs the server cannot enter <c>/root</c>), else under the local application data folder.
     /// </summary>
     public static string DefaultRoot(int majorVersion)
     {
@@ -48,8 +46,8 @@ public sealed class LocalPostgresDirectory
     {
         var root = Path.GetFullPath(string.IsNullOrWhiteSpace(configuredRoot) ? DefaultRoot(majorVersion) : configuredRoot);
 
-        // The server runs as 'postgres' when the AppHost is root: it must be able to pass through this folder,
-        // while the password file inside stays readable by the AppHost's user only.
+        // The server runs as 'postgres' when the AppHost is root: it must pass through this folder, while the password
+        // file stays readable by the AppHost's user only.
         var directory = Directory.CreateDirectory(root);
         if (!OperatingSystem.IsWindows())
         {

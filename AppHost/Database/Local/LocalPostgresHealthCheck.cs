@@ -4,14 +4,11 @@ using Npgsql;
 namespace Listings.AppHost.Database.Local;
 
 /// <summary>
-/// Healthy once the local server answers a query, and never connecting before it says it is ready: every connection
-/// made while PostgreSQL is still starting (recovery, or the first checkpoint of a new cluster) makes it log
-/// <c>FATAL: the database system is starting up</c>, a red line in the dashboard on a first start that went well.
-/// PostgreSQL writes its state as the eighth line of <c>postmaster.pid</c> in the data directory ("starting", then
-/// "ready" once it accepts connections; PostgreSQL 10 and later), so the check reads that first.
+/// Healthy once the local server answers a query, never connecting before it says it is ready: a connection while
+/// PostgreSQL starts makes it log <c>FATAL: the database system is starting up</c>, a red line in the dashboard on a
+/// good first start.
+/// PostgreSQL 10 and later write the state ("starting", then "ready") as the eighth line of <c>postmaster.pid</c>.
 /// </summary>
-/// <param name="dataDirectory">The server's data directory.</param>
-/// <param name="connectionString">The connection string to probe with, once the server is ready.</param>
 internal sealed class LocalPostgresHealthCheck(string dataDirectory, Func<string> connectionString) : IHealthCheck
 {
     private const int StatusLine = 7;

@@ -1,9 +1,8 @@
 namespace Listings.AppHost.Database.Local;
 
 /// <summary>
-/// A PostgreSQL server run by the AppHost from this machine's binaries, as an executable (no container).
-/// Its connection string reaches the server as the superuser, without a database; the databases added to it
-/// (<see cref="LocalPostgresDatabaseResource"/>) name theirs.
+/// A PostgreSQL server the AppHost runs from this machine's binaries. Its connection string names the superuser and no
+/// database; each <see cref="LocalPostgresDatabaseResource"/> names its own.
 /// </summary>
 public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString

@@ -7,8 +7,8 @@ public static class PgBouncerBinary
     public const string PathKey = "Database:PgBouncer:Path";
 
     /// <summary>
-    /// <paramref name="configuredPath"/> if set (and only it), else the first <c>pgbouncer</c> on <c>PATH</c>, in
-    /// <c>/usr/sbin</c> (Debian's package), <c>/usr/bin</c>, <c>/usr/local/bin</c> or <c>/opt/homebrew/bin</c>.
+    /// <paramref name="configuredPath"/> if set (and only it), else the first <c>pgbouncer</c> on <c>PATH</c> or in the
+    /// usual folders (Debian's package puts it in <c>/usr/sbin</c>).
     /// </summary>
     /// <exception cref="DatabaseUnavailableException">No program found; the message says how to install it.</exception>
     public static string Find(string? configuredPath)

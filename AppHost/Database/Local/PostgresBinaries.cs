@@ -9,10 +9,9 @@ public sealed partial record PostgresBinaries(string BinDirectory, int MajorVers
     private static readonly string[] RequiredPrograms = ["initdb", "postgres", "pg_ctl"];
 
     /// <summary>
-    /// Finds the server binaries: the configured folder if given (and only it), else the first folder that holds
-    /// all of <c>initdb</c>, <c>postgres</c> and <c>pg_ctl</c> among PATH, <c>pg_config --bindir</c>, the Debian and
-    /// Ubuntu layout (<c>/usr/lib/postgresql/&lt;version&gt;/bin</c>, newest first) and the usual Homebrew and source
-    /// install prefixes. Returns null when none does.
+    /// Finds the server binaries: the configured folder if given (and only it), else the first folder holding all three
+    /// programs among PATH, <c>pg_config --bindir</c>, <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (newest first) and
+    /// the usual Homebrew and source prefixes; null when none does.
     /// </summary>
     public static PostgresBinaries? Find(string? configuredBinDirectory)
     {
