@@ -1,11 +1,15 @@
 using System.Runtime.InteropServices;
 using Listings.Benchmarks.Ceiling;
+using Listings.Benchmarks.Compare;
 using Listings.Benchmarks.Faults;
 using Listings.Benchmarks.Throughput;
 
 // Usage: dotnet run -c Release --project Listings.Benchmarks -- [--quick] [--out benchmarks/results]
 //    or: dotnet run -c Release --project Listings.Benchmarks -- faults [--quick] [--out benchmarks/results]
 //    or: dotnet run -c Release --project Listings.Benchmarks -- ceiling [--quick] [--out benchmarks/results]
+//    or: dotnet run -c Release --project Listings.Benchmarks -- compare --baseline <git-ref> [--candidate <git-ref>]
+//            [--baseline-env KEY=VALUE]... [--candidate-env KEY=VALUE]... [--quick] [--out benchmarks/results]
+//        (two builds of Listings.Api side by side with the raw-Npgsql endpoint; --candidate defaults to HEAD)
 using var cancellation = new CancellationTokenSource();
 
 // Ctrl+C and SIGTERM cancel the run instead of ending the process, so the API processes and the PostgreSQL server
@@ -24,6 +28,11 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 if (CeilingOptions.IsInvocation(args))
 {
     return await CeilingRun.RunAsync(args[1..], cancellation.Token);
+}
+
+if (CompareOptions.IsInvocation(args))
+{
+    return await CompareRun.RunAsync(args[1..], cancellation.Token);
 }
 
 return FaultOptions.IsInvocation(args)

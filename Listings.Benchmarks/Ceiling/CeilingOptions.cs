@@ -21,17 +21,20 @@ public sealed class CeilingOptions
     /// <summary>Gets the connection counts <c>wrk</c> holds open, one measurement each.</summary>
     public IReadOnlyList<int> Connections { get; } = [20, 64, 256, 1000];
 
+    /// <summary>Gets the warm-up, the rounds and the lead-in every point and the sweep are measured with.</summary>
+    public RoundTiming Timing => RoundTiming.For(Quick);
+
     /// <summary>Gets how long <c>wrk</c> runs at each connection count, in all rounds together.</summary>
-    public TimeSpan PointDuration => TimeSpan.FromSeconds(Quick ? 6 : 20);
+    public TimeSpan PointDuration => Timing.PointDuration;
 
     /// <summary>
     /// Gets the rounds each point is measured in: the settings take turns, in the reverse order every other round (see
     /// <see cref="CeilingRun"/>), so a machine that drifts during the run weighs on every setting alike.
     /// </summary>
-    public int Rounds => Quick ? 2 : 4;
+    public int Rounds => Timing.Rounds;
 
     /// <summary>Gets the unmeasured load before each round, so a process that sat idle meets the load before it counts.</summary>
-    public TimeSpan LeadIn => TimeSpan.FromSeconds(Quick ? 2 : 3);
+    public TimeSpan LeadIn => Timing.LeadIn;
 
     /// <summary>
     /// Gets how long the API runs alone at 1,000 connections before the measured part of the advice step (see
@@ -56,10 +59,10 @@ public sealed class CeilingOptions
     public TimeSpan BurstDuration => TimeSpan.FromSeconds(5);
 
     /// <summary>Gets how long each fresh process is loaded before it is measured (see <see cref="WarmUp"/>).</summary>
-    public TimeSpan WarmUpDuration => TimeSpan.FromSeconds(Quick ? 20 : 40);
+    public TimeSpan WarmUpDuration => Timing.WarmUp;
 
     /// <summary>Gets the window the warm-up's CPU per request is logged for.</summary>
-    public TimeSpan WarmUpWindow => TimeSpan.FromSeconds(5);
+    public TimeSpan WarmUpWindow => Timing.WarmUpWindow;
 
     /// <summary>Gets the clients of the storm that honours <c>Retry-After</c>.</summary>
     public int RetryStormClients => Quick ? 300 : 1000;
@@ -74,7 +77,7 @@ public sealed class CeilingOptions
     public int SweepConnections => 256;
 
     /// <summary>Gets how long each sweep point runs, in all rounds together (the sweep is measured as the points are).</summary>
-    public TimeSpan SweepDuration => TimeSpan.FromSeconds(Quick ? 6 : 20);
+    public TimeSpan SweepDuration => Timing.PointDuration;
 
     /// <summary>Gets pgbench's connections: the policy's pool for a direct connection.</summary>
     public int PgBenchClients => 20;

@@ -106,6 +106,9 @@ public sealed class CeilingPoint
     /// <summary>Gets the serving process's CPU per answer, in microseconds.</summary>
     public double CpuMicrosecondsPerRequest { get; init; }
 
+    /// <summary>Gets the serving process's CPU per answer of each round, in microseconds, in the order they ran.</summary>
+    public List<double> CpuMicrosecondsPerRequestByRound { get; init; } = [];
+
     /// <summary>Gets the most server connections the process held.</summary>
     public int PeakServerConnections { get; init; }
 

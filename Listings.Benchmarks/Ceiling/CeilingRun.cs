@@ -17,7 +17,7 @@ namespace Listings.Benchmarks.Ceiling;
 /// </remarks>
 public static class CeilingRun
 {
-    private const string PagePath = "api/v1/listings?page=1&pageSize=20";
+    private const string PagePath = SideBySide.PagePath;
     private const string Database = "listings";
 
     /// <summary>Runs everything; returns the process exit code (0 when every step ran, whatever the numbers).</summary>
@@ -54,7 +54,8 @@ public static class CeilingRun
             }
 
             await using var sampler = await ConnectionSampler.OpenAsync(server, cancellationToken);
-            var run = new Steps(server, apiDll, rawDll, options, results, sampler);
+            var sideBySide = new SideBySide(sampler, options.Timing, Path.Combine(options.LogDirectory, "wrk.log"));
+            var run = new Steps(server, apiDll, rawDll, options, results, sideBySide);
             await run.RunAsync(cancellationToken);
         }, () => WriteReportAsync(results, options), cancellationToken);
     }
@@ -71,7 +72,7 @@ public static class CeilingRun
         Console.WriteLine(report);
     }
 
-    private sealed class Steps(PostgresServer server, string apiDll, string rawDll, CeilingOptions options, CeilingResults results, ConnectionSampler sampler)
+    private sealed class Steps(PostgresServer server, string apiDll, string rawDll, CeilingOptions options, CeilingResults results, SideBySide sideBySide)
     {
         private int _starts;
 
@@ -114,7 +115,7 @@ public static class CeilingRun
             await using var api = await StartAsync(CeilingSetting.Api, null, 0, [], cancellationToken);
             await WarmUpAsync(CeilingSetting.Api.Name, api, cancellationToken);
             // The ceiling runs the pool the API's policy chose on this server (it reads ConnectionPool__MaxPoolSize).
-            results.ApiPoolSize = await ReadPoolSizeAsync(api.BaseAddress, cancellationToken);
+            results.ApiPoolSize = await ApiHealth.ReadPoolSizeAsync(api.BaseAddress, cancellationToken);
             RunFrame.Log($"  the API's policy chose Maximum Pool Size {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
             await using var withoutAdmission = await StartAsync(CeilingSetting.ApiWithoutAdmission, null, 0, [], cancellationToken);
             await WarmUpAsync(CeilingSetting.ApiWithoutAdmission.Name, withoutAdmission, cancellationToken);
@@ -128,10 +129,11 @@ public static class CeilingRun
                 [(CeilingSetting.Api, api), (CeilingSetting.ApiWithoutAdmission, withoutAdmission), (CeilingSetting.RawNpgsql, raw)];
             foreach (var connections in options.Connections)
             {
-                var rounds = await MeasureInRoundsAsync(settings, connections, options.PointDuration, cancellationToken);
+                var rounds = await sideBySide.MeasureInRoundsAsync([.. settings.Select(s => (s.Setting.ApplicationName, s.Process))],
+                    connections, options.PointDuration, cancellationToken);
                 foreach (var ((setting, _), measured) in settings.Zip(rounds))
                 {
-                    var point = Point(setting, connections, results.ApiPoolSize ?? 0, measured);
+                    var point = SideBySide.Summarize(setting.Name, connections, results.ApiPoolSize ?? 0, measured);
                     results.Points.Add(point);
                     RunFrame.Log($"  {setting.Name}, {connections} connections: {point.OkPerSecond:0} 200/s (rounds {string.Join(", ", point.OkPerSecondByRound.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}), non-2xx {point.NonSuccess}, p50 {point.P50Ms:0.0} ms, p99 {point.P99Ms:0} ms, {point.CpuMicrosecondsPerRequest:0} µs CPU/request, peak {point.PeakServerConnections} connections");
                 }
@@ -140,10 +142,10 @@ public static class CeilingRun
             }
 
             RunFrame.Log($"  api alone at 1,000 connections for {(options.AdviceLeadIn + options.AdviceDuration).TotalSeconds:0} s, then /health's advice...");
-            await LoadAsync(api, 1000, options.AdviceLeadIn, cancellationToken);
+            await sideBySide.LoadAsync(api, 1000, options.AdviceLeadIn, cancellationToken);
             var advice = ReadAdviceLaterAsync(api.BaseAddress, options.AdviceDuration * 0.9, cancellationToken);
-            var alone = await MeasureOnceAsync(CeilingSetting.Api, api, 1000, options.AdviceDuration, cancellationToken);
-            results.Advice = Point(CeilingSetting.Api, 1000, results.ApiPoolSize ?? 0, [alone], await advice);
+            var alone = await sideBySide.MeasureOnceAsync(CeilingSetting.Api.ApplicationName, api, 1000, options.AdviceDuration, cancellationToken);
+            results.Advice = SideBySide.Summarize(CeilingSetting.Api.Name, 1000, results.ApiPoolSize ?? 0, [alone], await advice);
             results.AdviceReadAfterSeconds = (options.AdviceLeadIn + options.AdviceDuration * 0.9).TotalSeconds;
             RunFrame.Log($"  {results.Advice.OkPerSecond:0} 200/s, advice {results.Advice.RecommendedMaxPoolSize}");
 
@@ -160,8 +162,8 @@ public static class CeilingRun
             results.IdleSecondsBeforeBurst = options.IdleBeforeBurst.TotalSeconds;
             foreach (var (setting, process) in settings)
             {
-                var burst = Point(setting, options.BurstConnections, results.ApiPoolSize ?? 0,
-                    [await MeasureOnceAsync(setting, process, options.BurstConnections, options.BurstDuration, cancellationToken)]);
+                var burst = SideBySide.Summarize(setting.Name, options.BurstConnections, results.ApiPoolSize ?? 0,
+                    [await sideBySide.MeasureOnceAsync(setting.ApplicationName, process, options.BurstConnections, options.BurstDuration, cancellationToken)]);
                 results.Bursts.Add(burst);
                 RunFrame.Log($"  {setting.Name}: {burst.OkPerSecond:0} 200/s, non-2xx {burst.NonSuccess}, p99 {burst.P99Ms:0} ms");
             }
@@ -184,11 +186,11 @@ public static class CeilingRun
                     await WarmUpAsync($"sweep pool {poolSize}", sweep[^1].Process, cancellationToken);
                 }
 
-                var rounds = await MeasureInRoundsAsync([.. sweep.Select(s => (s.Setting, s.Process))], options.SweepConnections,
-                    options.SweepDuration, cancellationToken);
+                var rounds = await sideBySide.MeasureInRoundsAsync([.. sweep.Select(s => (s.Setting.ApplicationName, s.Process))],
+                    options.SweepConnections, options.SweepDuration, cancellationToken);
                 foreach (var ((poolSize, _, _), measured) in sweep.Zip(rounds))
                 {
-                    var point = Point(CeilingSetting.Api, options.SweepConnections, poolSize, measured);
+                    var point = SideBySide.Summarize(CeilingSetting.Api.Name, options.SweepConnections, poolSize, measured);
                     results.Sweep.Add(point);
                     RunFrame.Log($"  sweep pool {poolSize}: {point.OkPerSecond:0} 200/s (rounds {string.Join(", ", point.OkPerSecondByRound.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}), p99 {point.P99Ms:0} ms");
                 }
@@ -202,95 +204,11 @@ public static class CeilingRun
             }
         }
 
-        // Each process at the same load in turn, `duration` in all split over the rounds, the order reversed every other round;
-        // each round after the lead-in. One list of rounds per process, in the order given.
-        private async Task<List<(WrkOutcome Outcome, TimeSpan Cpu, int Peak)>[]> MeasureInRoundsAsync(
-            IReadOnlyList<(CeilingSetting Setting, ApiServer Process)> processes, int connections, TimeSpan duration,
-            CancellationToken cancellationToken)
-        {
-            var rounds = processes.Select(_ => new List<(WrkOutcome, TimeSpan, int)>()).ToArray();
-            for (var round = 0; round < options.Rounds; round++)
-            {
-                var order = Enumerable.Range(0, processes.Count);
-                foreach (var i in round % 2 == 0 ? order : order.Reverse())
-                {
-                    var (setting, process) = processes[i];
-                    await LoadAsync(process, connections, options.LeadIn, cancellationToken);
-                    rounds[i].Add(await MeasureOnceAsync(setting, process, connections, duration / options.Rounds, cancellationToken));
-                }
-            }
-
-            return rounds;
-        }
-
-        // JIT, the model, the pool and the prepared statements: see WarmUp.
+        // The settling of a fresh process, kept for the report (see SideBySide.WarmUpAsync).
         private async Task WarmUpAsync(string label, ApiServer process, CancellationToken cancellationToken)
         {
-            RunFrame.Log($"  warming {label} up for {options.WarmUpDuration.TotalSeconds:0} s at {WarmUp.Connections} connections...");
-            var windows = await WarmUp.RunAsync(process.ProcessId, new Uri(process.BaseAddress, PagePath),
-                options.WarmUpDuration, options.WarmUpWindow, WrkLog, cancellationToken);
-            results.WarmUps[label] = windows;
+            results.WarmUps[label] = await sideBySide.WarmUpAsync(label, process, cancellationToken);
             results.WarmUpSeconds = options.WarmUpDuration.TotalSeconds;
-            RunFrame.Log($"  µs CPU/request per {options.WarmUpWindow.TotalSeconds:0} s window: {string.Join(", ", windows.Select(w => w.ToString("0", CultureInfo.InvariantCulture)))}");
-        }
-
-        // Load that is not measured: the lead-in of a round.
-        private Task LoadAsync(ApiServer process, int connections, TimeSpan duration, CancellationToken cancellationToken) =>
-            duration <= TimeSpan.Zero
-                ? Task.CompletedTask
-                : Wrk.RunAsync(new Uri(process.BaseAddress, PagePath), connections, duration, WrkLog, cancellationToken);
-
-        private async Task<(WrkOutcome Outcome, TimeSpan Cpu, int Peak)> MeasureOnceAsync(
-            CeilingSetting setting, ApiServer process, int connections, TimeSpan duration, CancellationToken cancellationToken)
-        {
-            sampler.Start(setting.ApplicationName);
-            try
-            {
-                var (outcome, cpu) = await ProcessCpu.MeasureAsync(process.ProcessId,
-                    () => Wrk.RunAsync(new Uri(process.BaseAddress, PagePath), connections, duration, WrkLog, cancellationToken));
-                return (outcome, cpu, sampler.Peak);
-            }
-            finally
-            {
-                await sampler.StopAsync();
-            }
-        }
-
-        // One point from its rounds: totals over all of them, the mean of their medians and the highest p99.
-        private static CeilingPoint Point(CeilingSetting setting, int connections, int poolSize,
-            IReadOnlyList<(WrkOutcome Outcome, TimeSpan Cpu, int Peak)> rounds, string? advice = null)
-        {
-            var requests = rounds.Sum(r => r.Outcome.Requests);
-            var nonSuccess = rounds.Sum(r => r.Outcome.NonSuccess);
-            var seconds = rounds.Sum(r => r.Outcome.Seconds);
-            var cpu = rounds.Aggregate(TimeSpan.Zero, (total, r) => total + r.Cpu);
-            return new CeilingPoint
-            {
-                Setting = setting.Name,
-                Connections = connections,
-                PoolSize = poolSize,
-                Requests = requests,
-                Seconds = Math.Round(seconds, 1),
-                OkPerSecond = seconds == 0 ? 0 : Math.Round((requests - nonSuccess) / seconds, 1),
-                OkPerSecondByRound = [.. rounds.Select(r => r.Outcome.Seconds == 0 ? 0 : Math.Round((r.Outcome.Requests - r.Outcome.NonSuccess) / r.Outcome.Seconds, 1))],
-                NonSuccess = nonSuccess,
-                NonSuccessShare = requests == 0 ? 1 : Math.Round((double)nonSuccess / requests, 4),
-                SocketErrors = rounds.Sum(r => r.Outcome.SocketErrors),
-                P50Ms = Math.Round(rounds.Average(r => r.Outcome.P50Ms), 2),
-                P99Ms = Math.Round(rounds.Max(r => r.Outcome.P99Ms), 1),
-                CpuMicrosecondsPerRequest = requests == 0 ? double.NaN : Math.Round(cpu.TotalMicroseconds / requests, 1),
-                PeakServerConnections = rounds.Max(r => r.Peak),
-                RecommendedMaxPoolSize = advice,
-            };
-        }
-
-        // The pool size the running plan uses, from /health.
-        private static async Task<int?> ReadPoolSizeAsync(Uri baseAddress, CancellationToken cancellationToken)
-        {
-            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
-            using var response = await client.GetAsync("health", cancellationToken);
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return body?["entries"]?["database"]?["data"]?["maxPoolSize"]?.GetValue<int>();
         }
 
         // What /health recommends while the load runs: a number, or "not enough load to judge".
@@ -309,8 +227,6 @@ public static class CeilingRun
                 return $"n/a ({error.GetType().Name})";
             }
         }
-
-        private string WrkLog => Path.Combine(options.LogDirectory, "wrk.log");
 
         private Task SaveAsync() => JsonResults.WriteAsync(results, Path.Combine(options.OutputDirectory, "ceiling.json"));
 

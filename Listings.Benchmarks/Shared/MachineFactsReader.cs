@@ -19,6 +19,13 @@ public static class MachineFactsReader
         Commit = GitCommit(repositoryRoot),
     };
 
+    /// <summary>The load average over 1, 5 and 15 minutes (<c>/proc/loadavg</c>), e.g. <c>0.52 1.10 0.95</c>; empty where there is none.</summary>
+    public static string LoadAverage()
+    {
+        const string loadAverage = "/proc/loadavg";
+        return File.Exists(loadAverage) ? string.Join(' ', File.ReadAllText(loadAverage).Split(' ').Take(3)) : "";
+    }
+
     private static string CpuModel()
     {
         const string cpuInfo = "/proc/cpuinfo";

@@ -25,17 +25,35 @@ public static class RunFrame
     /// <param name="writeReport">Writes the report; it runs whether the steps finished, failed or were cancelled.</param>
     /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
     /// <returns>The process exit code: 0 when the steps ran, whatever the numbers; 1 when one failed; 130 when cancelled.</returns>
-    public static async Task<int> RunAsync(string repositoryRoot, IRunResults results, Func<PostgresServer, string, Task> steps,
-        Func<Task> writeReport, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string repositoryRoot, IRunResults results, Func<PostgresServer, string, Task> steps,
+        Func<Task> writeReport, CancellationToken cancellationToken) =>
+        RunAsync(results, async token =>
+        {
+            Log("Building Listings.Api (Release)...");
+            return await ApiBuild.BuildAsync(repositoryRoot, token);
+        }, steps, writeReport, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="build"/>, then <paramref name="steps"/> against what it built and a fresh server, then
+    /// <paramref name="writeReport"/>: for a run that builds something else than the API of the tree it runs in.
+    /// </summary>
+    /// <typeparam name="TBuilt">What the build gives the steps, e.g. the paths of the dlls.</typeparam>
+    /// <param name="results">Where the run time and a failure are recorded.</param>
+    /// <param name="build">Builds what the steps run; a failure ends the run like a failed step.</param>
+    /// <param name="steps">The run's own steps, given the server and what was built.</param>
+    /// <param name="writeReport">Writes the report; it runs whether the steps finished, failed or were cancelled.</param>
+    /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
+    /// <returns>The process exit code: 0 when the steps ran, whatever the numbers; 1 when one failed; 130 when cancelled.</returns>
+    public static async Task<int> RunAsync<TBuilt>(IRunResults results, Func<CancellationToken, Task<TBuilt>> build,
+        Func<PostgresServer, TBuilt, Task> steps, Func<Task> writeReport, CancellationToken cancellationToken)
     {
         var exitCode = 0;
         try
         {
-            Log("Building Listings.Api (Release)...");
-            var apiDll = await ApiBuild.BuildAsync(repositoryRoot, cancellationToken);
+            var built = await build(cancellationToken);
             Log("Starting PostgreSQL...");
             await using var server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), cancellationToken);
-            await steps(server, apiDll);
+            await steps(server, built);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
