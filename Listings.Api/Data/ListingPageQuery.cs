@@ -14,8 +14,8 @@ namespace Listings.Api.Data;
 /// The one read of a page of listings and of its count: SQL written from <see cref="ListingFilters"/>, one statement per
 /// combination of filters and cursor. It runs on the context's connection, opened through EF Core so the pool policy's
 /// interceptors bound every open, inside the execution strategy, so the read is one retriable operation. It skips EF
-/// Core's LINQ pipeline and command layer, per-request work on the hottest request (<c>benchmarks/README.md</c>, "The API
-/// against its ceiling"); every other query is LINQ.
+/// Core's LINQ pipeline and command layer, per-request work on the hottest request: a compiled LINQ query costs more CPU
+/// (<c>benchmarks/README.md</c>, "What the read path keeps"); every other query is LINQ.
 /// </summary>
 /// <remarks>
 /// Behind a transaction pooler the plan's statement limits go first, as a batch command of their own: the server runs both
