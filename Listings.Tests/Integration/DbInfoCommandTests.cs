@@ -29,6 +29,8 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         Assert.Equal(5000, json["limits"]!["statementTimeoutMs"]!.GetValue<int>());
         Assert.Equal(2000, json["limits"]!["lockTimeoutMs"]!.GetValue<int>());
         Assert.Equal(10000, json["limits"]!["idleInTransactionTimeoutMs"]!.GetValue<int>());
+        // Each limit once, by name: nothing else under limits.
+        Assert.Equal(3, json["limits"]!.AsObject().Count);
         Assert.Equal("startup-options", json["limitsSetBy"]!.GetValue<string>());
         Assert.Equal("Disable", json["gssEncryptionMode"]!.GetValue<string>());
         Assert.Equal("Listings.Api", json["fleet"]!["applicationName"]!.GetValue<string>());
