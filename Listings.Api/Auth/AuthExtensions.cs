@@ -1,3 +1,4 @@
+using Listings.Api.Auth.RowLevelSecurity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearerOptions>();
         builder.Services.AddAuthorization();
         builder.Services.AddHealthChecks().AddCheck<SigningKeysHealthCheck>(SigningKeysHealthCheck.Name);
+        builder.AddRowLevelSecurity();
 
         return builder;
     }

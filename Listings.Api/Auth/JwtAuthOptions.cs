@@ -21,6 +21,9 @@ public sealed class JwtAuthOptions
     /// <summary>The environment variable that sets <see cref="SupabaseUrl"/>.</summary>
     public const string SupabaseUrlVariable = SectionName + "__" + nameof(SupabaseUrl);
 
+    /// <summary>The configuration key of <see cref="RowLevelSecurity"/>.</summary>
+    public const string RowLevelSecurityKey = SectionName + ":" + nameof(RowLevelSecurity);
+
     /// <summary>The shortest <see cref="JwksRefreshIntervalSeconds"/>: Microsoft.IdentityModel refreshes no more often than every 5 minutes.</summary>
     public const int MinJwksRefreshIntervalSeconds = 300;
 
@@ -84,4 +87,12 @@ public sealed class JwtAuthOptions
     /// which keeps an expired token working that long).
     /// </summary>
     public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Gets or sets whether the database's row-level security decides too: each write runs as the role
+    /// <c>authenticated</c> with the token's claims in <c>request.jwt.claims</c> for its transaction, each read as
+    /// <c>anon</c>, as Supabase's Data API does, so the table's policies hold under the API's own ownership check. The
+    /// default value is <c>false</c>: the API runs as its login, the tables' owner, which policies do not bind.
+    /// </summary>
+    public bool RowLevelSecurity { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Listings.Api.Auth.RowLevelSecurity;
 using Listings.Api.Listings;
 using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -18,8 +19,8 @@ namespace Listings.Api.Data;
 /// (<c>benchmarks/README.md</c>, "What the read path keeps"); every other query is LINQ.
 /// </summary>
 /// <remarks>
-/// Behind a transaction pooler the plan's statement limits go first, as a batch command of their own: the server runs both
-/// in one implicit transaction, so the limits end with the read. EF Core's command log and diagnostic events see the
+/// Behind a transaction pooler the plan's statement limits go first, as a batch command of their own, and with row-level
+/// security on so does the read role: the server runs the batch as one implicit transaction, so both end with the read. EF Core's command log and diagnostic events see the
 /// statement; its command interceptors do not. <c>ListingPageQueryTests</c> checks the rows against LINQ for every shape.
 /// </remarks>
 internal sealed class ListingPageQuery
@@ -41,6 +42,7 @@ internal sealed class ListingPageQuery
     // One strategy per pooled context, kept across its leases: a new one seeds a Random from /dev/urandom.
     private readonly IExecutionStrategy _strategy;
     private readonly string? _limitsSql;
+    private readonly bool _readAnonymously;
 
     /// <summary>Resolves what the reads need of <paramref name="db"/>, once per pooled context.</summary>
     public ListingPageQuery(ListingsDbContext db)
@@ -51,6 +53,8 @@ internal sealed class ListingPageQuery
         _strategy = db.Database.CreateExecutionStrategy();
         _limitsSql = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
             .OfType<StatementLimitsInterceptor>().FirstOrDefault()?.LimitsSql;
+        _readAnonymously = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
+            .OfType<RowLevelSecurityInterceptor>().Any() == true;
     }
 
     /// <summary>Reads the page <paramref name="query"/> asks for, plus one row that tells whether a next page exists.</summary>
@@ -83,6 +87,10 @@ internal sealed class ListingPageQuery
             if (_connection.CurrentTransaction is { } transaction)
             {
                 batch.Transaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+            }
+            else if (_readAnonymously)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(RowLevelSecurityInterceptor.ReadRoleSql));
             }
 
             if (_connection.CommandTimeout is { } timeout)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Listings.Api.Data;
@@ -11,7 +12,8 @@ public static class ListingsDataExtensions
 
     /// <summary>
     /// Adds <see cref="ListingsDbContext"/> on the connection the pool policy plans, with the retries of
-    /// <see cref="DatabaseRetryOptions"/>, and the background <see cref="DatabaseInitializer"/> with its health check.
+    /// <see cref="DatabaseRetryOptions"/> and the interceptors registered as <see cref="IInterceptor"/> (row-level
+    /// security's, when on), and the background <see cref="DatabaseInitializer"/> with its health check.
     /// </summary>
     /// <exception cref="ServiceDefaults.ConnectionPool.ConnectionPlanException">The plan is refused; the message says why.</exception>
     public static async Task AddListingsDataAsync(this IHostApplicationBuilder builder)
@@ -21,7 +23,7 @@ public static class ListingsDataExtensions
 
         await builder.AddNpgsqlDbContextWithPoolPolicyAsync<ListingsDbContext>(
             ConnectionName,
-            options => options.UseNpgsql(npgsql =>
+            (services, options) => options.AddInterceptors(services.GetServices<IInterceptor>()).UseNpgsql(npgsql =>
             {
                 if (retry.MaxRetryCount == 0)
                 {

@@ -45,7 +45,19 @@ public sealed partial class ListingsDbContext
         var deleted = await Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
             tries++;
-            return await Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(token);
+            // In a transaction of its own, as every write: with row-level security on, it runs as the token's user.
+            await using var transaction = await Database.BeginTransactionAsync(token);
+            try
+            {
+                var count = await Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(token);
+                await transaction.CommitAsync(token);
+                return count;
+            }
+            catch (InvalidOperationException error) when (DatabaseConnectionLostException.Explains(this))
+            {
+                // Decided before the transaction is disposed: see DatabaseConnectionLostException.
+                throw new DatabaseConnectionLostException(error);
+            }
         }, cancellationToken);
 
         if (deleted == 0)

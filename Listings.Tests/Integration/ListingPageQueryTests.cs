@@ -160,7 +160,7 @@ public sealed class ListingPageQueryTests(ThrowawayPostgres server) : IClassFixt
             ["ConnectionPool:Mode"] = "transaction-pooler",
             ["ConnectionPool:ServerMaxConnections"] = "100",
         }.Concat(settings.Select(setting => KeyValuePair.Create($"ConnectionPool:{setting.Key}", (string?)setting.Value))));
-        var plan = await builder.AddNpgsqlDbContextWithPoolPolicyAsync<ListingsDbContext>("listingsdb", options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(2)));
+        var plan = await builder.AddNpgsqlDbContextWithPoolPolicyAsync<ListingsDbContext>("listingsdb", (_, options) => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(2)));
         Assert.Equal(StatementLimitsSetBy.SetLocal, plan.LimitsSetBy);
         return builder.Build();
     }

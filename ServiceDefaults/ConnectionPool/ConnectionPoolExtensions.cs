@@ -13,12 +13,13 @@ public static class ConnectionPoolExtensions
     /// <summary>
     /// Plans the connection once (<see cref="ConnectionPlanner.PlanAsync"/>), builds the <see cref="NpgsqlDataSource"/>
     /// from the plan, and registers <typeparamref name="TContext"/> on it with the policy's interceptors, observers and
-    /// <c>/health</c> check. <paramref name="configureDbContextOptions"/> adds context options, such as an execution strategy.
+    /// <c>/health</c> check. <paramref name="configureDbContextOptions"/> adds context options, such as an execution strategy or the
+    /// app's own interceptors, from the app's services.
     /// </summary>
     /// <returns>The plan the pool runs on.</returns>
     /// <exception cref="ConnectionPlanException">The plan is refused; the message lists every reason and its fix.</exception>
     public static async Task<ConnectionPlan> AddNpgsqlDbContextWithPoolPolicyAsync<TContext>(
-        this IHostApplicationBuilder builder, string connectionName, Action<DbContextOptionsBuilder>? configureDbContextOptions = null)
+        this IHostApplicationBuilder builder, string connectionName, Action<IServiceProvider, DbContextOptionsBuilder>? configureDbContextOptions = null)
         where TContext : DbContext
     {
         var plan = await ConnectionPlanner.PlanAsync(builder.Configuration, connectionName, builder.Environment.ApplicationName);
@@ -53,7 +54,7 @@ public static class ConnectionPoolExtensions
         {
             context.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>());
             context.AddInterceptors(interceptors);
-            configureDbContextOptions?.Invoke(context);
+            configureDbContextOptions?.Invoke(services, context);
         });
         builder.EnrichNpgsqlDbContext<TContext>(settings =>
         {
