@@ -2,6 +2,7 @@ using Listings.Api.Auth;
 using Listings.Api.Commands;
 using Listings.Api.Data;
 using Listings.Api.Errors;
+using Listings.Api.FairShare;
 using Listings.Api.Listings;
 using Listings.Api.Reference;
 using Listings.ServiceDefaults.ConnectionPool;
@@ -21,6 +22,7 @@ try
     await builder.AddListingsDataAsync();
     builder.AddDatabaseAdmission();
     builder.AddListingsAuth();
+    builder.AddFairShare();
     builder.AddListingsApi();
 
     builder.Services.AddErrorHandling();
@@ -37,11 +39,13 @@ catch (Exception error) when (error is ConnectionPlanException or OptionsValidat
     return 1;
 }
 
+app.UseForwardedHeaders();
 app.UseRequestStart();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseFairShare();
 
 app.MapOpenApi();
 app.MapApiReference();

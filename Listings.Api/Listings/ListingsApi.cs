@@ -1,5 +1,6 @@
 using Listings.Api.Auth;
 using Listings.Api.Data;
+using Listings.Api.FairShare;
 using System.Security.Claims;
 using Listings.Api.Idempotency;
 using Listings.Api.Input;
@@ -22,6 +23,7 @@ public static class ListingsApi
     public static IEndpointRouteBuilder MapListingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(RoutePrefix)
+            .RequireFairShare()
             .RequireDatabaseAdmission()
             .AddEndpointFilter<StorableTextFilter>()
             .WithTags("Listings")

@@ -38,6 +38,8 @@ public sealed class RestartableDatabaseFixture : IAsyncLifetime
         {
             ["ConnectionStrings__listingsdb"] = Server.ConnectionString(DatabaseName),
             ["DatabaseInitialization__SeedCount"] = SeedCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The fault tests' load, from one address, stands for many clients.
+            ["FairShare__Enabled"] = "false",
         });
     }
 
