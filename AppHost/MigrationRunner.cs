@@ -24,7 +24,8 @@ public static class MigrationRunner
             .WithConnectionPoolPolicy()
             .WithReference(database.Database)
             .WithSeedData()
-            .WithIconName("DatabaseArrowUp");
+            .WithIconName("DatabaseArrowUp")
+            .WithoutHttpsCertificate();
 
         if (database.Migrations is { } migrations)
         {

@@ -20,7 +20,8 @@ var api = builder.AddProject<Projects.Listings_Api>("api")
     .WithApiReference()
     .WithConnectionCommands()
     .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    .WithoutHttpsCertificate();
 
 database.LocalServer?.WithResetCommand(api, migrations);
 
