@@ -40,6 +40,7 @@ catch (Exception error) when (error is ConnectionPlanException or OptionsValidat
 }
 
 app.UseForwardedHeaders();
+app.UseDrainOnStop();
 app.UseRequestStart();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -28,12 +28,14 @@ public static class Extensions
     /// <summary>Npgsql's meter.</summary>
     public const string NpgsqlMeterName = "Npgsql";
 
-    /// <summary>Adds service discovery, HTTP resilience, the default health checks and OpenTelemetry.</summary>
+    /// <summary>Adds service discovery, HTTP resilience, the default health checks, the drain on stop and OpenTelemetry.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
 
         builder.AddDefaultHealthChecks();
+
+        builder.AddDrainOnStop();
 
         builder.Services.AddServiceDiscovery();
 

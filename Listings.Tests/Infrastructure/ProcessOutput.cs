@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Listings.Tests.Infrastructure;
 
@@ -40,6 +41,20 @@ public sealed class ProcessOutput : IAsyncDisposable
         Process.WaitForExit(); // flushes the asynchronous output readers
         return Process.ExitCode;
     }
+
+    /// <summary>Sends SIGTERM, as a process manager (systemd, Kubernetes, Aspire's Stop) asks a service to stop.</summary>
+    public void Terminate()
+    {
+        if (Kill(Process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill({Process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private void Add(string? line)
     {

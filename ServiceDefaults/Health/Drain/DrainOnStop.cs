@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Listings.ServiceDefaults.Health;
+
+/// <summary>
+/// Drains the replica when the host stops. <see cref="StoppingAsync"/> runs before any hosted service stops, the web
+/// server included: it marks the replica draining (<see cref="DrainHealthCheck"/> fails <c>/health</c>, answers carry
+/// <c>Connection: close</c>) and keeps serving for the grace period. Then the host stops the web server, which stops
+/// taking connections and waits for the requests in progress until the host's shutdown timeout, set to the grace period
+/// plus <see cref="DrainOptions.RequestTimeoutSeconds"/>. Once every service has stopped, the pools are cleared, so the
+/// server's connections close before the process exits.
+/// </summary>
+public sealed partial class DrainOnStop(DrainOptions options, IServiceProvider services, ILogger<DrainOnStop> logger) : IHostedLifecycleService
+{
+    private volatile bool _draining;
+
+    /// <summary>True from the moment the host starts stopping.</summary>
+    public bool IsDraining => _draining;
+
+    /// <inheritdoc />
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _draining = true;
+        LogDraining(options.GracePeriodSeconds, options.RequestTimeoutSeconds);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(options.GracePeriodSeconds), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out first: stop now.
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var source in services.GetServices<NpgsqlDataSource>())
+        {
+            source.Clear();
+        }
+
+        LogStopped();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Stopping: /health fails now; serving {GracePeriodSeconds} s more for load balancers to notice, then in-flight requests get {RequestTimeoutSeconds} s")]
+    private partial void LogDraining(int gracePeriodSeconds, int requestTimeoutSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped: requests finished, database pools cleared")]
+    private partial void LogStopped();
+}
