@@ -30,12 +30,15 @@ public sealed class FairShareTests(ThrowawayPostgres server, ITestOutputHelper o
         var database = $"fair_{Guid.NewGuid():N}";
         var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
         {
-            ["ConnectionStrings__listingsdb"] = server.Server.ConnectionString(database),
+            // The greedy updates wait for the test's lock, not for a timeout: neither the server's nor Npgsql's.
+            ["ConnectionStrings__listingsdb"] = server.Server.ConnectionString(database, "Command Timeout=600"),
             ["ConnectionPool__ServerMaxConnections"] = "100",
             ["ConnectionPool__MaxPoolSize"] = $"{PoolSize}",
-            // The greedy updates wait for the test's lock, not for a timeout.
-            ["ConnectionPool__LockTimeoutMs"] = "120000",
-            ["ConnectionPool__StatementTimeoutMs"] = "120000",
+            ["ConnectionPool__LockTimeoutMs"] = "600000",
+            ["ConnectionPool__StatementTimeoutMs"] = "600000",
+            // Long enough for 50 reads on a loaded machine: with fair share they are served well within it; without it
+            // they wait it out behind the greedy client's connections, whatever the machine's speed.
+            ["Admission__QueueTimeoutMilliseconds"] = "10000",
             ["DatabaseInitialization__SeedCount"] = "100",
             ["FairShare__Enabled"] = fairShare ? "true" : "false",
             ["FairShare__PermitLimit"] = $"{PermitLimit}",
@@ -57,7 +60,7 @@ public sealed class FairShareTests(ThrowawayPostgres server, ITestOutputHelper o
         }
         else
         {
-            await Poll.UntilAsync(async () => await BusyConnectionsAsync(database) >= PoolSize, "the greedy client's updates to hold the whole pool", TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(async () => await BusyConnectionsAsync(database) >= PoolSize, "the greedy client's updates to hold the whole pool", TimeSpan.FromSeconds(120));
         }
 
         // 50 clients, one read each, all at once, from addresses of their own.
