@@ -19,9 +19,9 @@ public static class DrainExtensions
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<DrainOnStop>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DrainOnStop>());
-        // One more second for clearing the pools once the web server has stopped.
+        // Then the pools are cleared and telemetry flushed, within DrainOnStop.TelemetryFlushTimeout.
         builder.Services.Configure<HostOptions>(host =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(options.GracePeriodSeconds + options.RequestTimeoutSeconds + 1));
+            host.ShutdownTimeout = TimeSpan.FromSeconds(options.GracePeriodSeconds + options.RequestTimeoutSeconds) + DrainOnStop.TelemetryFlushTimeout);
         builder.Services.AddHealthChecks().AddCheck<DrainHealthCheck>(DrainHealthCheck.Name);
         return builder;
     }

@@ -2,6 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Listings.ServiceDefaults.Health;
 
@@ -11,10 +15,13 @@ namespace Listings.ServiceDefaults.Health;
 /// <c>Connection: close</c>) and keeps serving for the grace period. Then the host stops the web server, which stops
 /// taking connections and waits for the requests in progress until the host's shutdown timeout, set to the grace period
 /// plus <see cref="DrainOptions.RequestTimeoutSeconds"/>. Once every service has stopped, the pools are cleared, so the
-/// server's connections close before the process exits.
+/// server's connections close before the process exits, and telemetry is flushed within <see cref="TelemetryFlushTimeout"/>.
 /// </summary>
 public sealed partial class DrainOnStop(DrainOptions options, IServiceProvider services, ILogger<DrainOnStop> logger) : IHostedLifecycleService
 {
+    /// <summary>The longest the last export of metrics, traces and logs may take once the requests are done.</summary>
+    public static readonly TimeSpan TelemetryFlushTimeout = TimeSpan.FromSeconds(1);
+
     private volatile bool _draining;
 
     /// <summary>True from the moment the host starts stopping.</summary>
@@ -36,7 +43,7 @@ public sealed partial class DrainOnStop(DrainOptions options, IServiceProvider s
     }
 
     /// <inheritdoc />
-    public Task StoppedAsync(CancellationToken cancellationToken)
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         foreach (var source in services.GetServices<NpgsqlDataSource>())
         {
@@ -44,7 +51,15 @@ public sealed partial class DrainOnStop(DrainOptions options, IServiceProvider s
         }
 
         LogStopped();
-        return Task.CompletedTask;
+
+        // Telemetry's last export, bounded: an exporter whose collector is already gone (the dashboard stops with the
+        // AppHost) would otherwise hold the exit for its export timeout, 10 s per signal, past the 6 s after which Aspire's
+        // Stop kills the process and reports the stop as failed. Shut down here, disposal finds nothing left to do.
+        var timeout = (int)TelemetryFlushTimeout.TotalMilliseconds;
+        await Task.WhenAll(
+            Task.Run(() => services.GetService<MeterProvider>()?.Shutdown(timeout), CancellationToken.None),
+            Task.Run(() => services.GetService<TracerProvider>()?.Shutdown(timeout), CancellationToken.None),
+            Task.Run(() => services.GetService<LoggerProvider>()?.Shutdown(timeout), CancellationToken.None));
     }
 
     /// <inheritdoc />
