@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace Listings.Tests.Infrastructure;
 
@@ -73,28 +72,8 @@ public sealed class HaProxy : IAsyncDisposable
         }
 
         var proxy = new HaProxy(directory, ProcessOutput.Start(start), port);
-        await proxy.WaitUntilListeningAsync();
+        await proxy._process.WaitUntilListeningAsync(port, "HAProxy");
         return proxy;
-    }
-
-    private async Task WaitUntilListeningAsync()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            Assert.False(_process.Process.HasExited, $"HAProxy exited: {_process.Text}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail($"HAProxy did not listen on {Port}: {_process.Text}");
     }
 
     private static string Binary() =>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Listings.Tests.Infrastructure;
@@ -74,7 +73,7 @@ public sealed class PgBouncer : IAsyncDisposable
 
         start.ArgumentList.Add(Path.Combine(directory, "pgbouncer.ini"));
         var bouncer = new PgBouncer(directory, ProcessOutput.Start(start), port, server.Password!);
-        await bouncer.WaitUntilListeningAsync();
+        await bouncer._process.WaitUntilListeningAsync(port, "PgBouncer");
         return bouncer;
     }
 
@@ -96,26 +95,6 @@ public sealed class PgBouncer : IAsyncDisposable
         var exitCode = await psql.WaitForExitAsync(TimeSpan.FromSeconds(20));
         Assert.True(exitCode == 0, $"psql '{command}' failed: {psql.Text}");
         return psql.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim().Split('|')).ToList();
-    }
-
-    private async Task WaitUntilListeningAsync()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            Assert.False(_process.Process.HasExited, $"PgBouncer exited: {_process.Text}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail($"PgBouncer did not listen on {Port}: {_process.Text}");
     }
 
     private static string Binary() =>

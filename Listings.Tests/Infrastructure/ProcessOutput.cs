@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Listings.Tests.Infrastructure;
@@ -40,6 +41,27 @@ public sealed class ProcessOutput : IAsyncDisposable
         await Process.WaitForExitAsync(cts.Token);
         Process.WaitForExit(); // flushes the asynchronous output readers
         return Process.ExitCode;
+    }
+
+    /// <summary>Waits until the process listens on <paramref name="port"/> of 127.0.0.1, or fails with its output.</summary>
+    public async Task WaitUntilListeningAsync(int port, string name)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            Assert.False(Process.HasExited, $"{name} exited: {Text}");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.Fail($"{name} did not listen on {port}: {Text}");
     }
 
     /// <summary>Sends SIGTERM, as a process manager (systemd, Kubernetes, Aspire's Stop) asks a service to stop.</summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Listings.ServiceDefaults.ConnectionPool;
 using Npgsql;
 
 namespace Listings.Api.Auth.RowLevelSecurity;
@@ -17,7 +18,7 @@ namespace Listings.Api.Auth.RowLevelSecurity;
 /// (https://docs.postgrest.org/en/v12/references/transactions.html)
 /// </remarks>
 /// <param name="http">The request the SQL runs for, if any.</param>
-public sealed class RowLevelSecurityInterceptor(IHttpContextAccessor http) : DbCommandInterceptor, IDbTransactionInterceptor
+public sealed class RowLevelSecurityInterceptor(IHttpContextAccessor http) : CommandRewriteInterceptor, IDbTransactionInterceptor
 {
     /// <summary>
     /// The statement that makes the rest of its implicit transaction (one command's statements, one batch) run as
@@ -27,51 +28,6 @@ public sealed class RowLevelSecurityInterceptor(IHttpContextAccessor http) : DbC
 
     // The claims first: set_config('role') takes effect at once, and a policy may read request.jwt.claims.
     private const string TransactionRoleSql = "SELECT set_config('request.jwt.claims', $1, true), set_config('role', $2, true)";
-
-    /// <inheritdoc />
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        ReadAnonymously(command);
-        return result;
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        ReadAnonymously(command);
-        return ValueTask.FromResult(result);
-    }
-
-    /// <inheritdoc />
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        ReadAnonymously(command);
-        return result;
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        ReadAnonymously(command);
-        return ValueTask.FromResult(result);
-    }
-
-    /// <inheritdoc />
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        ReadAnonymously(command);
-        return result;
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        ReadAnonymously(command);
-        return ValueTask.FromResult(result);
-    }
 
     /// <inheritdoc />
     public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
@@ -102,8 +58,9 @@ public sealed class RowLevelSecurityInterceptor(IHttpContextAccessor http) : DbC
         return result;
     }
 
-    // A statement in a transaction runs as the transaction's role: only one on its own gets the read role.
-    private void ReadAnonymously(DbCommand command)
+    /// <inheritdoc />
+    /// <remarks>A statement in a transaction runs as the transaction's role: only one on its own gets the read role.</remarks>
+    protected override void Rewrite(DbCommand command)
     {
         if (command.Transaction is null && http.HttpContext is not null)
         {
