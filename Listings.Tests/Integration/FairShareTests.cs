@@ -60,7 +60,7 @@ public sealed class FairShareTests(ThrowawayPostgres server, ITestOutputHelper o
         }
         else
         {
-            await Poll.UntilAsync(async () => await BusyConnectionsAsync(database) >= PoolSize, "the greedy client's updates to hold the whole pool", TimeSpan.FromSeconds(120));
+            await Poll.UntilAsync(async () => await WaitingOnLocksAsync(database) >= PoolSize, "the greedy client's updates to hold the whole pool", TimeSpan.FromSeconds(120));
         }
 
         // 50 clients, one read each, all at once, from addresses of their own.
@@ -98,8 +98,64 @@ public sealed class FairShareTests(ThrowawayPostgres server, ITestOutputHelper o
         }
     }
 
-    // Server connections of the database busy in a statement: the greedy updates waiting for the lock.
-    private async Task<long> BusyConnectionsAsync(string database)
+    [Fact]
+    public async Task AForwardedAddressNamesTheClientOnlyWhenATrustedProxySendsIt()
+    {
+        var database = $"fair_{Guid.NewGuid():N}";
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = server.Server.ConnectionString(database, "Command Timeout=600"),
+            ["ConnectionPool__ServerMaxConnections"] = "100",
+            ["ConnectionPool__LockTimeoutMs"] = "600000",
+            ["ConnectionPool__StatementTimeoutMs"] = "600000",
+            ["Admission__QueueTimeoutMilliseconds"] = "60000",
+            ["FairShare__PermitLimit"] = "1",
+            ["FairShare__TrustedProxies__0"] = "127.0.0.3",
+        });
+        await using var _ = api;
+        using var __ = client;
+
+        // Reads wait behind the test's table lock: each one holds its client's single permit until the lock goes.
+        await using var locker = await server.Server.OpenAsync(database, CancellationToken.None);
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE listings IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        using var untrusted = FromAddress(IPAddress.Parse("127.0.0.2"), client.BaseAddress!);
+        using var proxy = FromAddress(IPAddress.Parse("127.0.0.3"), client.BaseAddress!);
+        // A city per read: reads of the same filters would share one count, and wait for it in the API instead.
+        var reads = 0;
+        Task<HttpResponseMessage> Read(HttpClient from, string forwardedFor)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/listings?city=City{++reads}");
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            return from.SendAsync(request);
+        }
+
+        var held = new List<Task<HttpResponseMessage>>();
+        async Task HoldAsync(Task<HttpResponseMessage> read)
+        {
+            held.Add(read);
+            await Poll.UntilAsync(async () => await WaitingOnLocksAsync(database) >= held.Count, "the read to wait for the table lock", TimeSpan.FromSeconds(60));
+        }
+
+        // From an address that is not a trusted proxy, the header is ignored: both reads are one client's.
+        await HoldAsync(Read(untrusted, "10.0.0.1"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Read(untrusted, "10.0.0.2")).StatusCode);
+
+        // From the trusted proxy, the header names the client: two clients behind it, one permit each.
+        await HoldAsync(Read(proxy, "10.0.0.1"));
+        await HoldAsync(Read(proxy, "10.0.0.2"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Read(proxy, "10.0.0.1")).StatusCode);
+
+        await transaction.RollbackAsync();
+        Assert.All(await Task.WhenAll(held), answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+    }
+
+    // Server connections of the database waiting for a lock: requests the test holds.
+    private async Task<long> WaitingOnLocksAsync(string database)
     {
         await using var connection = await server.Server.OpenAsync("postgres", CancellationToken.None);
         await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", connection);
