@@ -60,8 +60,18 @@ public static class ApiProcess
         var port = FreePort.Next();
         var api = Start(environment, port);
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) }.SignIn();
-        await WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
-        return (api, client);
+        try
+        {
+            await WaitUntilHealthyAsync(api, client, TimeSpan.FromSeconds(90));
+            return (api, client);
+        }
+        catch
+        {
+            // The caller never gets the process to dispose: stop it here, or it outlives the test run.
+            client.Dispose();
+            await api.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Polls <paramref name="path"/> until the API answers it at all, whatever the status, or fails with the process output.</summary>

@@ -155,8 +155,16 @@ public sealed class DrainOnStopTests(ThrowawayPostgres server, ITestOutputHelper
     {
         var replica = ApiProcess.Start(environment, port);
         using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await ApiProcess.WaitUntilHealthyAsync(replica, direct, TimeSpan.FromSeconds(90));
-        return replica;
+        try
+        {
+            await ApiProcess.WaitUntilHealthyAsync(replica, direct, TimeSpan.FromSeconds(90));
+            return replica;
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
     }
 
     // HAProxy starts with every replica up and logs each change: a replica it dropped is back at its "UP".
