@@ -123,6 +123,7 @@ public sealed class DrainOnStopTests(ThrowawayPostgres server, ITestOutputHelper
                 replicas[i].Terminate();
                 Assert.Equal(0, await replicas[i].WaitForExitAsync(TimeSpan.FromMinutes(1)));
                 await replicas[i].DisposeAsync();
+                replicas[i] = null!;
                 replicas[i] = await StartReplicaAsync(environment, ports[i]);
                 await UpAgainAsync(balancer, i);
             }
