@@ -20,8 +20,8 @@ namespace Listings.Api.Data;
 /// </summary>
 /// <remarks>
 /// Behind a transaction pooler the plan's statement limits go first, as a batch command of their own, and with row-level
-/// security on so does the read role: the server runs the batch as one implicit transaction, so both end with the read. EF Core's command log and diagnostic events see the
-/// statement; its command interceptors do not. <c>ListingPageQueryTests</c> checks the rows against LINQ for every shape.
+/// security on so does the read role: the server runs the batch as one implicit transaction, so both end with the read.
+/// EF Core's command log and diagnostic events see the statement; its command interceptors do not. <c>ListingPageQueryTests</c> checks the rows against LINQ for every shape.
 /// </remarks>
 internal sealed class ListingPageQuery
 {
@@ -51,10 +51,9 @@ internal sealed class ListingPageQuery
         _connection = db.GetService<IRelationalConnection>();
         _logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
         _strategy = db.Database.CreateExecutionStrategy();
-        _limitsSql = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
-            .OfType<StatementLimitsInterceptor>().FirstOrDefault()?.LimitsSql;
-        _readAnonymously = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
-            .OfType<RowLevelSecurityInterceptor>().Any() == true;
+        var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+        _limitsSql = interceptors.OfType<StatementLimitsInterceptor>().FirstOrDefault()?.LimitsSql;
+        _readAnonymously = interceptors.OfType<RowLevelSecurityInterceptor>().Any();
     }
 
     /// <summary>Reads the page <paramref name="query"/> asks for, plus one row that tells whether a next page exists.</summary>

@@ -5,8 +5,8 @@ namespace Listings.Tests.Infrastructure;
 
 /// <summary>
 /// A real HAProxy load balancer in front of API replicas on loopback ports, as a deployment puts one: round robin, a
-/// readiness probe of <c>GET /health</c> every 200 ms that drops a replica at its first failed answer (5 s to answer) and
-/// takes it back after two successes, and no connection kept open to a replica between requests. <c>.ci/run</c> installs it.
+/// readiness probe of <c>GET /health</c> every <see cref="ProbeInterval"/> that drops a replica at its first failed answer
+/// (a late answer is not a failure) and takes it back after two successes, and no connection kept open to a replica between requests. <c>.ci/run</c> installs it.
 /// </summary>
 public sealed class HaProxy : IAsyncDisposable
 {

@@ -68,7 +68,7 @@ public sealed class DrainOnStopTests(ThrowawayPostgres server, ITestOutputHelper
             ["ConnectionStrings__listingsdb"] = server.Server.ConnectionString(database),
             ["ConnectionPool__ServerMaxConnections"] = "100",
             ["DatabaseInitialization__SeedCount"] = "50",
-            // The load balancer probes every 200 ms and drops a replica at its first failed probe: 15 times over.
+            // Many of the load balancer's probe intervals (HaProxy.ProbeInterval): it drops a replica at its first failed probe.
             ["Drain__GracePeriodSeconds"] = "3",
             // The load below comes through the balancer, one address.
             ["FairShare__Enabled"] = "false",

@@ -126,8 +126,8 @@ public sealed class RowLevelSecurityTests(ThrowawayPostgres server) : IClassFixt
         await using var _ = api;
         using var __ = client;
 
-        // 12 users writing at once, with anonymous reads between them, over PgBouncer's 5 server connections: each server
-        // connection carries many users' transactions in turn.
+        // Many users writing at once, with anonymous reads between them, over PgBouncer's few server connections
+        // (PgBouncer.ServerPoolSize): each server connection carries many users' transactions in turn.
         var users = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
         var writes = users.SelectMany(user => Enumerable.Range(0, 5).Select(async i =>
         {

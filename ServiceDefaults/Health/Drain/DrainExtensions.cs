@@ -16,7 +16,6 @@ public static class DrainExtensions
     public static TBuilder AddDrainOnStop<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var options = builder.BindSettingsNow(DrainOptions.SectionName, new DrainOptionsValidator());
-        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<DrainOnStop>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DrainOnStop>());
         // Then the pools are cleared and telemetry flushed, within DrainOnStop.TelemetryFlushTimeout.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -17,11 +18,12 @@ namespace Listings.ServiceDefaults.Health;
 /// plus <see cref="DrainOptions.RequestTimeoutSeconds"/>. Once every service has stopped, the pools are cleared, so the
 /// server's connections close before the process exits, and telemetry is flushed within <see cref="TelemetryFlushTimeout"/>.
 /// </summary>
-public sealed partial class DrainOnStop(DrainOptions options, IServiceProvider services, ILogger<DrainOnStop> logger) : IHostedLifecycleService
+public sealed partial class DrainOnStop(IOptions<DrainOptions> settings, IServiceProvider services, ILogger<DrainOnStop> logger) : IHostedLifecycleService
 {
     /// <summary>The longest the last export of metrics, traces and logs may take once the requests are done.</summary>
     public static readonly TimeSpan TelemetryFlushTimeout = TimeSpan.FromSeconds(1);
 
+    private readonly DrainOptions _options = settings.Value;
     private volatile bool _draining;
 
     /// <summary>True from the moment the host starts stopping.</summary>
@@ -31,10 +33,10 @@ public sealed partial class DrainOnStop(DrainOptions options, IServiceProvider s
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _draining = true;
-        LogDraining(options.GracePeriodSeconds, options.RequestTimeoutSeconds);
+        LogDraining(_options.GracePeriodSeconds, _options.RequestTimeoutSeconds);
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(options.GracePeriodSeconds), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(_options.GracePeriodSeconds), cancellationToken);
         }
         catch (OperationCanceledException)
         {
