@@ -13,20 +13,16 @@ set -euo pipefail
 rounds=${1:-3}
 seconds=${2:-15}
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+source "$root/benchmarks/throwaway-postgres.sh"
 work=$(mktemp -d /tmp/listings-rls-XXXXXX)
 chmod 755 "$work"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 pg_port=$(free_port); off_port=$(free_port); on_port=$(free_port)
 password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
-
-as_postgres=()
-[ "$(id -u)" -eq 0 ] && as_postgres=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  ${as_postgres[@]+"${as_postgres[@]}"} "$bin/pg_ctl" -D "$work/data" stop -m fast >/dev/null 2>&1 || true
+  stop_postgres "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -35,11 +31,7 @@ echo "Building the API (Release)..."
 dotnet build "$root/Listings.Api" -c Release -v quiet -nologo >/dev/null
 dll="$root/Listings.Api/bin/Release/net10.0/Listings.Api.dll"
 
-printf '%s\n' "$password" > "$work/pw"
-[ "$(id -u)" -eq 0 ] && chown -R postgres: "$work"
-${as_postgres[@]+"${as_postgres[@]}"} "$bin/initdb" -D "$work/data" -U postgres --pwfile="$work/pw" --auth=scram-sha-256 --no-locale -E UTF8 >/dev/null
-${as_postgres[@]+"${as_postgres[@]}"} "$bin/pg_ctl" -D "$work/data" -l "$work/postgres.log" -w \
-  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=100" start >/dev/null
+start_postgres "$work" "$pg_port" "$password" 100
 
 start_api() { # port, row-level security
   ASPNETCORE_URLS="http://127.0.0.1:$1" ASPNETCORE_ENVIRONMENT=Production \

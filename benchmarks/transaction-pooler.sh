@@ -14,21 +14,17 @@ set -euo pipefail
 requests=${1:-5000}
 concurrency=${2:-50}
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+source "$root/benchmarks/throwaway-postgres.sh"
 work=$(mktemp -d /tmp/listings-txpooler-XXXXXX)
 chmod 755 "$work"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 pg_port=$(free_port); bouncer_port=$(free_port); api_port=$(free_port)
 password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
-
-as_postgres=()
-[ "$(id -u)" -eq 0 ] && as_postgres=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 
 api_pid=""; bouncer_pid=""
 cleanup() {
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null || true
   [ -n "$bouncer_pid" ] && kill "$bouncer_pid" 2>/dev/null || true
-  ${as_postgres[@]+"${as_postgres[@]}"} "$bin/pg_ctl" -D "$work/data" stop -m fast >/dev/null 2>&1 || true
+  stop_postgres "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -37,7 +33,6 @@ echo "Building the API (Release)..."
 dotnet build "$root/Listings.Api" -c Release -v quiet -nologo >/dev/null
 dll="$root/Listings.Api/bin/Release/net10.0/Listings.Api.dll"
 
-printf '%s\n' "$password" > "$work/pw"
 printf '"postgres" "%s"\n' "$password" > "$work/userlist.txt"
 cat > "$work/pgbouncer.ini" <<INI
 [databases]
@@ -53,11 +48,7 @@ default_pool_size = 5
 max_client_conn = 1000
 ignore_startup_parameters = extra_float_digits,options,search_path
 INI
-[ "$(id -u)" -eq 0 ] && chown -R postgres: "$work"
-
-${as_postgres[@]+"${as_postgres[@]}"} "$bin/initdb" -D "$work/data" -U postgres --pwfile="$work/pw" --auth=scram-sha-256 --no-locale -E UTF8 >/dev/null
-${as_postgres[@]+"${as_postgres[@]}"} "$bin/pg_ctl" -D "$work/data" -l "$work/postgres.log" -w \
-  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=60" start >/dev/null
+start_postgres "$work" "$pg_port" "$password" 60
 ${as_postgres[@]+"${as_postgres[@]}"} pgbouncer "$work/pgbouncer.ini" >"$work/pgbouncer.log" 2>&1 &
 bouncer_pid=$!
 
@@ -65,8 +56,9 @@ bouncer_pid=$!
 jwt_secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 run_api() { # name, connection string, mode, seed
-  Auth__JwtSecret="$jwt_secret" \
+  env Auth__JwtSecret="$jwt_secret" \
   ConnectionStrings__listingsdb="$2" ConnectionPool__Mode="$3" ConnectionPool__ServerMaxConnections=60 \
+  "ConnectionStrings__listingsdb-migrations=$direct" \
   DatabaseInitialization__SeedCount="$4" ASPNETCORE_URLS="http://127.0.0.1:$api_port" ASPNETCORE_ENVIRONMENT=Production \
     dotnet "$dll" >"$work/$1.log" 2>&1 &
   api_pid=$!
