@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Listings.Testing;
 
@@ -23,12 +25,13 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _password;
     private bool _started;
 
-    private PostgresServer(string binDirectory, string workDirectory, int port, string password)
+    private PostgresServer(string binDirectory, string workDirectory, int port, string password, bool isStandby = false)
     {
         _binDirectory = binDirectory;
         _workDirectory = workDirectory;
         Port = port;
         _password = password;
+        IsStandby = isStandby;
     }
 
     /// <summary>Gets the TCP port the server listens on (127.0.0.1 only).</summary>
@@ -42,6 +45,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>Gets the superuser's password, for tools such as pgbench that take it from <c>PGPASSWORD</c>.</summary>
     public string Password => _password;
+
+    /// <summary>Gets whether this server is a streaming standby made by <see cref="StartStandbyAsync"/>.</summary>
+    public bool IsStandby { get; }
 
     /// <summary>Creates the cluster with <c>initdb</c> and starts the server.</summary>
     /// <param name="binDirectory">The folder holding <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>.</param>
@@ -167,9 +173,15 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     private async Task RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken,
-        bool asPostgres = true, bool throwOnError = true)
+        bool asPostgres = true, bool throwOnError = true, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            // setpriv keeps the environment, so the tool run as postgres sees it too.
+            startInfo.Environment[name] = value;
+        }
+
         var executable = tool.StartsWith('/') ? tool : Path.Combine(_binDirectory, tool);
         if (asPostgres && Environment.IsPrivilegedProcess)
         {
@@ -197,6 +209,144 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{tool} exited with {process.ExitCode}: {await error}{await output}");
         }
+    }
+
+    /// <summary>
+    /// Makes a physical streaming standby of this server and starts it: <c>pg_basebackup -X stream -R</c> into a
+    /// temporary folder of its own, then <c>pg_ctl start</c> on a free loopback port with the same server options.
+    /// Returns when the standby accepts (read-only) connections and is in recovery. The standby has the same
+    /// superuser and password; <see cref="ConnectionString"/>, <see cref="OpenAsync"/>, <see cref="StopAsync"/>,
+    /// <see cref="StartAgainAsync"/> and <see cref="DisposeAsync"/> work on it as on the primary. It uses no
+    /// replication slot (pg_basebackup's is temporary), so a standby stopped or disposed holds no WAL on the primary.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the copy and the start.</param>
+    public async Task<PostgresServer> StartStandbyAsync(CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("listings-standby-");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(work.FullName, (UnixFileMode)0b111_101_101);
+        }
+
+        var standby = new PostgresServer(_binDirectory, work.FullName, FreeTcpPort(), _password, isStandby: true);
+        try
+        {
+            await standby.CopyAndStartAsync(this, cancellationToken);
+            return standby;
+        }
+        catch
+        {
+            await standby.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task CopyAndStartAsync(PostgresServer primary, CancellationToken cancellationToken)
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            await RunAsync("/usr/bin/chown", ["-R", "postgres:postgres", _workDirectory], cancellationToken, asPostgres: false);
+        }
+
+        // The password only in the child's environment, never on a command line. -R writes standby.signal and
+        // primary_conninfo (password included, in the standby's own postgresql.auto.conf, mode 600 in a 700 folder).
+        // --checkpoint=fast: the default spread checkpoint would make the copy wait on checkpoint pacing.
+        await RunAsync("pg_basebackup",
+            ["-h", "127.0.0.1", "-p", primary.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
+             "-D", DataDirectory, "-R", "-X", "stream", "--checkpoint=fast", "--no-password"],
+            cancellationToken, environment: new Dictionary<string, string> { ["PGPASSWORD"] = _password });
+        await StartServerAsync(cancellationToken);
+
+        await using var connection = await OpenAsync("postgres", cancellationToken);
+        if (!await ScalarAsync<bool>(connection, "SELECT pg_is_in_recovery()", cancellationToken))
+        {
+            throw new InvalidOperationException("The standby started but is not in recovery.");
+        }
+    }
+
+    /// <summary>
+    /// On a standby, pauses WAL replay (<c>pg_wal_replay_pause()</c>); returns once the pause has taken effect, so
+    /// nothing committed on the primary from now on becomes visible here until <see cref="ResumeReplayAsync"/>.
+    /// WAL is still received meanwhile (see <see cref="ReceiveLsnAsync"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the request and the wait for the pause.</param>
+    public async Task PauseReplayAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync("postgres", cancellationToken);
+        await ScalarAsync<object>(connection, "SELECT pg_wal_replay_pause()", cancellationToken);
+        while (await ScalarAsync<string>(connection, "SELECT pg_get_wal_replay_pause_state()", cancellationToken) != "paused")
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>On a standby, resumes WAL replay paused by <see cref="PauseReplayAsync"/> (<c>pg_wal_replay_resume()</c>).</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task ResumeReplayAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync("postgres", cancellationToken);
+        await ScalarAsync<object>(connection, "SELECT pg_wal_replay_resume()", cancellationToken);
+    }
+
+    /// <summary>On a standby, the end of the last WAL record replayed (<c>pg_last_wal_replay_lsn()</c>); null before any.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<NpgsqlLogSequenceNumber?> ReplayLsnAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync("postgres", cancellationToken);
+        return await ScalarAsync<NpgsqlLogSequenceNumber?>(connection, "SELECT pg_last_wal_replay_lsn()", cancellationToken);
+    }
+
+    /// <summary>On a standby, how far WAL has been received and flushed here (<c>pg_last_wal_receive_lsn()</c>), replayed or not; null before any.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<NpgsqlLogSequenceNumber?> ReceiveLsnAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync("postgres", cancellationToken);
+        return await ScalarAsync<NpgsqlLogSequenceNumber?>(connection, "SELECT pg_last_wal_receive_lsn()", cancellationToken);
+    }
+
+    /// <summary>On a primary, its current WAL write position (<c>pg_current_wal_lsn()</c>): after a commit, at or past its commit record.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<NpgsqlLogSequenceNumber> CurrentWalLsnAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync("postgres", cancellationToken);
+        return await ScalarAsync<NpgsqlLogSequenceNumber>(connection, "SELECT pg_current_wal_lsn()", cancellationToken);
+    }
+
+    /// <summary>
+    /// On a primary, waits until <paramref name="standby"/> has replayed everything written here so far (this server's
+    /// <c>pg_current_wal_lsn()</c> when called), so whatever was committed before the call is visible on the standby.
+    /// Polls until then; <paramref name="cancellationToken"/> bounds the wait (the exception names both positions).
+    /// </summary>
+    /// <param name="standby">A standby of this server.</param>
+    /// <param name="cancellationToken">Bounds the wait.</param>
+    public async Task WaitForReplayAsync(PostgresServer standby, CancellationToken cancellationToken)
+    {
+        var target = await CurrentWalLsnAsync(cancellationToken);
+        await using var connection = await standby.OpenAsync("postgres", cancellationToken);
+        NpgsqlLogSequenceNumber? replayed = null;
+        try
+        {
+            while ((replayed = await ScalarAsync<NpgsqlLogSequenceNumber?>(connection, "SELECT pg_last_wal_replay_lsn()", cancellationToken)) is not { } lsn
+                   || lsn < target)
+            {
+                await Task.Delay(PollInterval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(
+                $"The standby on port {standby.Port} had replayed WAL to {replayed?.ToString() ?? "nothing"}, not yet to {target}.",
+                cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull or null ? default! : (T)value;
     }
 
     /// <summary>
