@@ -6,8 +6,9 @@ namespace Listings.AppHost;
 public static class ListingsDatabaseExtensions
 {
     /// <summary>
-    /// Points <paramref name="api"/> at the database (through the local PgBouncer when there is one) and starts it after
-    /// the migration runner has finished, so it does not migrate at start.
+    /// Points <paramref name="api"/> at the database (through the local PgBouncer when there is one), and its reads at
+    /// <c>listingsdb-read</c> when there is one, and starts it after the migration runner has finished, so it does not
+    /// migrate at start.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithListingsDatabase(
         this IResourceBuilder<ProjectResource> api, ListingsDatabaseResources database, IResourceBuilder<ProjectResource> runner)
@@ -19,6 +20,16 @@ public static class ListingsDatabaseExtensions
         if (database.HasLifecycle)
         {
             api.WaitFor(database.Service);
+        }
+
+        // The local standbys are reached directly, never through the local PgBouncer: it pools the primary only.
+        if (database.Read is { } read)
+        {
+            api.WithReference(read, ListingsDatabase.ReadResourceName);
+            if (database.HasLifecycle)
+            {
+                api.WaitFor(read);
+            }
         }
 
         // Detection cannot tell a PgBouncer on 127.0.0.1 from the server: say what it is, unless the user already did.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Listings.AppHost.Database.External;
 using Listings.AppHost.Database.Local;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,15 @@ public static class ListingsDatabase
 
     /// <summary>The resource name of the connection string kept for migrations, when the AppHost is given one.</summary>
     public const string MigrationsResourceName = ResourceName + "-migrations";
+
+    /// <summary>
+    /// The resource name of the read side, and so the connection string name the API reads its public reads through:
+    /// the local standbys, or an external read replica's connection string.
+    /// </summary>
+    public const string ReadResourceName = ResourceName + "-read";
+
+    /// <summary>The configuration key for the number of local read replicas (streaming standbys); 0, the default, for none.</summary>
+    public const string ReadReplicasKey = "Database:ReadReplicas";
 
     /// <summary>The resource name of the local PgBouncer.</summary>
     public const string PgBouncerResourceName = "pgbouncer";
@@ -39,6 +49,7 @@ public static class ListingsDatabase
 
         LogChoice(builder, mode, binaries);
         var pgBouncer = UsesPgBouncer(builder, mode);
+        var readReplicas = ReadReplicaCount(builder, mode);
 
         var migrations = !string.IsNullOrWhiteSpace(configuration[$"ConnectionStrings:{MigrationsResourceName}"])
             ? builder.AddConnectionString(MigrationsResourceName)
@@ -48,7 +59,7 @@ public static class ListingsDatabase
         {
             case DatabaseMode.External:
                 var external = builder.AddConnectionString(ResourceName).WithExternalDatabaseHealth();
-                return new(mode, external, external, migrations, null);
+                return new(mode, external, external, migrations, null) { Read = AddExternalRead(builder) };
             case DatabaseMode.Container:
                 var container = builder.AddContainerDatabase();
                 return new(mode, container, container, migrations, null);
@@ -58,7 +69,10 @@ public static class ListingsDatabase
                 IResourceBuilder<IResourceWithConnectionString> service = pgBouncer
                     ? database.AddLocalPgBouncer(PgBouncerResourceName, PgBouncerBinary.Find(configuration[PgBouncerBinary.PathKey]))
                     : database;
-                return new(mode, database, service, migrations, server);
+                return new(mode, database, service, migrations, server)
+                {
+                    Read = readReplicas > 0 ? database.AddLocalReadReplicas(ReadResourceName, readReplicas) : null,
+                };
             default:
                 throw new InvalidOperationException($"Unexpected database mode {mode}.");
         }
@@ -88,6 +102,51 @@ public static class ListingsDatabase
             + $" {mode.ToString().ToLowerInvariant()} mode: add --{DatabaseModeSelector.ModeKey}=local.",
             listFixes: false);
     }
+
+    /// <summary>
+    /// Parses <see cref="ReadReplicasKey"/>: the number of local standbys to start, 0 in publish mode (a deployment gives
+    /// its replica as <c>ConnectionStrings:listingsdb-read</c>).
+    /// </summary>
+    private static int ReadReplicaCount(IDistributedApplicationBuilder builder, DatabaseMode mode)
+    {
+        var value = builder.Configuration[ReadReplicasKey];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return 0;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > LocalReadReplicaBuilderExtensions.MaxReadReplicas)
+        {
+            throw new DatabaseUnavailableException(
+                $"{ReadReplicasKey} is '{value}': use a whole number from 0 to {LocalReadReplicaBuilderExtensions.MaxReadReplicas}"
+                + " (default 0), the number of read replicas to start beside the local server.",
+                listFixes: false);
+        }
+
+        if (count == 0 || builder.ExecutionContext.IsPublishMode)
+        {
+            return 0;
+        }
+
+        // Standbys are cloned from the local server's own cluster; a container's or an external database's replicas are
+        // that platform's to run.
+        return mode == DatabaseMode.Local ? count : throw new DatabaseUnavailableException(
+            $"{ReadReplicasKey} is '{value}', but read replicas are started beside the local server only, and the database is"
+            + $" served in {mode.ToString().ToLowerInvariant()} mode: add --{DatabaseModeSelector.ModeKey}=local, or give the"
+            + $" AppHost an existing replica's connection string as ConnectionStrings:{ReadResourceName} in external mode.",
+            listFixes: false);
+    }
+
+    /// <summary>
+    /// The external read replica (e.g. a Supabase read replica), when the AppHost is given its connection string; its
+    /// manifest input is then secret and has no default, like <c>listingsdb</c>'s. Without it the manifest says nothing
+    /// about it: the format has no optional input (an input has a default or the deployment must supply it), and an
+    /// empty default would hand every deployment an empty <c>ConnectionStrings:listingsdb-read</c> instead of none.
+    /// </summary>
+    private static IResourceBuilder<IResourceWithConnectionString>? AddExternalRead(IDistributedApplicationBuilder builder) =>
+        string.IsNullOrWhiteSpace(builder.Configuration[$"ConnectionStrings:{ReadResourceName}"])
+            ? null
+            : builder.AddConnectionString(ReadResourceName);
 
     private static IResourceBuilder<IResourceWithConnectionString> AddContainerDatabase(this IDistributedApplicationBuilder builder)
     {

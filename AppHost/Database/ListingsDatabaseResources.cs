@@ -15,6 +15,12 @@ public sealed record ListingsDatabaseResources(
     IResourceBuilder<IResourceWithConnectionString>? Migrations,
     IResourceBuilder<LocalPostgresServerResource>? LocalServer)
 {
+    /// <summary>
+    /// What the API reads through (<c>listingsdb-read</c>): the local standbys, or an external read replica's connection
+    /// string; null when reads go to <see cref="Service"/>. Never the migration runner's.
+    /// </summary>
+    public IResourceBuilder<IResourceWithConnectionString>? Read { get; init; }
+
     /// <summary>True when the AppHost starts and probes the database, so waiting for it means something.</summary>
     public bool HasLifecycle => Mode != DatabaseMode.External;
 

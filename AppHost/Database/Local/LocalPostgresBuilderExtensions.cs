@@ -31,7 +31,7 @@ public static class LocalPostgresBuilderExtensions
         var password = builder.AddParameter($"{name}-password", directory.ReadOrCreatePassword(), secret: true);
         var maxConnections = ReadMaxConnections(builder);
 
-        var server = new LocalPostgresServerResource(name, "bash", directory.Root, password.Resource);
+        var server = new LocalPostgresServerResource(name, "bash", directory, binaries, maxConnections, password.Resource);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>

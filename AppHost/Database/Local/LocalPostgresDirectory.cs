@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace Listings.AppHost.Database.Local;
 
 /// <summary>
-/// The folder that holds the local server's cluster (<c>data/</c>) and generated superuser password (<c>password</c>,
-/// readable by its owner only), and outlives the AppHost. Deleting it resets the local database.
+/// The folder that holds the local server's cluster (<c>data/</c>), its generated superuser password (<c>password</c>,
+/// readable by its owner only) and its read replicas' clusters (<c>replica-1/</c>, ...), and outlives the AppHost.
+/// Deleting it resets the local database.
 /// </summary>
 public sealed class LocalPostgresDirectory
 {
@@ -24,6 +25,9 @@ public sealed class LocalPostgresDirectory
 
     /// <summary>The PostgreSQL cluster (PGDATA), created by <c>initdb</c> on first run.</summary>
     public string DataDirectory => Path.Combine(Root, "data");
+
+    /// <summary>The cluster of read replica <paramref name="number"/> (from 1), a base backup of <see cref="DataDirectory"/>.</summary>
+    public string StandbyDataDirectory(int number) => Path.Combine(Root, $"replica-{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     private string PasswordFile => Path.Combine(Root, "password");
 

@@ -4,8 +4,9 @@ namespace Listings.AppHost.Database.Local;
 /// A PostgreSQL server the AppHost runs from this machine's binaries. Its connection string names the superuser and no
 /// database; each <see cref="LocalPostgresDatabaseResource"/> names its own.
 /// </summary>
-public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+public sealed class LocalPostgresServerResource(
+    string name, string command, LocalPostgresDirectory directory, PostgresBinaries binaries, int maxConnections, ParameterResource password)
+    : ExecutableResource(name, command, directory.Root), IResourceWithConnectionString
 {
     /// <summary>The name of the TCP endpoint the server listens on.</summary>
     public const string EndpointName = "tcp";
@@ -14,6 +15,15 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     public const string UserName = "postgres";
 
     private EndpointReference? _endpoint;
+
+    /// <summary>The folder that holds the cluster, its password and whatever else runs beside the server.</summary>
+    public LocalPostgresDirectory Directory { get; } = directory;
+
+    /// <summary>The binaries the server runs from; its standbys run from the same.</summary>
+    public PostgresBinaries Binaries { get; } = binaries;
+
+    /// <summary>The server's <c>max_connections</c>; a standby needs at least as many to start.</summary>
+    public int MaxConnections { get; } = maxConnections;
 
     /// <summary>The superuser password, generated once per data directory.</summary>
     public ParameterResource Password { get; } = password;

@@ -28,6 +28,24 @@ public sealed partial record PostgresBinaries(string BinDirectory, int MajorVers
     /// <summary>The full path of one of the programs in <see cref="BinDirectory"/>.</summary>
     public string Program(string name) => Path.Combine(BinDirectory, OperatingSystem.IsWindows() ? name + ".exe" : name);
 
+    /// <summary>
+    /// The folder that holds <paramref name="programs"/> besides the server: <see cref="BinDirectory"/>, else the folder
+    /// of the program <c>postgres</c> links to (a PATH folder such as <c>/usr/local/bin</c> may link the three server
+    /// programs only); null when neither does.
+    /// </summary>
+    public string? DirectoryHolding(params string[] programs)
+    {
+        bool Holds(string directory) => programs.All(program => File.Exists(Path.Combine(directory, OperatingSystem.IsWindows() ? program + ".exe" : program)));
+
+        if (Holds(BinDirectory))
+        {
+            return BinDirectory;
+        }
+
+        var target = new FileInfo(Program("postgres")).ResolveLinkTarget(returnFinalTarget: true);
+        return target is not null && Path.GetDirectoryName(target.FullName) is { } linked && Holds(linked) ? linked : null;
+    }
+
     private static IEnumerable<string> CandidateDirectories()
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
