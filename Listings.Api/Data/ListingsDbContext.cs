@@ -19,16 +19,16 @@ public sealed partial class ListingsDbContext(DbContextOptions<ListingsDbContext
 
     /// <summary>
     /// Reads the page <paramref name="query"/> asks for, newest first: by offset, with the total count (cached in
-    /// <paramref name="counts"/>), or by keyset after a cursor, without one.
+    /// <paramref name="counts"/>, or counted afresh without one), or by keyset after a cursor, without one.
     /// </summary>
-    public async Task<ListingPage> GetListingPageAsync(ListingQuery query, ListingCountCache counts, CancellationToken cancellationToken)
+    public async Task<ListingPage> GetListingPageAsync(ListingQuery query, ListingCountCache? counts, CancellationToken cancellationToken)
     {
         var reads = _pageQuery ??= new ListingPageQuery(this);
 
         // Walking the list by cursor skips the count: it would cost more than the page, on every step.
-        int? totalCount = query.After is null
-            ? await counts.GetOrCountAsync(query, token => reads.CountAsync(query, token), cancellationToken)
-            : null;
+        int? totalCount = query.After is not null ? null
+            : counts is null ? await reads.CountAsync(query, cancellationToken)
+            : await counts.GetOrCountAsync(query, token => reads.CountAsync(query, token), cancellationToken);
 
         // One more than the page tells whether a next page exists without counting.
         var items = await reads.ReadPageAsync(query, cancellationToken);

@@ -1,9 +1,10 @@
 using Listings.Api.Auth;
+using Listings.Api.Consistency;
 using Listings.Api.Data;
 using Listings.Api.FairShare;
-using System.Security.Claims;
 using Listings.Api.Idempotency;
 using Listings.Api.Input;
+using Listings.ServiceDefaults.ConnectionPool;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,14 +36,16 @@ public static class ListingsApi
             .WithSummary("List listings, newest first")
             .WithDescription("Returns one page of listings ordered by creation time, newest first, optionally filtered by exact city and by price range.")
             .ProducesValidationProblem()
-            .AddOpenApiOperationTransformer(ListingQueryOpenApi.DescribeQueryParameters);
+            .AddOpenApiOperationTransformer(ListingQueryOpenApi.DescribeQueryParameters)
+            .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeReadHeader);
 
         api.MapGet("/{id}", GetListing)
             .WithName(nameof(GetListing))
             .WithSummary("Get a listing")
             .WithDescription("Returns the listing with the given id.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeReadHeader);
 
         api.MapPost("/", CreateListing)
             .WithName(nameof(CreateListing))
@@ -67,7 +70,8 @@ public static class ListingsApi
             .RequireWriteAccess()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeWriteHeader);
 
         return app;
     }
@@ -78,22 +82,32 @@ public static class ListingsApi
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeWriteHeader);
 
     private static async Task<Results<GeneratedJsonOk<ListingPage>, ValidationProblem>> GetListings(
-        HttpRequest request, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
+        HttpContext http, [AsParameters] ListingReads reads, CancellationToken cancellationToken)
     {
-        var errors = ListingQueryParser.Parse(request.Query, out var query);
-        return query is null
+        var errors = ListingQueryParser.Parse(http.Request.Query, out var query);
+        if (!ConsistencyToken.TryRead(http.Request, out var after))
+        {
+            errors[ConsistencyToken.HeaderName] = [ConsistencyToken.Rule];
+        }
+
+        return query is null || errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : new GeneratedJsonOk<ListingPage>(
-                await services.Db.GetListingPageAsync(query, services.Counts, cancellationToken), ListingsJsonContext.Default.ListingPage);
+            : new GeneratedJsonOk<ListingPage>(await reads.PageAsync(http, query, after, cancellationToken), ListingsJsonContext.Default.ListingPage);
     }
 
-    private static async Task<Results<GeneratedJsonOk<ListingResponse>, ProblemHttpResult>> GetListing(
-        long id, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
+    private static async Task<Results<GeneratedJsonOk<ListingResponse>, ValidationProblem, ProblemHttpResult>> GetListing(
+        long id, HttpContext http, [AsParameters] ListingReads reads, CancellationToken cancellationToken)
     {
-        var listing = await ListingsDbContext.FindListingAsync(services.Db, id, cancellationToken);
+        if (!ConsistencyToken.TryRead(http.Request, out var after))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ConsistencyToken.HeaderName] = [ConsistencyToken.Rule] });
+        }
+
+        var listing = await reads.FindAsync(http, id, after, cancellationToken);
         return listing is null ? ListingProblems.NotFound(id) : new GeneratedJsonOk<ListingResponse>(ListingResponse.From(listing), ListingsJsonContext.Default.ListingResponse);
     }
 
@@ -110,15 +124,16 @@ public static class ListingsApi
             services, TypedResults.Ok, cancellationToken);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
-        long id, ClaimsPrincipal user, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
+        long id, HttpContext http, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
     {
-        var outcome = await services.Db.DeleteListingAsync(id, CurrentUser.Id(user), cancellationToken);
+        var outcome = await services.Db.DeleteListingAsync(id, CurrentUser.Id(http.User), cancellationToken);
         if (outcome is not ListingWrite.Deleted)
         {
             return ListingProblems.For(outcome);
         }
 
         services.Counts.Invalidate();
+        await AnswerWithPositionAsync(http, services, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -151,6 +166,7 @@ public static class ListingsApi
         {
             case Idempotent<ListingWrite, ListingResponse>.Ran(ListingWrite.Written(var listing)):
                 services.Counts.Invalidate();
+                await AnswerWithPositionAsync(write.Http, services, cancellationToken);
                 return answer(listing);
             case Idempotent<ListingWrite, ListingResponse>.Ran(var refusal):
                 return ListingProblems.For(refusal);
@@ -160,11 +176,18 @@ public static class ListingsApi
                     write.Http.Response.Headers[IdempotencyKey.ReplayedHeaderName] = "true";
                 }
 
+                // The first answer's write committed before the record that replays it: the position now is past it.
+                await AnswerWithPositionAsync(write.Http, services, cancellationToken);
                 return answer(first);
             default:
                 return ListingProblems.KeyReused();
         }
     }
+
+    // The token of the primary's position after the write committed: a read that sends it back sees the write.
+    private static async Task AnswerWithPositionAsync(HttpContext http, ListingsServices services, CancellationToken cancellationToken) =>
+        http.Response.Headers[ConsistencyToken.HeaderName] =
+            ConsistencyToken.Format(await ReadRouter<ListingsDbContext>.PrimaryPositionAsync(services.Db, cancellationToken));
 
     // What a create or an update brings: the body, its request, and the write to run for the token's user.
     private sealed record ListingWriteRequest(ListingRequest Body, HttpContext Http, Func<Guid, CancellationToken, Task<ListingWrite>> Run);

@@ -8,14 +8,17 @@ using Npgsql;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// What <c>db-info</c> reports: the plan the service would run on, the connections its replicas hold, and optionally
-/// a running service's demand. Never the password.
+/// What <c>db-info</c> reports: the plan the service would run on (one per host: the primary's, then each read
+/// replica's), the connections its replicas hold, and optionally a running service's demand. Never the password.
 /// </summary>
-/// <param name="Plan">The plan.</param>
+/// <param name="Plan">The primary's plan.</param>
 /// <param name="Fleet">The connections the replicas hold, or null.</param>
 /// <param name="Demand">A running service's demand, or null.</param>
 public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, ServiceDemand? Demand)
 {
+    /// <summary>The plan of each read host (<c>ConnectionStrings:&lt;name&gt;-read</c>), empty without one.</summary>
+    public IReadOnlyList<ConnectionPlan> ReadHosts { get; init; } = [];
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>The exit code.</summary>
@@ -32,7 +35,10 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
     }
 
     /// <summary>The verdict.</summary>
-    public Verdict ExitCode => !Plan.Safe ? Verdict.Unsafe : Plan.Problem is null ? Verdict.Safe : Verdict.Unreachable;
+    public Verdict ExitCode =>
+        !Plan.Safe || ReadHosts.Any(read => !read.Safe) ? Verdict.Unsafe
+        : Plan.Problem is null && ReadHosts.All(read => read.Problem is null) ? Verdict.Safe
+        : Verdict.Unreachable;
 
     /// <summary>Plans the connection, counts the replicas' connections, and asks <paramref name="serviceUrl"/>, if any, for its demand.</summary>
     public static async Task<DbInfo> ReadAsync(IConfiguration configuration, string connectionName, string? applicationName, string? serviceUrl)
@@ -46,8 +52,9 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
             fleet = await FleetConnectionMonitor.CountAsync(dataSource, plan, CancellationToken.None);
         }
 
+        var readHosts = await ReadHostPlanner.PlanAsync(configuration, connectionName, applicationName);
         var demand = serviceUrl is null ? null : await ServiceDemand.TryReadAsync(serviceUrl);
-        return new DbInfo(plan, fleet, demand);
+        return new DbInfo(plan, fleet, demand) { ReadHosts = readHosts };
     }
 
     /// <summary>The report as JSON.</summary>
@@ -55,6 +62,7 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
     {
         var document = JsonSerializer.SerializeToNode(Plan, JsonOptions)!.AsObject();
         document["exitCode"] = (int)ExitCode;
+        document["readHosts"] = new JsonArray([.. ReadHosts.Select(read => JsonSerializer.SerializeToNode(read, JsonOptions))]);
         document["fleet"] = Fleet is null ? null : JsonSerializer.SerializeToNode(Fleet, JsonOptions);
         if (Demand is { } demand)
         {
@@ -69,14 +77,32 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
     /// <summary>The report as text.</summary>
     public string ToText()
     {
-        var plan = Plan;
         var text = new StringBuilder();
+        Describe(text, Plan, Fleet, Demand);
+        foreach (var read in ReadHosts)
+        {
+            text.AppendLine();
+            Describe(text, read, null, null);
+        }
+
+        var verdict = ExitCode switch
+        {
+            Verdict.Safe => "safe",
+            Verdict.Unreachable => "safe plan, but the server could not be reached (exit 2)",
+            _ => "NOT SAFE",
+        };
+        text.Append("  verdict      ").AppendLine(verdict);
+        return text.ToString();
+    }
+
+    private static void Describe(StringBuilder text, ConnectionPlan plan, FleetConnections? fleet, ServiceDemand? serviceDemand)
+    {
         void Line(string label, string? value) => text.AppendLine(CultureInfo.InvariantCulture, $"  {label,-12} {value}");
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"Database connection plan (from {plan.Source})");
+        text.Append(plan.Role == ConnectionRole.Primary ? "Database" : "Read replica").Append(" connection plan (from ").Append(plan.Source).AppendLine(")");
         if (plan.Mode is { } mode)
         {
-            Line("mode", $"{mode.ToName()} ({(plan.ModeConfigured ? "set by ConnectionPool:Mode" : "detected from host, port and user")})");
+            Line("mode", $"{mode.ToName()} ({(plan.ModeConfigured ? plan.Role == ConnectionRole.Primary ? "set by ConnectionPool:Mode" : "set by ReadReplicas:Mode" : "detected from host, port and user")})");
             Line("connection", $"{plan.Host}:{plan.Port}, database {plan.Database ?? "(user's default)"}, user {plan.Username}, SSL Mode {plan.SslMode}");
             Line("pool", $"Maximum Pool Size {plan.MaxPoolSize} (chosen by {KebabCase.Name(plan.MaxPoolSizeChosenBy)}), Minimum Pool Size {plan.MinPoolSize}, Timeout {plan.TimeoutSeconds} s");
             Line("statements", $"Max Auto Prepare {plan.MaxAutoPrepare}, No Reset On Close {plan.NoResetOnClose}");
@@ -87,9 +113,9 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
             if (plan.Server is { } server)
             {
                 Line("server", $"PostgreSQL {server.Version}, max_connections {server.MaxConnections}, {server.ConnectionsInUse} client connections in use");
-                if (Fleet is not null)
+                if (fleet is not null)
                 {
-                    Line("peers", $"the running replicas hold {Fleet.Describe()}; {server.ConnectionsInUse} client connections in total");
+                    Line("peers", $"the running replicas hold {fleet.Describe()}; {server.ConnectionsInUse} client connections in total");
                 }
             }
             else if (plan.Problem is { } problem)
@@ -99,7 +125,7 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
             }
 
             Line("advice", plan.Advice);
-            if (Demand is { } demand)
+            if (serviceDemand is { } demand)
             {
                 Line("demand", demand.Failure ?? $"{demand.Describe()}; recommended Maximum Pool Size {demand.RecommendedMaxPoolSize?.ToString(CultureInfo.InvariantCulture) ?? PoolDemand.NotEnoughLoad}");
             }
@@ -119,13 +145,5 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
         {
             Line("error", error);
         }
-
-        Line("verdict", ExitCode switch
-        {
-            Verdict.Safe => "safe",
-            Verdict.Unreachable => "safe plan, but the server could not be reached (exit 2)",
-            _ => "NOT SAFE",
-        });
-        return text.ToString();
     }
 }

@@ -14,6 +14,9 @@ public static class PoolMetrics
     /// <summary>The pool name tag, as OpenTelemetry names it.</summary>
     public const string PoolNameTag = "db.client.connection.pool.name";
 
+    /// <summary>The tag naming a host's role: <c>primary</c> or <c>read-replica</c> (<see cref="ConnectionRole"/>).</summary>
+    public const string RoleTag = "listings.db.role";
+
     /// <summary>
     /// Boundaries for durations in seconds, from the semantic conventions. The SDK's defaults (0, 5, 10, 25 … 10,000) are
     /// meant for milliseconds: in seconds nearly every value falls into the first bucket.

@@ -15,12 +15,17 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// that also when a connection breaks in use (a server restart, <c>pg_terminate_backend</c>), for which EF Core reports
 /// no close: counting only EF Core's closes would leave a phantom connection "in use" per break.
 /// </remarks>
-public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbConnectionInterceptor
+/// <param name="usage">The pool's usage to keep current.</param>
+/// <param name="poolName">The pool's name in the metrics' tags.</param>
+/// <param name="plan">The host's plan, for the host and role tags; null tags the pool name only.</param>
+public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName, ConnectionPlan? plan = null) : DbConnectionInterceptor
 {
     // One entry per connection object for its whole life, without a lock: a pooled context keeps its connection object,
     // and adding and removing an entry per open would cost a GC handle each.
     private readonly ConditionalWeakTable<DbConnection, ConnectionUse> _connections = new();
-    private readonly KeyValuePair<string, object?> _poolTag = new(PoolMetrics.PoolNameTag, poolName);
+    private readonly KeyValuePair<string, object?>[] _tags = plan is null
+        ? [new(PoolMetrics.PoolNameTag, poolName)]
+        : [new(PoolMetrics.PoolNameTag, poolName), new("server.address", plan.Host), new("server.port", plan.Port), new(PoolMetrics.RoleTag, KebabCase.Name(plan.Role))];
 
     // "GET /api/v1/listings/{id}", formatted once per endpoint and method.
     private readonly ConcurrentDictionary<(RouteEndpoint Endpoint, string Method), string> _routes = new();
@@ -97,7 +102,7 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
 
         var waited = usage.OpeningEnded(use.OpeningStartedAt, PoolUsage.OpenOutcome.Opened);
         use.OpeningStartedAt = 0;
-        PoolMetrics.WaitTime.Record(waited.TotalSeconds, _poolTag);
+        PoolMetrics.WaitTime.Record(waited.TotalSeconds, _tags);
         var hold = new ConnectionHold { Route = CurrentRoute(), TraceId = Activity.Current?.TraceId.ToHexString() };
         usage.Holding(hold);
         Volatile.Write(ref use.Held, new HeldConnection(Stopwatch.GetTimestamp(), hold));
@@ -119,7 +124,7 @@ public sealed class PoolUsageInterceptor(PoolUsage usage, string poolName) : DbC
         {
             var duration = Stopwatch.GetElapsedTime(held.OpenedAt);
             usage.Released(duration, held.Hold);
-            PoolMetrics.UseTime.Record(duration.TotalSeconds, _poolTag);
+            PoolMetrics.UseTime.Record(duration.TotalSeconds, _tags);
         }
     }
 

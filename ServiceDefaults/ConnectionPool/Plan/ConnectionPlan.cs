@@ -11,6 +11,9 @@ public sealed record ConnectionPlan
     /// <summary>The setting the connection came from.</summary>
     public string? Source { get; init; }
 
+    /// <summary>What the host serves.</summary>
+    public ConnectionRole Role { get; init; } = ConnectionRole.Primary;
+
     /// <summary>The connection mode, or null when the connection string could not be read.</summary>
     public ConnectionMode? Mode { get; init; }
 

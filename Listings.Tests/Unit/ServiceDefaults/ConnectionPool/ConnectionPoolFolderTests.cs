@@ -10,7 +10,7 @@ namespace Listings.Tests.Unit.ConnectionPool;
 /// </summary>
 public sealed partial class ConnectionPoolFolderTests
 {
-    private static readonly string[] Order = ["Detect", "Problems", "Plan", "Enforce", "Observe", "Admission", "Diagnose"];
+    private static readonly string[] Order = ["Detect", "Problems", "Plan", "Enforce", "Observe", "Admission", "Replicas", "Diagnose"];
 
     private static readonly string Root = Path.Combine(RepositoryPaths.Root, "ServiceDefaults", "ConnectionPool");
 

@@ -1,0 +1,30 @@
+using Listings.Api.Data;
+using Listings.ServiceDefaults.ConnectionPool;
+using NpgsqlTypes;
+
+namespace Listings.Api.Listings;
+
+/// <summary>
+/// The public reads, bound from the request's services with <c>[AsParameters]</c>: run on a read replica when one fits
+/// (<see cref="ReadRouter{TContext}"/>), else on the primary.
+/// </summary>
+public sealed class ListingReads(ReadRouter<ListingsDbContext> router, ListingCountCache counts)
+{
+    /// <summary>Chooses the host of each read.</summary>
+    public ReadRouter<ListingsDbContext> Router { get; } = router;
+
+    /// <summary>The cached total counts, cleared by every write.</summary>
+    public ListingCountCache Counts { get; } = counts;
+
+    /// <summary>
+    /// The page <paramref name="query"/> asks for, from a host that has replayed <paramref name="after"/> when given. A
+    /// read with a token counts afresh on that host: a cached count may be older than the client's write.
+    /// </summary>
+    public Task<ListingPage> PageAsync(HttpContext http, ListingQuery query, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken) =>
+        Router.ReadAsync(
+            http.RequestServices, after, (db, token) => db.GetListingPageAsync(query, after is null ? Counts : null, token), cancellationToken);
+
+    /// <summary>The listing with <paramref name="id"/>, from a host that has replayed <paramref name="after"/> when given.</summary>
+    public Task<Listing?> FindAsync(HttpContext http, long id, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken) =>
+        Router.ReadAsync(http.RequestServices, after, (db, token) => ListingsDbContext.FindListingAsync(db, id, token), cancellationToken);
+}

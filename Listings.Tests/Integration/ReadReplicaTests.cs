@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Listings.Tests.Infrastructure;
+using Npgsql;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>
+/// Reads over a real streaming standby (<see cref="ReplicatedPostgres"/>: <c>pg_basebackup -R</c>, asynchronous
+/// replication): public reads go to <c>ConnectionStrings:listingsdb-read</c>, writes to the primary; a read that sends a
+/// write's <c>Listings-Consistency</c> token back sees the write even with the standby's replay paused
+/// (<c>pg_wal_replay_pause()</c>), a read without it does not; a standby past <c>ReadReplicas:MaxLagSeconds</c> or stopped
+/// leaves the rotation, and comes back.
+/// </summary>
+public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture<ReplicatedPostgres>
+{
+    private const string PageSql = "FROM listings AS l";
+
+    [Fact]
+    public async Task PublicReadsRunOnTheReplicaAndWritesOnThePrimary()
+    {
+        var (api, client, database) = await StartApiAsync(maxLagSeconds: 600);
+        await using var _ = api;
+        using var __ = client;
+
+        await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written on the primary"));
+        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.GetAsync("/api/v1/listings?page=1")).EnsureSuccessStatusCode();
+        }
+
+        // The page statement ran in a session of the API's on the standby, and in none on the primary.
+        Assert.True(await PageReadSessionsAsync(servers.Standby, database) > 0, "no page read ran on the standby");
+        Assert.Equal(0, await PageReadSessionsAsync(servers.Primary, database));
+
+        var health = await HealthEntryAsync(client);
+        Assert.Equal("read-replica", health[$"127.0.0.1:{servers.Standby.Port}"]!["role"]!.GetValue<string>());
+        Assert.Contains("Database connection: direct to 127.0.0.1:", api.Text);
+        Assert.Contains($"127.0.0.1:{servers.Standby.Port}/{database} as read-replica", api.Text);
+        Assert.Contains($"127.0.0.1:{servers.Primary.Port}/{database} as primary", api.Text);
+    }
+
+    [Fact]
+    public async Task AReadWithItsWritesTokenSeesTheWriteWhileReplayIsPausedAndAReadWithoutItDoesNot()
+    {
+        // The replica stays in the rotation however long the test takes: only the token decides.
+        var (api, client, _) = await StartApiAsync(maxLagSeconds: 600);
+        await using var _ = api;
+        using var __ = client;
+        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
+
+        await servers.Standby.PauseReplayAsync(CancellationToken.None);
+        try
+        {
+            var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written while replay is paused"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var token = Assert.Single(created.Headers.GetValues("Listings-Consistency"));
+            var id = (await created.Content.ReadFromJsonAsync<ListingJson>())!.Id;
+
+            // Without the token: the replica, which has not replayed the write.
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/listings/{id}")).StatusCode);
+            Assert.DoesNotContain(id, await PageIdsAsync(client, token: null));
+
+            // With it: a host that has replayed it (here only the primary).
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, $"/api/v1/listings/{id}", token)).StatusCode);
+            Assert.Contains(id, await PageIdsAsync(client, token));
+
+            // A token that is not one is the client's error, named.
+            var malformed = await GetAsync(client, "/api/v1/listings", "not a token");
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.Contains("Listings-Consistency", await malformed.Content.ReadAsStringAsync());
+
+            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
+            await servers.Primary.WaitForReplayAsync(servers.Standby, TimeoutAfter(30));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/listings/{id}")).StatusCode);
+        }
+        finally
+        {
+            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task AReplicaPausedPastMaxLagSecondsLeavesTheRotationAndRejoinsOnceCaughtUp()
+    {
+        var (api, client, _) = await StartApiAsync(maxLagSeconds: 1);
+        await using var _ = api;
+        using var __ = client;
+        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
+
+        await servers.Standby.PauseReplayAsync(CancellationToken.None);
+        try
+        {
+            var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written before the lag"));
+            var id = (await created.Content.ReadFromJsonAsync<ListingJson>())!.Id;
+
+            // The replica's replay stays behind what it received: once that is older than a second it leaves the
+            // rotation, and a read without a token reaches the primary, which has the write.
+            await Poll.UntilAsync(async () => (await HealthEntryAsync(client))[$"127.0.0.1:{servers.Standby.Port}"]!["status"]!.GetValue<string>() == "lagging",
+                "the paused replica to be reported lagging");
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/listings/{id}")).StatusCode);
+            Assert.Contains(id, await PageIdsAsync(client, token: null));
+        }
+        finally
+        {
+            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
+        }
+
+        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the caught-up replica to rejoin the rotation");
+    }
+
+    [Fact]
+    public async Task AReplicaStoppedUnder200ClientsCostsNoAnswerBut200Or503AndReadsReturnToItWhenItIsBack()
+    {
+        var (api, client, database) = await StartApiAsync(maxLagSeconds: 600, extra: new()
+        {
+            // 200 clients from one address: the fair share is not what this test is about.
+            ["FairShare__Enabled"] = "false",
+        });
+        await using var _ = api;
+        using var __ = client;
+        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
+
+        var answers = new ConcurrentDictionary<string, int>();
+        using var stop = new CancellationTokenSource();
+        using var readers = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 200 }) { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        var load = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var answer = await readers.GetAsync(i % 2 == 0 ? "/api/v1/listings?page=1" : $"/api/v1/listings?page={1 + i % 5}&pageSize=10");
+                var outcome = answer.StatusCode switch
+                {
+                    HttpStatusCode.OK => "200",
+                    HttpStatusCode.ServiceUnavailable when answer.Headers.RetryAfter is not null => "503 with Retry-After",
+                    var other => $"{(int)other}: {await answer.Content.ReadAsStringAsync()}",
+                };
+                answers.AddOrUpdate(outcome, 1, (_, count) => count + 1);
+            }
+        })).ToList();
+
+        try
+        {
+            await Poll.UntilAsync(() => Task.FromResult(answers.Values.Sum() > 1000), "1,000 answers before the stop");
+            await servers.Standby.StopAsync(CancellationToken.None);
+            var atStop = answers.Values.Sum();
+            await Poll.UntilAsync(() => Task.FromResult(answers.Values.Sum() > atStop + 1000), "1,000 answers with the replica stopped");
+            await servers.Standby.StartAgainAsync(CancellationToken.None);
+            await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the restarted replica to serve reads again", TimeSpan.FromSeconds(60));
+            var atReturn = answers.Values.Sum();
+            await Poll.UntilAsync(() => Task.FromResult(answers.Values.Sum() > atReturn + 1000), "1,000 answers with the replica back");
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAll(load);
+        }
+
+        Assert.True(answers.Keys.All(outcome => outcome is "200" or "503 with Retry-After"), string.Join("\n", answers.Select(pair => $"{pair.Value} × {pair.Key}")));
+        Assert.True(await PageReadSessionsAsync(servers.Standby, database) > 0, "no page read ran on the restarted standby");
+        Assert.Contains("left the read rotation", api.Text);
+    }
+
+    [Fact]
+    public async Task AnIdempotentReplayReadsThePrimaryWhileTheReplicaHasNotReplayedTheFirstWrite()
+    {
+        var (api, client, _) = await StartApiAsync(maxLagSeconds: 600);
+        await using var _ = api;
+        using var __ = client;
+        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
+
+        await servers.Standby.PauseReplayAsync(CancellationToken.None);
+        try
+        {
+            HttpRequestMessage Create() => new(HttpMethod.Post, "/api/v1/listings")
+            {
+                Content = JsonContent.Create(ListingBodies.Valid("Sent twice")),
+                Headers = { { "Idempotency-Key", "replay-on-the-primary" } },
+            };
+
+            var first = await client.SendAsync(Create());
+            var replay = await client.SendAsync(Create());
+
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+            Assert.Equal("true", Assert.Single(replay.Headers.GetValues("Idempotent-Replayed")));
+            Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+            Assert.Single(replay.Headers.GetValues("Listings-Consistency"));
+        }
+        finally
+        {
+            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<(ProcessOutput Api, HttpClient Client, string Database)> StartApiAsync(double maxLagSeconds, Dictionary<string, string>? extra = null)
+    {
+        var database = $"replica_{Guid.NewGuid():N}";
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = servers.Primary.ConnectionString(database),
+            ["ConnectionStrings__listingsdb-read"] = servers.Standby.ConnectionString(database),
+            ["ConnectionPool__ServerMaxConnections"] = "100",
+            ["ReadReplicas__MaxLagSeconds"] = maxLagSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DatabaseInitialization__SeedCount"] = "50",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            environment[key] = value;
+        }
+
+        var (api, client) = await ApiProcess.StartHealthyAsync(environment);
+        return (api, client, database);
+    }
+
+    private static async Task<bool> ReplicaServesAsync(HttpClient client) =>
+        (await HealthEntryAsync(client)).AsObject().All(host => host.Value!["status"]!.GetValue<string>() == "serving");
+
+    private static async Task<JsonNode> HealthEntryAsync(HttpClient client)
+    {
+        using var answer = await client.GetAsync("/health");
+        var health = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        return health["entries"]!["read-replicas"]!["data"]!;
+    }
+
+    private static async Task<List<long>> PageIdsAsync(HttpClient client, string? token)
+    {
+        var answer = await GetAsync(client, "/api/v1/listings?page=1&pageSize=100", token);
+        answer.EnsureSuccessStatusCode();
+        var page = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        return [.. page["items"]!.AsArray().Select(item => item!["id"]!.GetValue<long>())];
+    }
+
+    private static Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Listings-Consistency", token);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    // Sessions of the API (not the lag monitor's) whose last statement was a page read of this test's database.
+    private static async Task<long> PageReadSessionsAsync(Listings.Testing.PostgresServer server, string database)
+    {
+        await using var connection = await server.OpenAsync("postgres", CancellationToken.None);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'Listings.Api' AND query LIKE '%' || $2 || '%'", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        command.Parameters.Add(new NpgsqlParameter { Value = PageSql });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static CancellationToken TimeoutAfter(int seconds) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Listings.ServiceDefaults.ConnectionPool;
+
+/// <summary>One read replica as the service runs it: its plan, its pool, and what the lag monitor knows of it.</summary>
+public sealed class ReadHost : IAsyncDisposable
+{
+    private TaskCompletionSource _wake = NewSignal();
+    private TaskCompletionSource _reading = NewSignal();
+
+    internal ReadHost(ConnectionPlan plan, NpgsqlDataSource dataSource, PoolUsage usage, ReplicaState state)
+    {
+        Plan = plan;
+        DataSource = dataSource;
+        Usage = usage;
+        State = state;
+        Name = string.Create(CultureInfo.InvariantCulture, $"{plan.Host}:{plan.Port}");
+        Tags =
+        [
+            new("server.address", plan.Host),
+            new("server.port", plan.Port),
+            new(PoolMetrics.RoleTag, KebabCase.Name(ConnectionRole.ReadReplica)),
+        ];
+    }
+
+    /// <summary>The host's plan.</summary>
+    public ConnectionPlan Plan { get; }
+
+    /// <summary><c>host:port</c>, as the metrics, logs and <c>/health</c> name it.</summary>
+    public string Name { get; }
+
+    /// <summary>The host's pool: its reads and the lag monitor's one connection.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The host's pool as its reads use it.</summary>
+    public PoolUsage Usage { get; }
+
+    /// <summary>What the lag monitor knows.</summary>
+    public ReplicaState State { get; }
+
+    /// <summary>The metric tags naming the host and its role.</summary>
+    internal KeyValuePair<string, object?>[] Tags { get; }
+
+    /// <summary>Completes at the end of the next reading of the replica, which starts now rather than at the next poll.</summary>
+    internal Task NextReadingAsync()
+    {
+        var reading = Volatile.Read(ref _reading).Task;
+        Volatile.Read(ref _wake).TrySetResult();
+        return reading;
+    }
+
+    /// <summary>For the monitor: starts a reading; returns what to complete when it ends and what wakes the next one early.</summary>
+    internal (TaskCompletionSource Reading, Task Wake) BeginReading()
+    {
+        var wake = NewSignal();
+        Volatile.Write(ref _wake, wake);
+        return (Interlocked.Exchange(ref _reading, NewSignal()), wake.Task);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
