@@ -9,7 +9,8 @@ public sealed class ReadHost : IAsyncDisposable
     private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource _reading = NewSignal();
 
-    internal ReadHost(ConnectionPlan plan, NpgsqlDataSource dataSource, PoolUsage usage, ReplicaState state)
+    /// <summary>A read host on <paramref name="plan"/>, served by <paramref name="dataSource"/> (which it disposes).</summary>
+    public ReadHost(ConnectionPlan plan, NpgsqlDataSource dataSource, PoolUsage usage, ReplicaState state)
     {
         Plan = plan;
         DataSource = dataSource;
