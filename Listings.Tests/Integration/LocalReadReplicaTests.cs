@@ -96,7 +96,7 @@ public sealed class LocalReadReplicaTests : IDisposable
     }
 
     [Fact]
-    public async Task ResetLocalDatabaseReachesTheStandby()
+    public async Task TheApiReadsFromTheStandbyAndResetLocalDatabaseReachesIt()
     {
         await using var app = await BuildAsync();
         using var cts = new CancellationTokenSource(Timeout);
@@ -106,6 +106,19 @@ public sealed class LocalReadReplicaTests : IDisposable
 
         var primary = (await app.GetConnectionStringAsync(ListingsDatabase.ResourceName, cts.Token))!;
         var replica = await ReplicaConnectionStringAsync(app, cts.Token);
+
+        // The API serves its page reads from the standby: the page statement runs in a session of the API's there.
+        using var http = app.CreateHttpClient("api");
+        await Poll.UntilAsync(
+            async () =>
+            {
+                (await http.GetAsync("/api/v1/listings?page=1", cts.Token)).EnsureSuccessStatusCode();
+                return await ScalarAsync<long>(
+                    replica, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'Listings.Api' AND query LIKE '%FROM listings AS l%'", cts.Token) > 0;
+            },
+            "the API's page reads to run on the standby",
+            ReplicationTimeout);
+
         await ExecuteAsync(primary, "CREATE TABLE replication_probe (note text NOT NULL)", cts.Token);
         await InsertNoteAsync(primary, "gone after the reset", cts.Token);
         await WaitForNoteAsync(replica, "gone after the reset");
