@@ -13,16 +13,36 @@ namespace Listings.Tests.Unit.ConnectionPool;
 /// </summary>
 public sealed partial class ConnectionPoolSettingsTests
 {
+    private const string PoolSettings = "## Settings";
+    private const string ReadReplicaSettings = "## Read replicas";
+
     private static readonly Type[] Parts = [typeof(PoolOptions), typeof(BudgetOptions), typeof(WorkLimitOptions), typeof(LoginBackoffOptions)];
 
-    public static TheoryData<string> Keys => [.. Settings().Select(setting => setting.Property.Name)];
+    public static TheoryData<string, string> Keys
+    {
+        get
+        {
+            var keys = new TheoryData<string, string>();
+            foreach (var setting in Settings())
+            {
+                keys.Add(PoolSettings, setting.Property.Name);
+            }
+
+            foreach (var setting in Settings(typeof(ReadReplicaOptions)))
+            {
+                keys.Add(ReadReplicaSettings, setting.Property.Name);
+            }
+
+            return keys;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Keys))]
-    public void TheReadmeStatesEachSettingsDefaultAndRangeAsTheCodeHasThem(string key)
+    public void TheReadmeStatesEachSettingsDefaultAndRangeAsTheCodeHasThem(string section, string key)
     {
-        var setting = Settings().Single(setting => setting.Property.Name == key);
-        var row = ReadmeRows().GetValueOrDefault(key);
+        var setting = Settings(section == PoolSettings ? Parts : [typeof(ReadReplicaOptions)]).Single(setting => setting.Property.Name == key);
+        var row = ReadmeRows(section).GetValueOrDefault(key);
         Assert.True(row is not null, $"ServiceDefaults/ConnectionPool/README.md has no settings row for `{key}`.");
 
         if (setting.Default is { } value)
@@ -40,9 +60,9 @@ public sealed partial class ConnectionPoolSettingsTests
 
     [Theory]
     [MemberData(nameof(Keys))]
-    public void TheXmlDocStatesEachSettingsDefaultAsTheCodeHasIt(string key)
+    public void TheXmlDocStatesEachSettingsDefaultAsTheCodeHasIt(string section, string key)
     {
-        var setting = Settings().Single(setting => setting.Property.Name == key);
+        var setting = Settings(section == PoolSettings ? Parts : [typeof(ReadReplicaOptions)]).Single(setting => setting.Property.Name == key);
         var summary = Documentation().GetValueOrDefault($"P:{setting.Property.DeclaringType!.FullName}.{key}");
 
         Assert.NotNull(summary);
@@ -54,12 +74,13 @@ public sealed partial class ConnectionPoolSettingsTests
     {
         var keys = Settings().Select(setting => setting.Property.Name).ToHashSet();
 
-        Assert.All(ReadmeRows().Keys, key => Assert.Contains(key, keys));
+        Assert.All(ReadmeRows(PoolSettings).Keys, key => Assert.Contains(key, keys));
         Assert.Equal(keys.Order(), ConnectionPoolOptionsKeys().Order());
+        Assert.Equal(Settings(typeof(ReadReplicaOptions)).Select(setting => setting.Property.Name).Order(), ReadmeRows(ReadReplicaSettings).Keys.Order());
     }
 
-    private static IEnumerable<(PropertyInfo Property, object? Default)> Settings() =>
-        Parts.SelectMany(part =>
+    private static IEnumerable<(PropertyInfo Property, object? Default)> Settings(params Type[] parts) =>
+        (parts.Length == 0 ? Parts : parts).SelectMany(part =>
         {
             var defaults = Activator.CreateInstance(part)!;
             return part.GetProperties().Where(property => property.CanWrite).Select(property => (property, property.GetValue(defaults)));
@@ -76,9 +97,11 @@ public sealed partial class ConnectionPoolSettingsTests
         _ => value.ToString()!,
     };
 
-    // "| `Key` | Default | Range | Meaning |" in the README's settings tables.
-    private static Dictionary<string, ReadmeRow> ReadmeRows() =>
+    // "| `Key` | Default | Range | Meaning |" in the settings tables of the README's section headed <paramref name="section"/>.
+    private static Dictionary<string, ReadmeRow> ReadmeRows(string section) =>
         File.ReadLines(Path.Combine(RepositoryPaths.Root, "ServiceDefaults", "ConnectionPool", "README.md"))
+            .SkipWhile(line => line != section)
+            .TakeWhile((line, i) => i == 0 || !line.StartsWith("## ", StringComparison.Ordinal))
             .Select(line => SettingRow().Match(line))
             .Where(match => match.Success)
             .ToDictionary(match => match.Groups["key"].Value, match => new ReadmeRow(match.Groups["default"].Value.Trim(), match.Groups["range"].Value.Trim()));
