@@ -17,6 +17,7 @@ namespace Listings.Tests.Integration;
 public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture<ReplicatedPostgres>
 {
     private const string PageSql = "FROM listings AS l";
+    private const int PostgresServerMaxConnections = Listings.Testing.PostgresServer.MaxConnections;
 
     [Fact]
     public async Task PublicReadsRunOnTheReplicaAndWritesOnThePrimary()
@@ -41,6 +42,35 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         Assert.Contains("Database connection: direct to 127.0.0.1:", api.Text);
         Assert.Contains($"127.0.0.1:{servers.Standby.Port}/{database} as read-replica", api.Text);
         Assert.Contains($"127.0.0.1:{servers.Primary.Port}/{database} as primary", api.Text);
+    }
+
+    [Fact]
+    public async Task DbInfoPrintsOnePlanPerHostWithItsRole()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = servers.Primary.ConnectionString("postgres"),
+            ["ConnectionStrings__listingsdb-read"] = $"Host=127.0.0.1:{servers.Standby.Port},127.0.0.1:{servers.Standby.Port};Username=postgres;Password={servers.Standby.Password};Database=postgres",
+        };
+
+        await using var json = ApiProcess.Start(environment, FreePort.Next(), "db-info", "--json");
+        Assert.Equal(0, await json.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var plan = JsonNode.Parse(json.Text[json.Text.IndexOf('{', StringComparison.Ordinal)..])!;
+        await using var text = ApiProcess.Start(environment, FreePort.Next(), "db-info");
+        Assert.Equal(0, await text.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal("primary", plan["role"]!.GetValue<string>());
+        var readHosts = plan["readHosts"]!.AsArray();
+        Assert.Equal(2, readHosts.Count);
+        Assert.All(readHosts, read =>
+        {
+            Assert.Equal("read-replica", read!["role"]!.GetValue<string>());
+            Assert.Equal("direct", read["mode"]!.GetValue<string>());
+            Assert.Equal(servers.Standby.Port, read["port"]!.GetValue<int>());
+            Assert.Equal(PostgresServerMaxConnections, read["server"]!["maxConnections"]!.GetValue<int>());
+        });
+        Assert.Contains("Read replica connection plan (from ConnectionStrings:listingsdb-read (host 2 of 2))", text.Text);
+        Assert.DoesNotContain(servers.Standby.Password, json.Text + text.Text);
     }
 
     [Fact]
