@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Listings.Benchmarks.Ceiling;
 using Listings.Benchmarks.Compare;
 using Listings.Benchmarks.Faults;
+using Listings.Benchmarks.Replicas;
 using Listings.Benchmarks.Throughput;
 
 // Usage: dotnet run -c Release --project Listings.Benchmarks -- [--quick] [--out benchmarks/results]
@@ -10,6 +11,8 @@ using Listings.Benchmarks.Throughput;
 //    or: dotnet run -c Release --project Listings.Benchmarks -- compare --baseline <git-ref> [--candidate <git-ref>]
 //            [--baseline-env KEY=VALUE]... [--candidate-env KEY=VALUE]... [--quick] [--out benchmarks/results]
 //        (two builds of Listings.Api side by side with the raw-Npgsql endpoint; --candidate defaults to HEAD)
+//    or: dotnet run -c Release --project Listings.Benchmarks -- replicas [--quick] [--out benchmarks/results]
+//        (the API on a primary alone against the API with a streaming standby as its read replica)
 using var cancellation = new CancellationTokenSource();
 
 // Ctrl+C and SIGTERM cancel the run instead of ending the process, so the API processes and the PostgreSQL server
@@ -33,6 +36,11 @@ if (CeilingOptions.IsInvocation(args))
 if (CompareOptions.IsInvocation(args))
 {
     return await CompareRun.RunAsync(args[1..], cancellation.Token);
+}
+
+if (ReplicaOptions.IsInvocation(args))
+{
+    return await ReplicaRun.RunAsync(args[1..], cancellation.Token);
 }
 
 return FaultOptions.IsInvocation(args)

@@ -1,7 +1,7 @@
 namespace Listings.Benchmarks.Ceiling;
 
 /// <summary>The ceiling run's options: <c>ceiling [--quick] [--out folder]</c>.</summary>
-public sealed class CeilingOptions
+public sealed class CeilingOptions : IRunOptions
 {
     /// <summary>The command word that selects this run.</summary>
     public const string Command = "ceiling";

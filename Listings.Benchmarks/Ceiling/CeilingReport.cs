@@ -51,17 +51,11 @@ public static class CeilingReport
     /// <summary>Renders <c>ceiling.md</c>.</summary>
     public static string Render(CeilingResults results, IReadOnlyList<string> charts)
     {
-        var text = new StringBuilder();
-        void Line(string line) => text.AppendLine(line);
         var machine = results.Machine;
-        Line($"# The API against its ceiling{(results.Quick ? " (--quick)" : "")}");
-        Line("");
-        Line(Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, Npgsql {machine.Npgsql}, commit {machine.Commit}; {results.PointSeconds:0} s per point in {results.Rounds} rounds (the three processes side by side, loaded in turn, the order reversed every other round; each round after {results.LeadInSeconds:0} s of unmeasured load), `wrk -t2 --timeout 10s`, `GET /api/v1/listings?page=1&pageSize=20` on 100,000 listings; the API's policy chose a pool of {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} connections and the raw endpoint ran the same; run took {machine.RunSeconds:0} s."));
-        if (results.Failure is not null)
-        {
-            Line("");
-            Line($"**The run did not finish: {results.Failure}**");
-        }
+        var text = ReportHeading.Start("The API against its ceiling", results.Quick,
+            Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, Npgsql {machine.Npgsql}, commit {machine.Commit}; {results.PointSeconds:0} s per point in {results.Rounds} rounds (the three processes side by side, loaded in turn, the order reversed every other round; each round after {results.LeadInSeconds:0} s of unmeasured load), `wrk -t2 --timeout 10s`, `GET /api/v1/listings?page=1&pageSize=20` on 100,000 listings; the API's policy chose a pool of {results.ApiPoolSize?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} connections and the raw endpoint ran the same; run took {machine.RunSeconds:0} s."),
+            results.Failure);
+        void Line(string line) => text.AppendLine(line);
 
         Line("");
         Line("| setting | connections | 200/s | 200/s by round | non-2xx | socket errors | p50 ms | p99 ms | CPU µs/request | peak server connections |");

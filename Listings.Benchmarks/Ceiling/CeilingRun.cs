@@ -23,14 +23,11 @@ public static class CeilingRun
     /// <summary>Runs everything; returns the process exit code (0 when every step ran, whatever the numbers).</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        RunFrame.StartClock();
-        var root = RunFolders.RepositoryRoot();
-        if (RunArguments.ParseOrExplain(() => CeilingOptions.Parse(args, root)) is not { } options)
+        if (RunFrame.Begin(root => CeilingOptions.Parse(args, root)) is not (var root, var options))
         {
             return 2;
         }
 
-        RunFolders.Prepare(options.OutputDirectory, options.LogDirectory);
         var results = new CeilingResults
         {
             Machine = MachineFactsReader.Read(root),

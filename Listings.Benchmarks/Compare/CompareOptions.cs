@@ -6,7 +6,7 @@ namespace Listings.Benchmarks.Compare;
 /// The compare run's options: <c>compare --baseline ref [--candidate ref] [--baseline-env KEY=VALUE]...
 /// [--candidate-env KEY=VALUE]... [--quick] [--out folder]</c>.
 /// </summary>
-public sealed class CompareOptions
+public sealed class CompareOptions : IRunOptions
 {
     /// <summary>The command word that selects this run.</summary>
     public const string Command = "compare";

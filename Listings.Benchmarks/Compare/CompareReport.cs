@@ -33,17 +33,11 @@ public static class CompareReport
     /// <summary>Renders <c>compare.md</c>.</summary>
     public static string Render(CompareResults results)
     {
-        var text = new StringBuilder();
-        void Line(string line) => text.AppendLine(line);
         var machine = results.Machine;
-        Line($"# Two builds of the API side by side{(results.Quick ? " (--quick)" : "")}");
-        Line("");
-        Line(Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, benchmark at commit {machine.Commit}; the three processes side by side against one server holding {results.Listings?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"} listings, each loaded {results.WarmUpSeconds:0} s at {WarmUp.Connections} connections first, then {results.PointSeconds:0} s per point in {results.Rounds} rounds (loaded in turn, the order reversed every other round; each round after {results.LeadInSeconds:0} s of unmeasured load), `wrk -t2 --latency --timeout 10s`, `GET /{SideBySide.PagePath}`; load average (1, 5, 15 min) {results.LoadAverageAtStart} when the run started, {results.LoadAverageAtEnd} at its end (its own load included: under 1,000 connections the processes keep many threads runnable); run took {machine.RunSeconds:0} s."));
-        if (results.Failure is not null)
-        {
-            Line("");
-            Line($"**The run did not finish: {results.Failure}**");
-        }
+        var text = ReportHeading.Start("Two builds of the API side by side", results.Quick,
+            Invariant($"{machine.Cores} cores ({machine.Cpu}), {machine.Os}, PostgreSQL {machine.PostgreSql}, {machine.Runtime}, benchmark at commit {machine.Commit}; the three processes side by side against one server holding {results.Listings?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"} listings, each loaded {results.WarmUpSeconds:0} s at {WarmUp.Connections} connections first, then {results.PointSeconds:0} s per point in {results.Rounds} rounds (loaded in turn, the order reversed every other round; each round after {results.LeadInSeconds:0} s of unmeasured load), `wrk -t2 --latency --timeout 10s`, `GET /{SideBySide.PagePath}`; load average (1, 5, 15 min) {results.LoadAverageAtStart} when the run started, {results.LoadAverageAtEnd} at its end (its own load included: under 1,000 connections the processes keep many threads runnable); run took {machine.RunSeconds:0} s."),
+            results.Failure);
+        void Line(string line) => text.AppendLine(line);
 
         Line("");
         Line("| setting | project | ref | commit | environment beyond the run's own | Maximum Pool Size |");

@@ -25,14 +25,11 @@ public static class CompareRun
     /// <param name="cancellationToken">Stops the run; the processes, the server and the worktrees are still cleaned up.</param>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        RunFrame.StartClock();
-        var root = RunFolders.RepositoryRoot();
-        if (RunArguments.ParseOrExplain(() => CompareOptions.Parse(args, root)) is not { } options)
+        if (RunFrame.Begin(root => CompareOptions.Parse(args, root)) is not (var root, var options))
         {
             return 2;
         }
 
-        RunFolders.Prepare(options.OutputDirectory, options.LogDirectory);
         var results = new CompareResults
         {
             Machine = MachineFactsReader.Read(root),

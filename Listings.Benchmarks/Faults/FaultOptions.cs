@@ -1,7 +1,7 @@
 namespace Listings.Benchmarks.Faults;
 
 /// <summary>The fault run's options, from the command line: <c>faults [--quick] [--out folder]</c>, and its fixed shape.</summary>
-public sealed class FaultOptions
+public sealed class FaultOptions : IRunOptions
 {
     /// <summary>The command-line word that selects the fault harness instead of the benchmark.</summary>
     public const string Command = "faults";

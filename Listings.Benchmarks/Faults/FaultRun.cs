@@ -22,15 +22,12 @@ public static class FaultRun
     /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        RunFrame.StartClock();
-        var root = RunFolders.RepositoryRoot();
-        if (RunArguments.ParseOrExplain(() => FaultOptions.Parse(args, root)) is not { } options)
+        // Only the fault run's own log folder is emptied; the benchmark's logs beside it stay.
+        if (RunFrame.Begin(root => FaultOptions.Parse(args, root)) is not (var root, var options))
         {
             return 2;
         }
 
-        // Only the fault run's own log folder is emptied; the benchmark's logs beside it stay.
-        RunFolders.Prepare(options.OutputDirectory, options.LogDirectory);
         var results = new FaultResults { Machine = MachineFactsReader.Read(root), Parameters = ParametersOf(options) };
         return await RunFrame.RunAsync(root, results, async (server, apiDll) =>
         {

@@ -13,6 +13,26 @@ public static class RunFrame
     /// <summary>Starts the clock of the progress lines and of the run time.</summary>
     public static void StartClock() => Clock.Start();
 
+    /// <summary>
+    /// What every run does first: starts the clock, finds the repository, parses the command line and prepares the report
+    /// and log folders. Null when the command line is wrong; the error is then on standard error.
+    /// </summary>
+    /// <typeparam name="TOptions">The run's options.</typeparam>
+    /// <param name="parse">Parses the command line, given the repository root; a usage error is an <see cref="ArgumentException"/>.</param>
+    public static (string Root, TOptions Options)? Begin<TOptions>(Func<string, TOptions> parse)
+        where TOptions : class, IRunOptions
+    {
+        StartClock();
+        var root = RunFolders.RepositoryRoot();
+        if (RunArguments.ParseOrExplain(() => parse(root)) is not { } options)
+        {
+            return null;
+        }
+
+        RunFolders.Prepare(options.OutputDirectory, options.LogDirectory);
+        return (root, options);
+    }
+
     /// <summary>Writes a progress line stamped with the time since the run started.</summary>
     /// <param name="message">The line.</param>
     public static void Log(string message) =>

@@ -1,7 +1,7 @@
 namespace Listings.Benchmarks.Throughput;
 
 /// <summary>The run's options, from the command line: <c>[--quick] [--out folder]</c>.</summary>
-public sealed class BenchmarkOptions
+public sealed class BenchmarkOptions : IRunOptions
 {
     /// <summary>Gets a value indicating whether the run is the short one (fewer clients, shorter storms, smaller tables).</summary>
     public bool Quick { get; private init; }

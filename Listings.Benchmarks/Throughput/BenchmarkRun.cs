@@ -14,14 +14,11 @@ public static class BenchmarkRun
     /// <param name="cancellationToken">Stops the run; clean-up still happens.</param>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        RunFrame.StartClock();
-        var root = RunFolders.RepositoryRoot();
-        if (RunArguments.ParseOrExplain(() => BenchmarkOptions.Parse(args, root)) is not { } options)
+        if (RunFrame.Begin(root => BenchmarkOptions.Parse(args, root)) is not (var root, var options))
         {
             return 2;
         }
 
-        RunFolders.Prepare(options.OutputDirectory, options.LogDirectory);
         var results = new BenchmarkResults { Machine = MachineFactsReader.Read(root) };
         results.Parameters = new RunParameters
         {
