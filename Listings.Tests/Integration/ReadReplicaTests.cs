@@ -27,7 +27,6 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         using var __ = client;
 
         await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written on the primary"));
-        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
         for (var i = 0; i < 20; i++)
         {
             (await client.GetAsync("/api/v1/listings?page=1")).EnsureSuccessStatusCode();
@@ -80,10 +79,8 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         var (api, client, _) = await StartApiAsync(maxLagSeconds: 600);
         await using var _ = api;
         using var __ = client;
-        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
 
-        await servers.Standby.PauseReplayAsync(CancellationToken.None);
-        try
+        await WhileReplayPausedAsync(async () =>
         {
             var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written while replay is paused"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -106,11 +103,7 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
             await servers.Standby.ResumeReplayAsync(CancellationToken.None);
             await servers.Primary.WaitForReplayAsync(servers.Standby, TimeoutAfter(30));
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/listings/{id}")).StatusCode);
-        }
-        finally
-        {
-            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
-        }
+        });
     }
 
     [Fact]
@@ -119,10 +112,8 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         var (api, client, _) = await StartApiAsync(maxLagSeconds: 1);
         await using var _ = api;
         using var __ = client;
-        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
 
-        await servers.Standby.PauseReplayAsync(CancellationToken.None);
-        try
+        await WhileReplayPausedAsync(async () =>
         {
             var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written before the lag"));
             var id = (await created.Content.ReadFromJsonAsync<ListingJson>())!.Id;
@@ -133,11 +124,7 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
                 "the paused replica to be reported lagging");
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/listings/{id}")).StatusCode);
             Assert.Contains(id, await PageIdsAsync(client, token: null));
-        }
-        finally
-        {
-            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
-        }
+        });
 
         await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the caught-up replica to rejoin the rotation");
     }
@@ -152,7 +139,6 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         });
         await using var _ = api;
         using var __ = client;
-        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
 
         var answers = new ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource();
@@ -200,10 +186,8 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         var (api, client, _) = await StartApiAsync(maxLagSeconds: 600);
         await using var _ = api;
         using var __ = client;
-        await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
 
-        await servers.Standby.PauseReplayAsync(CancellationToken.None);
-        try
+        await WhileReplayPausedAsync(async () =>
         {
             HttpRequestMessage Create() => new(HttpMethod.Post, "/api/v1/listings")
             {
@@ -219,11 +203,7 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
             Assert.Equal("true", Assert.Single(replay.Headers.GetValues("Idempotent-Replayed")));
             Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
             Assert.Single(replay.Headers.GetValues("Listings-Consistency"));
-        }
-        finally
-        {
-            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
-        }
+        });
     }
 
     private async Task<(ProcessOutput Api, HttpClient Client, string Database)> StartApiAsync(double maxLagSeconds, Dictionary<string, string>? extra = null)
@@ -242,8 +222,33 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
             environment[key] = value;
         }
 
+        // Healthy, and the replica read and in the rotation: every test starts from a replica that serves.
         var (api, client) = await ApiProcess.StartHealthyAsync(environment);
+        try
+        {
+            await Poll.UntilAsync(async () => await ReplicaServesAsync(client), "the replica to serve reads");
+        }
+        catch
+        {
+            client.Dispose();
+            await api.DisposeAsync();
+            throw;
+        }
+
         return (api, client, database);
+    }
+
+    private async Task WhileReplayPausedAsync(Func<Task> test)
+    {
+        await servers.Standby.PauseReplayAsync(CancellationToken.None);
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await servers.Standby.ResumeReplayAsync(CancellationToken.None);
+        }
     }
 
     private static async Task<bool> ReplicaServesAsync(HttpClient client) =>
