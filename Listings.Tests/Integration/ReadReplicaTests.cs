@@ -120,8 +120,7 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
 
             // The replica's replay stays behind what it received: once that is older than a second it leaves the
             // rotation, and a read without a token reaches the primary, which has the write.
-            await Poll.UntilAsync(async () => (await HealthEntryAsync(client))[$"127.0.0.1:{servers.Standby.Port}"]!["status"]!.GetValue<string>() == "lagging",
-                "the paused replica to be reported lagging");
+            await Poll.UntilAsync(async () => await HostStatusAsync(client, servers.Standby.Port) == "lagging", "the paused replica to be reported lagging");
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/listings/{id}")).StatusCode);
             Assert.Contains(id, await PageIdsAsync(client, token: null));
         });
@@ -178,6 +177,35 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         Assert.True(answers.Keys.All(outcome => outcome is "200" or "503 with Retry-After"), string.Join("\n", answers.Select(pair => $"{pair.Value} × {pair.Key}")));
         Assert.True(await PageReadSessionsAsync(servers.Standby, database) > 0, "no page read ran on the restarted standby");
         Assert.Contains("left the read rotation", api.Text);
+    }
+
+    [Fact]
+    public async Task AReadHostWhoseConnectsStallIsLeftOutAndTheOthersServe()
+    {
+        // The same standby twice: once directly, once behind a proxy that never completes a connect.
+        await using var stalled = Listings.Testing.ConnectStallProxy.Start("127.0.0.1", servers.Standby.Port);
+        stalled.StallNewConnections(delay: null);
+        var database = $"replica_{Guid.NewGuid():N}";
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = servers.Primary.ConnectionString(database),
+            ["ConnectionStrings__listingsdb-read"] =
+                $"Host=127.0.0.1:{servers.Standby.Port},127.0.0.1:{stalled.Port};Username=postgres;Password={servers.Standby.Password};Database={database}",
+            ["ConnectionPool__ServerMaxConnections"] = "100",
+            ["ReadReplicas__MaxLagSeconds"] = "600",
+            ["DatabaseInitialization__SeedCount"] = "50",
+        });
+        await using var _ = api;
+        using var __ = client;
+
+        await Poll.UntilAsync(
+            async () => await HostStatusAsync(client, servers.Standby.Port) == "serving" && await HostStatusAsync(client, stalled.Port) == "down",
+            "the reachable host to serve and the stalled one to be down");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => client.GetAsync("/api/v1/listings?page=1")));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.True(await PageReadSessionsAsync(servers.Standby, database) > 0, "no page read ran on the reachable standby");
+        Assert.Contains($"Read replica 127.0.0.1:{stalled.Port} left the read rotation: timeout", api.Text);
     }
 
     [Fact]
@@ -253,6 +281,9 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
 
     private static async Task<bool> ReplicaServesAsync(HttpClient client) =>
         (await HealthEntryAsync(client)).AsObject().All(host => host.Value!["status"]!.GetValue<string>() == "serving");
+
+    private static async Task<string> HostStatusAsync(HttpClient client, int port) =>
+        (await HealthEntryAsync(client))[$"127.0.0.1:{port}"]!["status"]!.GetValue<string>();
 
     private static async Task<JsonNode> HealthEntryAsync(HttpClient client)
     {
