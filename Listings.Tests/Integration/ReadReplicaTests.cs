@@ -209,6 +209,33 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
     }
 
     [Fact]
+    public async Task AReadHostThatRefusesTheLoginIsAskedAgainOnlyAfterTheLoginBackoff()
+    {
+        // Counted at a proxy in front of the standby: every login the API tries there.
+        await using var counted = Listings.Testing.ConnectStallProxy.Start("127.0.0.1", servers.Standby.Port);
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = servers.Primary.ConnectionString($"replica_{Guid.NewGuid():N}"),
+            ["ConnectionStrings__listingsdb-read"] = $"Host=127.0.0.1;Port={counted.Port};Username=postgres;Password=wrong;Database=postgres",
+            ["ConnectionPool__ServerMaxConnections"] = "100",
+            ["DatabaseInitialization__SeedCount"] = "0",
+        });
+        await using var _ = api;
+        using var __ = client;
+
+        await Poll.UntilAsync(async () => (await HealthEntryAsync(client))[$"127.0.0.1:{counted.Port}"]!["problem"]?.GetValue<string>() == "wrong-password",
+            "the read host to be reported down with a wrong password");
+        var before = counted.Accepted;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // ConnectionPool:LoginBackoffSeconds (5) between tries: at most the one try a pause ending meanwhile allows,
+        // where a reading every ReadReplicas:PollMilliseconds (100) would have tried about 20 times.
+        Assert.InRange(counted.Accepted - before, 0, 1);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/listings?page=1")).StatusCode);
+        Assert.DoesNotContain("Password=wrong", api.Text);
+    }
+
+    [Fact]
     public async Task AnIdempotentReplayReadsThePrimaryWhileTheReplicaHasNotReplayedTheFirstWrite()
     {
         var (api, client, _) = await StartApiAsync(maxLagSeconds: 600);

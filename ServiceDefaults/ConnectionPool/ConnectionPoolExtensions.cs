@@ -132,7 +132,7 @@ public static class ConnectionPoolExtensions
             enforcement.ForEach(host => host.Parts.Backoff.WithLogger(backoffLogger));
             var hosts = new ReadHosts(
                 [.. enforcement.Select(host => new ReadHost(
-                    host.Plan, BuildDataSource(host.Plan, host.Name, services), host.Parts.Usage, new ReplicaState(TimeProvider.System, history)))],
+                    host.Plan, BuildDataSource(host.Plan, host.Name, services), host.Parts.Usage, host.Parts.Backoff, new ReplicaState(TimeProvider.System, history)))],
                 replicaOptions, TimeProvider.System);
             ReplicaMetrics.ObserveLag(hosts.All, TimeProvider.System);
             return hosts;

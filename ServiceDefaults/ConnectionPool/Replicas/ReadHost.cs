@@ -10,11 +10,12 @@ public sealed class ReadHost : IAsyncDisposable
     private TaskCompletionSource _reading = NewSignal();
 
     /// <summary>A read host on <paramref name="plan"/>, served by <paramref name="dataSource"/> (which it disposes).</summary>
-    public ReadHost(ConnectionPlan plan, NpgsqlDataSource dataSource, PoolUsage usage, ReplicaState state)
+    public ReadHost(ConnectionPlan plan, NpgsqlDataSource dataSource, PoolUsage usage, LoginBackoff logins, ReplicaState state)
     {
         Plan = plan;
         DataSource = dataSource;
         Usage = usage;
+        Logins = logins;
         State = state;
         Name = string.Create(CultureInfo.InvariantCulture, $"{plan.Host}:{plan.Port}");
         Tags =
@@ -36,6 +37,9 @@ public sealed class ReadHost : IAsyncDisposable
 
     /// <summary>The host's pool as its reads use it.</summary>
     public PoolUsage Usage { get; }
+
+    /// <summary>The pause after a refused login, shared by the host's reads and its lag monitor.</summary>
+    public LoginBackoff Logins { get; }
 
     /// <summary>What the lag monitor knows.</summary>
     public ReplicaState State { get; }

@@ -88,11 +88,23 @@ internal sealed partial class ReplicaLagMonitor(ReadHosts hosts, ReadReplicaOpti
         }
     }
 
+    // Paused after a refused login like the host's reads: a wrong password must not become ten logins a second
+    // (Supavisor bans an address after repeated authentication failures).
     private static async Task<NpgsqlConnection> OpenAsync(ReadHost host, CancellationToken cancellationToken)
     {
+        var attempt = host.Logins.Enter();
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connect.CancelAfter(TimeSpan.FromSeconds(host.Plan.ConnectTimeoutSeconds));
-        return await host.DataSource.OpenConnectionAsync(connect.Token);
+        try
+        {
+            var connection = await host.DataSource.OpenConnectionAsync(connect.Token);
+            host.Logins.Succeeded(attempt);
+            return connection;
+        }
+        catch (Exception error) when (host.Logins.Failed(attempt, error) is { } paused)
+        {
+            throw paused;
+        }
     }
 
     private async Task ReadAsync(ReadHost host, NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -76,5 +76,6 @@ public sealed class ReadHostsTests : IAsyncLifetime
 
     private ReadHost Host(int port) => new(
         new ConnectionPlan { Role = ConnectionRole.ReadReplica, Host = "127.0.0.1", Port = port, MaxPoolSize = 4 },
-        NpgsqlDataSource.Create($"Host=127.0.0.1;Port={port}"), new PoolUsage(4), new ReplicaState(_clock, TimeSpan.FromSeconds(10)));
+        NpgsqlDataSource.Create($"Host=127.0.0.1;Port={port}"), new PoolUsage(4), new LoginBackoff(new LoginBackoffOptions(), _clock),
+        new ReplicaState(_clock, TimeSpan.FromSeconds(10)));
 }
