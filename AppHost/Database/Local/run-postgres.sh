@@ -15,15 +15,9 @@ set -euo pipefail
 : "${PGPORT:?PGPORT must name the port to listen on}"
 : "${LISTINGS_PG_PASSWORD:?LISTINGS_PG_PASSWORD must hold the superuser password}"
 
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then
-  if ! id postgres >/dev/null 2>&1; then
-    echo "The AppHost runs as root, and PostgreSQL refuses to: create a 'postgres' system user (installing the postgresql package does) or run the AppHost as another user." >&2
-    exit 1
-  fi
-  # setpriv execs in place (unlike su/runuser, which fork), so signals reach the server directly.
-  as_postgres=(setpriv --reuid=postgres --regid=postgres --init-groups --)
-fi
+# shellcheck source=postgres-foreground.sh
+source "$(dirname "${BASH_SOURCE[0]}")/postgres-foreground.sh"
+init_as_postgres
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "Creating a new PostgreSQL cluster in $PGDATA"
@@ -47,20 +41,11 @@ if ${as_postgres[@]+"${as_postgres[@]}"} "$PG_BIN/pg_ctl" status --pgdata="$PGDA
   ${as_postgres[@]+"${as_postgres[@]}"} "$PG_BIN/pg_ctl" stop --pgdata="$PGDATA" --mode=fast --wait
 fi
 
-# TCP on loopback only, no Unix socket (its default folder may not exist or be writable here).
-${as_postgres[@]+"${as_postgres[@]}"} "$PG_BIN/postgres" -D "$PGDATA" -p "$PGPORT" \
+# TCP on loopback only, no Unix socket (its default folder may not exist or be writable here). The orchestrator's
+# SIGTERM would be a smart shutdown: the server gets SIGINT, a fast one.
+status=0
+as_postgres_until_exit INT "$PG_BIN/postgres" -D "$PGDATA" -p "$PGPORT" \
   -c listen_addresses=127.0.0.1 \
   -c unix_socket_directories= \
-  -c max_connections="${LISTINGS_PG_MAX_CONNECTIONS:-60}" &
-server=$!
-
-trap 'kill -INT "$server" 2>/dev/null || true' TERM INT QUIT HUP
-
-status=0
-wait "$server" || status=$?
-# 'wait' also returns when a trapped signal arrives: keep waiting until the server has really exited.
-while kill -0 "$server" 2>/dev/null; do
-  status=0
-  wait "$server" || status=$?
-done
+  -c max_connections="${LISTINGS_PG_MAX_CONNECTIONS:-60}" || status=$?
 exit "$status"

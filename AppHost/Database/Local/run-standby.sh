@@ -21,15 +21,9 @@ set -euo pipefail
 : "${PRIMARY_PORT:?PRIMARY_PORT must name the primary port}"
 : "${LISTINGS_PG_PASSWORD:?LISTINGS_PG_PASSWORD must hold the superuser password}"
 
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then
-  if ! id postgres >/dev/null 2>&1; then
-    echo "The AppHost runs as root, and PostgreSQL refuses to: create a 'postgres' system user (installing the postgresql package does) or run the AppHost as another user." >&2
-    exit 1
-  fi
-  # setpriv execs in place (unlike su/runuser, which fork), so signals reach the server directly.
-  as_postgres=(setpriv --reuid=postgres --regid=postgres --init-groups --)
-fi
+# shellcheck source=postgres-foreground.sh
+source "$(dirname "${BASH_SOURCE[0]}")/postgres-foreground.sh"
+init_as_postgres
 
 control_field() {
   ${as_postgres[@]+"${as_postgres[@]}"} "$PG_BIN/pg_controldata" -D "$1" 2>/dev/null | sed -n "s/^$2: *//p"
@@ -94,17 +88,10 @@ if [ -n "$reason" ]; then
   fi
   # The password goes by environment only, never on a command line. -R writes standby.signal, and a primary_conninfo
   # (with the password, inside the folder only its owner may enter) that the server's command line below overrides.
-  PGPASSWORD="$LISTINGS_PG_PASSWORD" ${as_postgres[@]+"${as_postgres[@]}"} "$PG_BIN/pg_basebackup" \
-    --host=127.0.0.1 --port="$PRIMARY_PORT" --username=postgres --no-password \
-    --pgdata="$PGDATA" --write-recovery-conf --wal-method=stream --checkpoint=fast &
-  backup=$!
-  trap 'kill -TERM "$backup" 2>/dev/null || true' TERM INT QUIT HUP
   status=0
-  wait "$backup" || status=$?
-  while kill -0 "$backup" 2>/dev/null; do
-    status=0
-    wait "$backup" || status=$?
-  done
+  PGPASSWORD="$LISTINGS_PG_PASSWORD" as_postgres_until_exit TERM "$PG_BIN/pg_basebackup" \
+    --host=127.0.0.1 --port="$PRIMARY_PORT" --username=postgres --no-password \
+    --pgdata="$PGDATA" --write-recovery-conf --wal-method=stream --checkpoint=fast || status=$?
   trap - TERM INT QUIT HUP
   if [ "$status" -ne 0 ]; then
     echo "pg_basebackup failed (exit code $status)" >&2
@@ -122,22 +109,12 @@ fi
 unset LISTINGS_PG_PASSWORD
 
 # TCP on loopback only, no Unix socket, as the primary; max_connections must be at least the primary's for a standby
-# to start, so it is the same.
-${as_postgres[@]+"${as_postgres[@]}"} "$PG_BIN/postgres" -D "$PGDATA" -p "$PGPORT" \
+# to start, so it is the same. The orchestrator's SIGTERM would be a smart shutdown: the server gets SIGINT, a fast one.
+status=0
+as_postgres_until_exit INT "$PG_BIN/postgres" -D "$PGDATA" -p "$PGPORT" \
   -c listen_addresses=127.0.0.1 \
   -c unix_socket_directories= \
   -c max_connections="${LISTINGS_PG_MAX_CONNECTIONS:-60}" \
   -c hot_standby=on \
-  -c primary_conninfo="host=127.0.0.1 port=$PRIMARY_PORT user=postgres passfile=$passfile" &
-server=$!
-
-trap 'kill -INT "$server" 2>/dev/null || true' TERM INT QUIT HUP
-
-status=0
-wait "$server" || status=$?
-# 'wait' also returns when a trapped signal arrives: keep waiting until the server has really exited.
-while kill -0 "$server" 2>/dev/null; do
-  status=0
-  wait "$server" || status=$?
-done
+  -c primary_conninfo="host=127.0.0.1 port=$PRIMARY_PORT user=postgres passfile=$passfile" || status=$?
 exit "$status"
