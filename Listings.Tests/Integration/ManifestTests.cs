@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Listings.Tests.Infrastructure;
@@ -14,9 +13,15 @@ public sealed partial class ManifestTests
     [Fact]
     public async Task ExternalConnectionStringBecomesASecretParameterAndItsPasswordStaysOut()
     {
-        var (manifest, text) = await PublishAsync(
-            $"Host=aws-0-eu-west-1.pooler.supabase.com;Port=6543;Username=postgres.abcdefghijklmnop;Password={SupabasePassword};Database=postgres",
-            SupabaseJwtSecret);
+        var (manifest, text, log) = await ManifestPublisher.PublishAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] =
+                $"Host=aws-0-eu-west-1.pooler.supabase.com;Port=6543;Username=postgres.abcdefghijklmnop;Password={SupabasePassword};Database=postgres",
+            ["Parameters__jwt-secret"] = SupabaseJwtSecret,
+        });
+
+        Assert.DoesNotContain(SupabasePassword, log);
+        Assert.DoesNotContain(SupabaseJwtSecret, log);
 
         var database = manifest["resources"]!["listingsdb"]!;
         Assert.Equal("parameter.v0", database["type"]!.GetValue<string>());
@@ -30,7 +35,7 @@ public sealed partial class ManifestTests
     [Fact]
     public async Task WithoutAConnectionStringTheDatabaseIsTheContainerWithAGeneratedSecretPassword()
     {
-        var (manifest, text) = await PublishAsync(connectionString: null);
+        var (manifest, text, _) = await ManifestPublisher.PublishAsync(new Dictionary<string, string>());
 
         var server = manifest["resources"]!["postgres"]!;
         Assert.Equal("container.v0", server["type"]!.GetValue<string>());
@@ -76,64 +81,6 @@ public sealed partial class ManifestTests
         // The replica count every pool is sized for is a deployment's choice: an input with this run's count as default.
         Assert.Equal("1", manifest["resources"]!["api-replicas"]!["inputs"]!["value"]!["default"]!["value"]!.GetValue<string>());
         Assert.Equal("{api-replicas.value}", manifest["resources"]!["api"]!["env"]!["ConnectionPool__Replicas"]!.GetValue<string>());
-    }
-
-    private static async Task<(JsonNode Manifest, string Text)> PublishAsync(string? connectionString, string? jwtSecret = null)
-    {
-        var output = Path.Combine(Path.GetTempPath(), $"listings-manifest-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "run", "--project", "AppHost", "--no-build", "--configuration", RepositoryPaths.Configuration,
-            "--", "--publisher", "manifest", "--output-path", output,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("ConnectionStrings__listingsdb");
-        start.Environment.Remove("Database__Mode");
-        start.Environment.Remove("Parameters__jwt-secret");
-        start.Environment.Remove("Parameters__supabase-url");
-        if (connectionString is not null)
-        {
-            start.Environment["ConnectionStrings__listingsdb"] = connectionString;
-        }
-
-        if (jwtSecret is not null)
-        {
-            start.Environment["Parameters__jwt-secret"] = jwtSecret;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-
-        var log = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, $"publish failed ({process.ExitCode}): {log}");
-        if (connectionString is not null)
-        {
-            Assert.DoesNotContain(SupabasePassword, log);
-            Assert.DoesNotContain(SupabaseJwtSecret, log);
-        }
-
-        try
-        {
-            var text = await File.ReadAllTextAsync(output);
-            return (JsonNode.Parse(text)!, text);
-        }
-        finally
-        {
-            File.Delete(output);
-        }
     }
 
     [GeneratedRegex(@"(?i)password=(?!\{)")]
