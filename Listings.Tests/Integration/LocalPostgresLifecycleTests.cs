@@ -48,7 +48,7 @@ public sealed class LocalPostgresLifecycleTests : IDisposable
             await app.StopAsync();
         }
 
-        Assert.Empty(ProcessesUsing(_dataDirectory));
+        Assert.Empty(ProcessCommandLines.Naming(_dataDirectory));
 
         await using (var app = await StartAsync())
         {
@@ -64,7 +64,7 @@ public sealed class LocalPostgresLifecycleTests : IDisposable
             await app.StopAsync();
         }
 
-        Assert.Empty(ProcessesUsing(_dataDirectory));
+        Assert.Empty(ProcessCommandLines.Naming(_dataDirectory));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class LocalPostgresLifecycleTests : IDisposable
         var error = await Assert.ThrowsAnyAsync<Exception>(() => DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             ["--Database:Mode=local", "--Database:Local:BinDirectory=/nonexistent/postgres/bin"]));
 
-        var messages = string.Join(Environment.NewLine, Flatten(error).Select(e => e.Message));
+        var messages = string.Join(Environment.NewLine, ExceptionChain.Flatten(error).Select(e => e.Message));
         Assert.Contains("no PostgreSQL server binaries", messages);
         Assert.Contains("Give the AppHost a database in one of three ways", messages);
     }
@@ -85,43 +85,6 @@ public sealed class LocalPostgresLifecycleTests : IDisposable
         await app.StartAsync(cts.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
         return app;
-    }
-
-    /// <summary>The processes whose command line names <paramref name="directory"/>: a leftover server would.</summary>
-    private static List<string> ProcessesUsing(string directory) =>
-        Directory.EnumerateDirectories("/proc")
-            .Where(path => int.TryParse(Path.GetFileName(path), out _))
-            .Select(path =>
-            {
-                try
-                {
-                    return File.ReadAllText(Path.Combine(path, "cmdline")).Replace('\0', ' ');
-                }
-                catch (IOException)
-                {
-                    return string.Empty;
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    return string.Empty;
-                }
-            })
-            .Where(commandLine => commandLine.Contains(directory, StringComparison.Ordinal))
-            .ToList();
-
-    private static IEnumerable<Exception> Flatten(Exception error)
-    {
-        for (Exception? current = error; current is not null; current = current.InnerException)
-        {
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
-            }
-        }
     }
 
     public void Dispose()

@@ -70,7 +70,7 @@ public sealed class LocalReadReplicaTests : IDisposable
             await app.StopAsync(cts.Token);
         }
 
-        Assert.Empty(ProcessesUsing(_dataDirectory));
+        Assert.Empty(ProcessCommandLines.Naming(_dataDirectory));
 
         // A second run reuses the standby (no new base backup) though the primary listens on another port now.
         await using (var app = await BuildAsync())
@@ -92,7 +92,7 @@ public sealed class LocalReadReplicaTests : IDisposable
             await app.StopAsync(cts.Token);
         }
 
-        Assert.Empty(ProcessesUsing(_dataDirectory));
+        Assert.Empty(ProcessCommandLines.Naming(_dataDirectory));
     }
 
     [Fact]
@@ -207,24 +207,6 @@ public sealed class LocalReadReplicaTests : IDisposable
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
-
-    /// <summary>The processes whose command line names <paramref name="directory"/>: a leftover server or standby would.</summary>
-    private static List<string> ProcessesUsing(string directory) =>
-        Directory.EnumerateDirectories("/proc")
-            .Where(path => int.TryParse(Path.GetFileName(path), out _))
-            .Select(path =>
-            {
-                try
-                {
-                    return File.ReadAllText(Path.Combine(path, "cmdline")).Replace('\0', ' ');
-                }
-                catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-                {
-                    return string.Empty;
-                }
-            })
-            .Where(commandLine => commandLine.Contains(directory, StringComparison.Ordinal))
-            .ToList();
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using Listings.AppHost.Database;
+using Listings.Tests.Infrastructure;
 
 namespace Listings.Tests.Integration;
 
@@ -40,21 +41,6 @@ public sealed class ReadReplicaSettingTests
             await using var app = await builder.BuildAsync();
         });
 
-        return string.Join(Environment.NewLine, Flatten(error).Select(e => e.Message));
-    }
-
-    private static IEnumerable<Exception> Flatten(Exception error)
-    {
-        for (Exception? current = error; current is not null; current = current.InnerException)
-        {
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
-            }
-        }
+        return string.Join(Environment.NewLine, ExceptionChain.Flatten(error).Select(e => e.Message));
     }
 }
