@@ -40,6 +40,6 @@ public static class ReplicaHealth
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
         using var response = await client.GetAsync("health", cancellationToken);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        return body?["entries"]?["read-replicas"]?["data"] as JsonObject;
+        return body?["entries"]?["read-replicas"]?["data"]?["hosts"] as JsonObject;
     }
 }

@@ -27,10 +27,16 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         using var __ = client;
 
         await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written on the primary"));
+        var before = await ReadCountsAsync(client);
         for (var i = 0; i < 20; i++)
         {
             (await client.GetAsync("/api/v1/listings?page=1")).EnsureSuccessStatusCode();
         }
+
+        // Every read is counted once, by the host that served it: the replica, or the primary with the reason.
+        var after = await ReadCountsAsync(client);
+        Assert.Equal(20, after.Replica - before.Replica + after.Primary - before.Primary);
+        Assert.True(after.Replica > before.Replica, "the replica served none of the reads");
 
         // The page statement ran in a session of the API's on the standby, and in none on the primary.
         Assert.True(await PageReadSessionsAsync(servers.Standby, database) > 0, "no page read ran on the standby");
@@ -92,8 +98,10 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
             Assert.DoesNotContain(id, await PageIdsAsync(client, token: null));
 
             // With it: a host that has replayed it (here only the primary).
+            var before = await ReadCountsAsync(client);
             Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, $"/api/v1/listings/{id}", token)).StatusCode);
             Assert.Contains(id, await PageIdsAsync(client, token));
+            Assert.Equal(2, (await ReadCountsAsync(client)).NotReplayed - before.NotReplayed);
 
             // A token that is not one is the client's error, named.
             var malformed = await GetAsync(client, "/api/v1/listings", "not a token");
@@ -198,14 +206,18 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
         await using var _ = api;
         using var __ = client;
 
+        // Down from the start (never read), then down for its own reason once its first connect ran out of time.
         await Poll.UntilAsync(
-            async () => await HostStatusAsync(client, servers.Standby.Port) == "serving" && await HostStatusAsync(client, stalled.Port) == "down",
-            "the reachable host to serve and the stalled one to be down");
+            async () => await HostStatusAsync(client, servers.Standby.Port) == "serving"
+                && (await HealthEntryAsync(client))[$"127.0.0.1:{stalled.Port}"]!["problem"]?.GetValue<string>() == "timeout",
+            "the reachable host to serve and the stalled one to be down after a connect timeout");
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => client.GetAsync("/api/v1/listings?page=1")));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
         Assert.True(await PageReadSessionsAsync(servers.Standby, database) > 0, "no page read ran on the reachable standby");
-        Assert.Contains($"Read replica 127.0.0.1:{stalled.Port} left the read rotation: timeout", api.Text);
+        await Poll.UntilAsync(
+            () => Task.FromResult(api.Text.Contains($"Read replica 127.0.0.1:{stalled.Port} left the read rotation: timeout", StringComparison.Ordinal)),
+            "the stalled host's leaving to be logged");
     }
 
     [Fact]
@@ -309,6 +321,16 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
     private static async Task<bool> ReplicaServesAsync(HttpClient client) =>
         (await HealthEntryAsync(client)).AsObject().All(host => host.Value!["status"]!.GetValue<string>() == "serving");
 
+    // The reads the replicas served and those the primary served instead, as /health counts them.
+    private static async Task<(long Replica, long Primary, long NotReplayed)> ReadCountsAsync(HttpClient client)
+    {
+        using var answer = await client.GetAsync("/health");
+        var data = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["entries"]!["read-replicas"]!["data"]!;
+        var primary = data["primaryReads"]!.AsObject();
+        return (data["hosts"]!.AsObject().Sum(host => host.Value!["reads"]!.GetValue<long>()),
+            primary.Sum(reason => reason.Value!.GetValue<long>()), primary["not-replayed"]!.GetValue<long>());
+    }
+
     private static async Task<string> HostStatusAsync(HttpClient client, int port) =>
         (await HealthEntryAsync(client))[$"127.0.0.1:{port}"]!["status"]!.GetValue<string>();
 
@@ -316,7 +338,7 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
     {
         using var answer = await client.GetAsync("/health");
         var health = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
-        return health["entries"]!["read-replicas"]!["data"]!;
+        return health["entries"]!["read-replicas"]!["data"]!["hosts"]!;
     }
 
     private static async Task<List<long>> PageIdsAsync(HttpClient client, string? token)

@@ -7,6 +7,7 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 public sealed class ReadHost : IAsyncDisposable
 {
     private TaskCompletionSource _wake = NewSignal();
+    private long _reads;
     private TaskCompletionSource _reading = NewSignal();
 
     /// <summary>A read host on <paramref name="plan"/>, served by <paramref name="dataSource"/> (which it disposes).</summary>
@@ -44,8 +45,18 @@ public sealed class ReadHost : IAsyncDisposable
     /// <summary>What the lag monitor knows.</summary>
     public ReplicaState State { get; }
 
+    /// <summary>The reads this host has served since the service started.</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
     /// <summary>The metric tags naming the host and its role.</summary>
     internal KeyValuePair<string, object?>[] Tags { get; }
+
+    /// <summary>Counts a read this host served, in <see cref="Reads"/> and in <see cref="ReplicaMetrics.Reads"/>.</summary>
+    internal void Served()
+    {
+        Interlocked.Increment(ref _reads);
+        ReplicaMetrics.Reads.Add(1, Tags);
+    }
 
     /// <summary>Completes at the end of the next reading of the replica, which starts now rather than at the next poll.</summary>
     internal Task NextReadingAsync()

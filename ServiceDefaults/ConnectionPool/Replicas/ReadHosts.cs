@@ -11,6 +11,7 @@ public sealed class ReadHosts(IReadOnlyList<ReadHost> all, ReadReplicaOptions op
     private readonly ReadHost[] _all = [.. all];
     private readonly TimeSpan _maxLag = TimeSpan.FromSeconds(options.MaxLagSeconds);
     private readonly TimeSpan _catchUp = TimeSpan.FromMilliseconds(options.CatchUpMilliseconds);
+    private readonly long[] _fallbacks = new long[Enum.GetValues<ReadFallback>().Length];
     private int _next;
 
     /// <summary>Every read host, in the connection string's order.</summary>
@@ -18,6 +19,17 @@ public sealed class ReadHosts(IReadOnlyList<ReadHost> all, ReadReplicaOptions op
 
     /// <summary>The most a replica may lag and stay in the rotation.</summary>
     public TimeSpan MaxLag => _maxLag;
+
+    /// <summary>Reads sent to the primary since the service started, by why (<see cref="ReadFallback.None"/>: none).</summary>
+    public IReadOnlyDictionary<ReadFallback, long> PrimaryReads =>
+        Enum.GetValues<ReadFallback>().Where(reason => reason != ReadFallback.None).ToDictionary(reason => reason, reason => Interlocked.Read(ref _fallbacks[(int)reason]));
+
+    /// <summary>Counts a read sent to the primary, in <see cref="PrimaryReads"/> and in the metrics.</summary>
+    internal void FellBack(ReadFallback reason)
+    {
+        Interlocked.Increment(ref _fallbacks[(int)reason]);
+        ReplicaMetrics.FellBack(reason);
+    }
 
     /// <summary>
     /// The replica to read from, or null and why not. With <paramref name="after"/>, only a replica that has replayed it;

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Listings.ServiceDefaults.ConnectionPool;
 
 /// <summary>
-/// The <c>read-replicas</c> entry of <c>/health</c>: one line per read host with its plan and its state. Healthy while
+/// The <c>read-replicas</c> entry of <c>/health</c>: one entry per read host with its plan, its state and the reads it
+/// served, and the reads the primary served instead, by reason. Healthy while
 /// every replica serves reads; Degraded while one lags, is down, or has not been read yet, since the others or the primary
 /// serve its reads: never Unhealthy, which would take a replica of the API out of its load balancer for a replica of the
 /// database.
@@ -18,7 +19,7 @@ public sealed class ReadReplicasHealthCheck(ReadHosts hosts, TimeProvider clock)
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var now = clock.GetTimestamp();
-        var data = new Dictionary<string, object>();
+        var perHost = new Dictionary<string, object>();
         var serving = 0;
         foreach (var host in hosts.All)
         {
@@ -30,7 +31,7 @@ public sealed class ReadReplicasHealthCheck(ReadHosts hosts, TimeProvider clock)
             serving += status == "serving" ? 1 : 0;
 
             // The host's plan as db-info prints it, and its state; no user, no connection string.
-            data[host.Name] = new Dictionary<string, object?>
+            perHost[host.Name] = new Dictionary<string, object?>
             {
                 ["role"] = "read-replica",
                 ["status"] = status,
@@ -42,8 +43,17 @@ public sealed class ReadReplicasHealthCheck(ReadHosts hosts, TimeProvider clock)
                 ["maxPoolSizeChosenBy"] = KebabCase.Name(host.Plan.MaxPoolSizeChosenBy),
                 ["budget"] = host.Plan.Budget?.Describe(host.Plan.MaxPoolSize),
                 ["inUse"] = host.Usage.InUse,
+                ["reads"] = host.Reads,
             };
         }
+
+        var data = new Dictionary<string, object>
+        {
+            ["hosts"] = perHost,
+
+            // Reads the primary served instead, by why: the counts behind listings.db.reads.primary_fallbacks.
+            ["primaryReads"] = hosts.PrimaryReads.ToDictionary(reason => KebabCase.Name(reason.Key), reason => reason.Value),
+        };
 
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{serving} of {hosts.All.Count} read replicas serve reads (lag at most {hosts.MaxLag.TotalSeconds:0.###} s)");

@@ -39,7 +39,7 @@ public sealed partial class ReadRouter<TContext>(
             try
             {
                 var result = await read(db, cancellationToken);
-                ReplicaMetrics.Reads.Add(1, host.Tags);
+                host.Served();
                 return result;
             }
             catch (Exception error) when (!cancellationToken.IsCancellationRequested && IsHostFailure(error))
@@ -56,8 +56,7 @@ public sealed partial class ReadRouter<TContext>(
             }
         }
 
-        ReplicaMetrics.FellBack(reason);
-        ReplicaMetrics.Reads.Add(1, ReplicaMetrics.PrimaryRole);
+        hosts.FellBack(reason);
         return await read(requestServices.GetRequiredService<TContext>(), cancellationToken);
     }
 

@@ -28,7 +28,11 @@ public static class ReplicaMetrics
             "listings.db.replica.lag", () => Lags(hosts, clock), "s",
             "How old a read of each replica may be: the time since it last held everything the primary had sent it.");
 
-    internal static void FellBack(ReadFallback reason) => PrimaryFallbacks.Add(1, FallbackTags[(int)reason]);
+    internal static void FellBack(ReadFallback reason)
+    {
+        PrimaryFallbacks.Add(1, FallbackTags[(int)reason]);
+        Reads.Add(1, PrimaryRole);
+    }
 
     private static IEnumerable<Measurement<double>> Lags(IReadOnlyList<ReadHost> hosts, TimeProvider clock)
     {
