@@ -17,9 +17,6 @@ public sealed partial class ReadRouter<TContext>(
 {
     private const string PositionSql = "SELECT pg_current_wal_lsn()::text AS \"Value\"";
 
-    /// <summary>True when reads may go to replicas.</summary>
-    public bool HasReplicas => hosts is not null;
-
     /// <summary>
     /// Runs <paramref name="read"/> on a replica that has replayed <paramref name="after"/> (when given) and lags at most
     /// <c>ReadReplicas:MaxLagSeconds</c>, else on the primary context from <paramref name="requestServices"/>.
@@ -48,7 +45,6 @@ public sealed partial class ReadRouter<TContext>(
                 host.State.Failed(problem);
                 LogReadFailed(host.Name, problem);
                 (host, reason) = hosts.Choose(after);
-                reason = host is null && reason == ReadFallback.None ? ReadFallback.Down : reason;
             }
             finally
             {
@@ -56,7 +52,8 @@ public sealed partial class ReadRouter<TContext>(
             }
         }
 
-        hosts.FellBack(reason);
+        // A host chosen again after every host failed once (the monitor put it back meanwhile) counts as down too.
+        hosts.FellBack(reason == ReadFallback.None ? ReadFallback.Down : reason);
         return await read(requestServices.GetRequiredService<TContext>(), cancellationToken);
     }
 
