@@ -115,6 +115,27 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
     }
 
     [Fact]
+    public async Task AReadWithATokenWaitsForTheReplicaToReplayItRatherThanReadingThePrimary()
+    {
+        // A catch-up bound far above any replay time here: every token read is the replica's once it has replayed.
+        var (api, client, _) = await StartApiAsync(maxLagSeconds: 600, extra: new() { ["ReadReplicas__CatchUpMilliseconds"] = "10000" });
+        await using var _ = api;
+        using var __ = client;
+
+        var before = await ReadCountsAsync(client);
+        for (var i = 0; i < 10; i++)
+        {
+            var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Read back at once #{i}"));
+            var id = (await created.Content.ReadFromJsonAsync<ListingJson>())!.Id;
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, $"/api/v1/listings/{id}", Assert.Single(created.Headers.GetValues("Listings-Consistency")))).StatusCode);
+        }
+
+        var after = await ReadCountsAsync(client);
+        Assert.Equal(10, after.Replica - before.Replica);
+        Assert.Equal(before.Primary, after.Primary);
+    }
+
+    [Fact]
     public async Task AReplicaPausedPastMaxLagSecondsLeavesTheRotationAndRejoinsOnceCaughtUp()
     {
         var (api, client, _) = await StartApiAsync(maxLagSeconds: 1);

@@ -20,7 +20,7 @@ public sealed class ReadHosts(IReadOnlyList<ReadHost> all, ReadReplicaOptions op
     /// <summary>The most a replica may lag and stay in the rotation.</summary>
     public TimeSpan MaxLag => _maxLag;
 
-    /// <summary>Reads sent to the primary since the service started, by why (<see cref="ReadFallback.None"/>: none).</summary>
+    /// <summary>Reads sent to the primary since the service started, by why.</summary>
     public IReadOnlyDictionary<ReadFallback, long> PrimaryReads =>
         Enum.GetValues<ReadFallback>().Where(reason => reason != ReadFallback.None).ToDictionary(reason => reason, reason => Interlocked.Read(ref _fallbacks[(int)reason]));
 
