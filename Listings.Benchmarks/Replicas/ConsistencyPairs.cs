@@ -11,7 +11,8 @@ namespace Listings.Benchmarks.Replicas;
 /// Write-then-read pairs against the API with a replica: each worker creates a listing (with an <c>Idempotency-Key</c>),
 /// then at once reads it twice side by side, once sending the answer's <c>Listings-Consistency</c> token back and once
 /// without it. A 404 is a stale read; a stale read without the token is read again every
-/// <see cref="ReplicaOptions.RepollInterval"/> until the listing shows, which times how stale the replica was.
+/// <see cref="ReplicaOptions.RepollInterval"/> until the listing shows, which times how stale the replica was: to the
+/// answer of the first read that shows it, and to its start (the data age).
 /// </summary>
 public sealed class ConsistencyPairs : IDisposable
 {
@@ -62,8 +63,11 @@ public sealed class ConsistencyPairs : IDisposable
             }
         }));
 
-        var staleness = pairs.Select(p => p.StalenessMs ?? _options.RepollLimit.TotalMilliseconds).Order().ToArray();
-        var stale = pairs.Where(p => p.WithoutToken == HttpStatusCode.NotFound).Select(p => p.StalenessMs ?? _options.RepollLimit.TotalMilliseconds).Order().ToArray();
+        var limit = _options.RepollLimit.TotalMilliseconds;
+        var untilSeen = pairs.Select(p => p.UntilSeenMs ?? limit).Order().ToArray();
+        var stale = pairs.Where(p => p.WithoutToken == HttpStatusCode.NotFound).ToArray();
+        var staleUntilSeen = stale.Select(p => p.UntilSeenMs ?? limit).Order().ToArray();
+        var dataAge = stale.Select(p => p.DataAgeMs ?? limit).Order().ToArray();
         return new ConsistencyOutcome
         {
             Name = name,
@@ -74,10 +78,14 @@ public sealed class ConsistencyPairs : IDisposable
             OtherWithToken = pairs.Count(p => p.WithToken is not (HttpStatusCode.OK or HttpStatusCode.NotFound)),
             StaleWithoutToken = stale.Length,
             OtherWithoutToken = pairs.Count(p => p.WithoutToken is not (HttpStatusCode.OK or HttpStatusCode.NotFound)),
-            NeverVisible = pairs.Count(p => p.WithoutToken == HttpStatusCode.NotFound && p.StalenessMs is null),
-            StalenessMaxMs = staleness.Length == 0 ? 0 : Math.Round(staleness[^1], 1),
-            StalenessP99Ms = Math.Round(LoadGenerator.Percentile(staleness, 0.99), 1),
-            StaleP50Ms = Math.Round(LoadGenerator.Percentile(stale, 0.5), 1),
+            NeverVisible = stale.Count(p => p.UntilSeenMs is null),
+            UntilSeenMaxMs = untilSeen.Length == 0 ? 0 : Math.Round(untilSeen[^1], 1),
+            UntilSeenP99Ms = Math.Round(LoadGenerator.Percentile(untilSeen, 0.99), 1),
+            StaleUntilSeenP50Ms = Math.Round(LoadGenerator.Percentile(staleUntilSeen, 0.5), 1),
+            DataAgeP50Ms = Math.Round(LoadGenerator.Percentile(dataAge, 0.5), 1),
+            DataAgeP99Ms = Math.Round(LoadGenerator.Percentile(dataAge, 0.99), 1),
+            DataAgeMaxMs = dataAge.Length == 0 ? 0 : Math.Round(dataAge[^1], 1),
+            LastStaleStartMaxMs = stale.Length == 0 ? 0 : Math.Round(stale.Max(p => p.LastStaleStartMs), 1),
         };
     }
 
@@ -99,28 +107,33 @@ public sealed class ConsistencyPairs : IDisposable
         var id = JsonNode.Parse(await created.Content.ReadAsStringAsync(cancellationToken))!["id"]!.GetValue<long>();
         var path = $"{ListingsPath}/{id}";
         var withToken = StatusAsync(path, tokens.Single(), cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         var withoutToken = StatusAsync(path, null, cancellationToken);
         await Task.WhenAll(withToken, withoutToken);
-        var staleness = await withoutToken == HttpStatusCode.NotFound
-            ? await UntilVisibleAsync(path, acknowledged, cancellationToken)
-            : 0;
-        return new Pair(await withToken, await withoutToken, staleness);
+        return await withoutToken == HttpStatusCode.NotFound
+            ? await UntilVisibleAsync(await withToken, path, acknowledged, started, cancellationToken)
+            : new Pair(await withToken, await withoutToken, 0, 0, 0);
     }
 
-    // The milliseconds from the write's answer to the first read without the token that finds it; null when none did
-    // within the limit.
-    private async Task<double?> UntilVisibleAsync(string path, long acknowledged, CancellationToken cancellationToken)
+    // Reads a stale write again until a read without the token finds it: the pair with the milliseconds from the
+    // write's answer to that read's answer and to its start (null when none found it within the limit), and to the start
+    // of the last read that did not.
+    private async Task<Pair> UntilVisibleAsync(HttpStatusCode withToken, string path, long acknowledged, long lastStale, CancellationToken cancellationToken)
     {
+        double Since(long timestamp) => Stopwatch.GetElapsedTime(acknowledged, timestamp).TotalMilliseconds;
         while (Stopwatch.GetElapsedTime(acknowledged) < _options.RepollLimit)
         {
             await Task.Delay(_options.RepollInterval, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
             if (await StatusAsync(path, null, cancellationToken) == HttpStatusCode.OK)
             {
-                return Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds;
+                return new Pair(withToken, HttpStatusCode.NotFound, Since(Stopwatch.GetTimestamp()), Since(started), Since(lastStale));
             }
+
+            lastStale = started;
         }
 
-        return null;
+        return new Pair(withToken, HttpStatusCode.NotFound, null, null, Since(lastStale));
     }
 
     private async Task<HttpStatusCode> StatusAsync(string path, string? token, CancellationToken cancellationToken)
@@ -135,6 +148,8 @@ public sealed class ConsistencyPairs : IDisposable
         return response.StatusCode;
     }
 
-    // What one pair's reads were answered, and how stale the read without the token was (0 when fresh).
-    private sealed record Pair(HttpStatusCode WithToken, HttpStatusCode WithoutToken, double? StalenessMs);
+    // What one pair's reads were answered and, when the read without the token was stale, the milliseconds from the
+    // write's answer to the answer and to the start of the first read that found it (null when none did), and to the
+    // start of the last read that did not (all 0 when it was fresh).
+    private sealed record Pair(HttpStatusCode WithToken, HttpStatusCode WithoutToken, double? UntilSeenMs, double? DataAgeMs, double LastStaleStartMs);
 }

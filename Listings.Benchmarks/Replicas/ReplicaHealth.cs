@@ -35,11 +35,46 @@ public static class ReplicaHealth
         (await ReadHostsAsync(baseAddress, cancellationToken) ?? []).ToDictionary(
             host => host.Key, host => host.Value?["maxPoolSize"]?.GetValue<int?>());
 
-    private static async Task<JsonObject?> ReadHostsAsync(Uri baseAddress, CancellationToken cancellationToken)
+    /// <summary>
+    /// The routed reads the API has counted since it started: those each replica served (<c>hosts.*.reads</c>) and those
+    /// the primary served instead, by reason (<c>primaryReads</c>). Each routed read is counted once.
+    /// </summary>
+    /// <param name="baseAddress">The API's base address.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="InvalidOperationException"><c>/health</c> has no read counts.</exception>
+    public static async Task<RoutedReads> ReadCountsAsync(Uri baseAddress, CancellationToken cancellationToken)
+    {
+        var data = await ReadDataAsync(baseAddress, cancellationToken);
+        if (data?["hosts"] is not JsonObject hosts || data["primaryReads"] is not JsonObject primary)
+        {
+            throw new InvalidOperationException($"The /health of the API at {baseAddress} has no read-replicas hosts and primaryReads.");
+        }
+
+        return new RoutedReads(
+            hosts.ToDictionary(host => host.Key, host => host.Value?["reads"]?.GetValue<long>() ?? 0),
+            primary.ToDictionary(reason => reason.Key, reason => reason.Value?.GetValue<long>() ?? 0));
+    }
+
+    private static async Task<JsonObject?> ReadHostsAsync(Uri baseAddress, CancellationToken cancellationToken) =>
+        (await ReadDataAsync(baseAddress, cancellationToken))?["hosts"] as JsonObject;
+
+    private static async Task<JsonNode?> ReadDataAsync(Uri baseAddress, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
         using var response = await client.GetAsync("health", cancellationToken);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        return body?["entries"]?["read-replicas"]?["data"]?["hosts"] as JsonObject;
+        return body?["entries"]?["read-replicas"]?["data"];
     }
+}
+
+/// <summary>The routed reads an API counted up to one moment, from <c>/health</c>.</summary>
+/// <param name="Replicas">The reads each replica served, by host.</param>
+/// <param name="Primary">The reads the primary served instead, by reason (<c>lagging</c>, <c>down</c>, <c>not-replayed</c>).</param>
+public sealed record RoutedReads(IReadOnlyDictionary<string, long> Replicas, IReadOnlyDictionary<string, long> Primary)
+{
+    /// <summary>The reads counted after <paramref name="earlier"/>, per host and per reason.</summary>
+    /// <param name="earlier">An earlier count of the same API.</param>
+    public RoutedReads Since(RoutedReads earlier) => new(
+        Replicas.ToDictionary(host => host.Key, host => host.Value - earlier.Replicas.GetValueOrDefault(host.Key)),
+        Primary.ToDictionary(reason => reason.Key, reason => reason.Value - earlier.Primary.GetValueOrDefault(reason.Key)));
 }

@@ -40,24 +40,6 @@ public sealed class ReplicaOptions : IRunOptions
     /// <summary>Gets <c>ReadReplicas:CatchUpMilliseconds</c>, how long a read with a token waits for the replica (its default).</summary>
     public int CatchUpMilliseconds => 100;
 
-    /// <summary>
-    /// Gets how long the standby's <c>listings</c> transactions are counted with the API idle, which gives the lag monitor's
-    /// own rate, subtracted from the standby's count under load.
-    /// </summary>
-    public TimeSpan MonitorSample => TimeSpan.FromSeconds(Quick ? 5 : 10);
-
-    /// <summary>
-    /// Gets the interval over which <c>pg_stat_database</c>'s counts must stay still before they are read: a backend
-    /// reports its counts at most once a second.
-    /// </summary>
-    public TimeSpan StatisticsSettle => TimeSpan.FromSeconds(1.5);
-
-    /// <summary>
-    /// Gets what the standby's count may grow by over <see cref="StatisticsSettle"/> and still count as still: twice the
-    /// lag monitor's readings meanwhile.
-    /// </summary>
-    public long StandbySlack => (long)(2 * StatisticsSettle.TotalMilliseconds / PollMilliseconds);
-
     /// <summary>Gets the write-then-read pairs with replay running.</summary>
     public int Pairs => Quick ? 200 : 1000;
 

@@ -41,10 +41,7 @@ public sealed class ReplicaResults : IRunResults
     /// <summary>Gets one row per setting and connection count.</summary>
     public List<CeilingPoint> Points { get; } = [];
 
-    /// <summary>Gets or sets the standby's transactions a second in the API's database with the API idle: the lag monitor's.</summary>
-    public double? MonitorTransactionsPerSecond { get; set; }
-
-    /// <summary>Gets the transactions each server ran for the API with the replica, one row per round of it.</summary>
+    /// <summary>Gets the routed reads the API with the replica counted in each of its rounds, one row per round.</summary>
     public List<ReadShare> Shares { get; } = [];
 
     /// <summary>Gets the write-then-read runs.</summary>
@@ -64,29 +61,31 @@ public sealed class ReplicaResults : IRunResults
 }
 
 /// <summary>
-/// The transactions each server committed in the API's database over one round of the API with the replica, lead-in
-/// included (<c>pg_stat_database.xact_commit</c>, read before and after).
+/// The routed reads the API with the replica counted over one of its rounds, lead-in included: the difference of its
+/// <c>/health</c> counts read before and after the round.
 /// </summary>
 /// <param name="Connections">The connections <c>wrk</c> held open.</param>
 /// <param name="Round">The round, from 1.</param>
 /// <param name="Seconds">From the reading before to the reading after.</param>
-/// <param name="Standby">The standby's transactions, the lag monitor's included.</param>
-/// <param name="Monitor">The lag monitor's share of <paramref name="Standby"/>: its idle rate × <paramref name="Seconds"/>.</param>
-/// <param name="Primary">The primary's transactions.</param>
-public sealed record ReadShare(int Connections, int Round, double Seconds, long Standby, double Monitor, long Primary)
+/// <param name="Replica">The reads the replicas served.</param>
+/// <param name="Primary">The reads the primary served instead, by reason.</param>
+public sealed record ReadShare(int Connections, int Round, double Seconds, long Replica, IReadOnlyDictionary<string, long> Primary)
 {
-    /// <summary>Gets the standby's share of the reads: its transactions less the monitor's, over both servers'.</summary>
-    public double ReplicaShare => Fraction(Math.Max(0, Standby - Monitor), Primary);
+    /// <summary>Gets the reads the primary served, whatever the reason.</summary>
+    public long PrimaryTotal => Primary.Values.Sum();
 
-    /// <summary>The standby's share over several rounds.</summary>
+    /// <summary>Gets the replicas' share of the routed reads: replica reads ÷ (replica reads + primary reads).</summary>
+    public double ReplicaShare => Fraction(Replica, PrimaryTotal);
+
+    /// <summary>The replicas' share over several rounds.</summary>
     /// <param name="rounds">The rounds.</param>
     public static double Over(IEnumerable<ReadShare> rounds)
     {
         var all = rounds.ToList();
-        return Fraction(Math.Max(0, all.Sum(r => r.Standby) - all.Sum(r => r.Monitor)), all.Sum(r => r.Primary));
+        return Fraction(all.Sum(r => r.Replica), all.Sum(r => r.PrimaryTotal));
     }
 
-    private static double Fraction(double replica, long primary) => replica + primary == 0 ? double.NaN : replica / (replica + primary);
+    private static double Fraction(long replica, long primary) => replica + primary == 0 ? double.NaN : (double)replica / (replica + primary);
 }
 
 /// <summary>What a run of write-then-read pairs saw.</summary>
@@ -119,12 +118,40 @@ public sealed class ConsistencyOutcome
     /// <summary>Gets the stale writes still not visible when the re-reads gave up.</summary>
     public int NeverVisible { get; init; }
 
-    /// <summary>Gets the longest time from a write's answer to a read without the token that found it.</summary>
-    public double StalenessMaxMs { get; init; }
+    /// <summary>
+    /// Gets the longest time from a write's answer to the <em>answer</em> of the first read without the token that found
+    /// it (the re-read limit for one never found).
+    /// </summary>
+    public double UntilSeenMaxMs { get; init; }
 
     /// <summary>Gets the 99th percentile of that time over every read without the token (0 for a fresh answer).</summary>
-    public double StalenessP99Ms { get; init; }
+    public double UntilSeenP99Ms { get; init; }
 
     /// <summary>Gets the median of that time over the stale reads only.</summary>
-    public double StaleP50Ms { get; init; }
+    public double StaleUntilSeenP50Ms { get; init; }
+
+    /// <summary>
+    /// Gets the median data age over the stale reads: the time from the write's answer to the <em>start</em> of the first
+    /// read without the token that found it (the re-read limit for one never found).
+    /// </summary>
+    public double DataAgeP50Ms { get; init; }
+
+    /// <summary>Gets the 99th percentile of the data age over the stale reads.</summary>
+    public double DataAgeP99Ms { get; init; }
+
+    /// <summary>Gets the longest data age over the stale reads.</summary>
+    public double DataAgeMaxMs { get; init; }
+
+    /// <summary>
+    /// Gets the longest time from a write's answer to the start of the <em>last</em> read without the token that did not
+    /// find it: what the lag bound limits (a read started at T shows every write answered before T − MaxLagSeconds, plus
+    /// the transit to the standby). The data age is this plus one re-read.
+    /// </summary>
+    public double LastStaleStartMaxMs { get; init; }
+
+    /// <summary>Gets or sets the reads the replicas served over the run, from the API's <c>/health</c> counts.</summary>
+    public long ReplicaReads { get; set; }
+
+    /// <summary>Gets or sets the reads the primary served instead over the run, by reason.</summary>
+    public IReadOnlyDictionary<string, long> PrimaryReads { get; set; } = new Dictionary<string, long>();
 }

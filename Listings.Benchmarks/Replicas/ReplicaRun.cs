@@ -10,8 +10,8 @@ namespace Listings.Benchmarks.Replicas;
 /// What a read replica costs and gives: one throw-away primary seeded with 100,000 listings and one streaming standby of
 /// it (<see cref="PostgresServer.StartStandbyAsync"/>); two API processes side by side, one on the primary alone, one
 /// with the standby as <c>ConnectionStrings:listingsdb-read</c>, loaded in turn by <c>wrk</c> on page 1 as the ceiling
-/// run loads its settings (CPU per request of each process, 200/s); the share of reads the standby served
-/// (<c>pg_stat_database</c>); write-then-read pairs with and without the <c>Listings-Consistency</c> token, with replay
+/// run loads its settings (CPU per request of each process, 200/s); the share of reads the standby served (the routed
+/// reads the API counts in <c>/health</c>); write-then-read pairs with and without the <c>Listings-Consistency</c> token, with replay
 /// running and paused; and pgbench on the page SQL on each host, the capacity a host adds.
 /// </summary>
 public static class ReplicaRun
@@ -93,11 +93,9 @@ public static class ReplicaRun
                 results.WarmUps[setting.Name] = await sideBySide.WarmUpAsync(setting.Name, process, cancellationToken);
             }
 
-            var transactions = new CommittedTransactions(primary, standby, Database, options.StatisticsSettle, options.StandbySlack);
-            await MeasureMonitorAsync(transactions, cancellationToken);
             foreach (var connections in options.Connections)
             {
-                await MeasureInRoundsAsync(settings, sideBySide, transactions, connections, cancellationToken);
+                await MeasureInRoundsAsync(settings, sideBySide, connections, cancellationToken);
                 await SaveAsync();
             }
 
@@ -146,21 +144,10 @@ public static class ReplicaRun
             RunFrame.Log($"  Maximum Pool Size: {string.Join(", ", results.PoolSizes.Select(p => $"{p.Key} {p.Value?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}"))}");
         }
 
-        // With both APIs idle the standby's transactions in the API's database are the lag monitor's readings (and
-        // whatever else PostgreSQL runs there), subtracted from the rounds' counts.
-        private async Task MeasureMonitorAsync(CommittedTransactions transactions, CancellationToken cancellationToken)
-        {
-            var before = await transactions.ReadAsync(cancellationToken);
-            await Task.Delay(options.MonitorSample, cancellationToken);
-            var after = await transactions.ReadAsync(cancellationToken);
-            results.MonitorTransactionsPerSecond = Math.Round((after.Standby - before.Standby) / after.SecondsSince(before), 2);
-            RunFrame.Log($"  standby transactions with the APIs idle: {results.MonitorTransactionsPerSecond:0.0}/s (the lag monitor reads every {options.PollMilliseconds} ms)");
-        }
-
-        // The two processes in turn, the order reversed every other round as SideBySide does it, the servers' transaction
-        // counts read around each round of the API with the replica.
+        // The two processes in turn, the order reversed every other round as SideBySide does it, the routed reads the API
+        // with the replica counts (/health) read around each of its rounds.
         private async Task MeasureInRoundsAsync((ReplicaSetting Setting, ApiServer Process)[] settings, SideBySide sideBySide,
-            CommittedTransactions transactions, int connections, CancellationToken cancellationToken)
+            int connections, CancellationToken cancellationToken)
         {
             var rounds = settings.Select(_ => new List<MeasuredRound>()).ToArray();
             for (var round = 0; round < options.Timing.Rounds; round++)
@@ -168,16 +155,17 @@ public static class ReplicaRun
                 foreach (var i in round % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 })
                 {
                     var (setting, process) = settings[i];
-                    var before = setting.UsesReplica ? await transactions.ReadAsync(cancellationToken) : null;
+                    var before = setting.UsesReplica ? await ReplicaHealth.ReadCountsAsync(process.BaseAddress, cancellationToken) : null;
+                    var clock = Stopwatch.StartNew();
                     await sideBySide.LoadAsync(process, connections, options.Timing.LeadIn, cancellationToken);
                     rounds[i].Add(await sideBySide.MeasureOnceAsync(setting.ApplicationName, process, connections, options.Timing.RoundDuration, cancellationToken));
                     if (before is not null)
                     {
-                        var after = await transactions.ReadAsync(cancellationToken);
-                        var seconds = after.SecondsSince(before);
-                        results.Shares.Add(new ReadShare(connections, round + 1, Math.Round(seconds, 1), after.Standby - before.Standby,
-                            Math.Round(seconds * (results.MonitorTransactionsPerSecond ?? 0)), after.Primary - before.Primary));
-                        RunFrame.Log($"  round {round + 1}: the replica served {results.Shares[^1].ReplicaShare:P1} of the reads");
+                        var after = await ReplicaHealth.ReadCountsAsync(process.BaseAddress, cancellationToken);
+                        var reads = after.Since(before);
+                        var share = new ReadShare(connections, round + 1, Math.Round(clock.Elapsed.TotalSeconds, 1), reads.Replicas.Values.Sum(), reads.Primary);
+                        results.Shares.Add(share);
+                        RunFrame.Log($"  round {round + 1}: the replica served {share.Replica:N0} reads (its count {before.Replicas.Values.Sum():N0} → {after.Replicas.Values.Sum():N0}), the primary {share.PrimaryTotal:N0} ({string.Join(", ", share.Primary.Select(r => $"{r.Key} {r.Value:N0}"))}): {share.ReplicaShare:P1} on the replica");
                     }
                 }
             }
@@ -198,7 +186,7 @@ public static class ReplicaRun
                 $"replicas-{Guid.NewGuid().ToString("N")[..8]}");
             RunFrame.Log($"  {options.Pairs:N0} write-then-read pairs on {options.Workers} workers, replay running...");
             await ReplicaHealth.WaitServingAsync(withReplica.BaseAddress, TimeSpan.FromSeconds(30), cancellationToken);
-            Record(await pairs.RunAsync("replay running", number => number < options.Pairs, cancellationToken));
+            await RecordAsync(withReplica, () => pairs.RunAsync("replay running", number => number < options.Pairs, cancellationToken), cancellationToken);
 
             RunFrame.Log($"  pairs for {options.PausedFor.TotalSeconds:0.0} s with the standby's replay paused...");
             await ReplicaHealth.WaitServingAsync(withReplica.BaseAddress, TimeSpan.FromSeconds(30), cancellationToken);
@@ -206,7 +194,7 @@ public static class ReplicaRun
             try
             {
                 var clock = Stopwatch.StartNew();
-                Record(await pairs.RunAsync("replay paused", _ => clock.Elapsed < options.PausedFor, cancellationToken));
+                await RecordAsync(withReplica, () => pairs.RunAsync("replay paused", _ => clock.Elapsed < options.PausedFor, cancellationToken), cancellationToken);
             }
             finally
             {
@@ -216,10 +204,16 @@ public static class ReplicaRun
             await primary.WaitForReplayAsync(standby, cancellationToken);
         }
 
-        private void Record(ConsistencyOutcome outcome)
+        // One run of pairs, with the routed reads the API counted meanwhile.
+        private async Task RecordAsync(ApiServer withReplica, Func<Task<ConsistencyOutcome>> run, CancellationToken cancellationToken)
         {
+            var before = await ReplicaHealth.ReadCountsAsync(withReplica.BaseAddress, cancellationToken);
+            var outcome = await run();
+            var reads = (await ReplicaHealth.ReadCountsAsync(withReplica.BaseAddress, cancellationToken)).Since(before);
+            outcome.ReplicaReads = reads.Replicas.Values.Sum();
+            outcome.PrimaryReads = reads.Primary;
             results.Consistency.Add(outcome);
-            RunFrame.Log($"  {outcome.Name}: {outcome.Pairs} pairs, stale with the token {outcome.StaleWithToken}, without it {outcome.StaleWithoutToken} (max {outcome.StalenessMaxMs:0} ms, never visible {outcome.NeverVisible})");
+            RunFrame.Log($"  {outcome.Name}: {outcome.Pairs} pairs, stale with the token {outcome.StaleWithToken}, without it {outcome.StaleWithoutToken} (data age max {outcome.DataAgeMaxMs:0} ms, until seen max {outcome.UntilSeenMaxMs:0} ms, never visible {outcome.NeverVisible})");
         }
 
         private async Task<double> PgBenchAsync(string host, PostgresServer server, CancellationToken cancellationToken)
