@@ -48,7 +48,7 @@ public static class ConnectionPoolExtensions
             context.AddInterceptors(interceptors);
             configureDbContextOptions?.Invoke(services, context);
         });
-        AddReadReplicas<TContext>(builder, readPlans, options, ReadHostPlanner.ConnectionName(connectionName), configureDbContextOptions);
+        AddReadReplicas<TContext>(builder, plan, readPlans, options, ReadHostPlanner.ConnectionName(connectionName), configureDbContextOptions);
         builder.EnrichNpgsqlDbContext<TContext>(settings =>
         {
             // Retries are the caller's (configureDbContextOptions); the database check below replaces Aspire's, which
@@ -110,7 +110,7 @@ public static class ConnectionPoolExtensions
 
     // Each read host gets a pool and pooled contexts of its own, on its own plan; the router chooses among them per read.
     private static void AddReadReplicas<TContext>(
-        IHostApplicationBuilder builder, IReadOnlyList<ConnectionPlan> readPlans, ConnectionPoolOptions options, string readName,
+        IHostApplicationBuilder builder, ConnectionPlan plan, IReadOnlyList<ConnectionPlan> readPlans, ConnectionPoolOptions options, string readName,
         Action<IServiceProvider, DbContextOptionsBuilder>? configureDbContextOptions)
         where TContext : DbContext
     {
@@ -133,7 +133,7 @@ public static class ConnectionPoolExtensions
             var hosts = new ReadHosts(
                 [.. enforcement.Select(host => new ReadHost(
                     host.Plan, BuildDataSource(host.Plan, host.Name, services), host.Parts.Usage, host.Parts.Backoff, new ReplicaState(TimeProvider.System, history)))],
-                replicaOptions, TimeProvider.System);
+                plan, replicaOptions, TimeProvider.System);
             ReplicaMetrics.ObserveLag(hosts.All, TimeProvider.System);
             return hosts;
         });

@@ -19,12 +19,7 @@ public sealed class ReadHost : IAsyncDisposable
         Logins = logins;
         State = state;
         Name = string.Create(CultureInfo.InvariantCulture, $"{plan.Host}:{plan.Port}");
-        Tags =
-        [
-            new("server.address", plan.Host),
-            new("server.port", plan.Port),
-            new(PoolMetrics.RoleTag, KebabCase.Name(ConnectionRole.ReadReplica)),
-        ];
+        Tags = ReplicaMetrics.HostTags(plan);
     }
 
     /// <summary>The host's plan.</summary>

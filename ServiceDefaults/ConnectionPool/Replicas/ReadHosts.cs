@@ -6,8 +6,13 @@ namespace Listings.ServiceDefaults.ConnectionPool;
 /// The read replicas and the choice among them: round robin over those that can be reached, lag at most
 /// <c>ReadReplicas:MaxLagSeconds</c>, and have replayed the read's token, if it has one.
 /// </summary>
-public sealed class ReadHosts(IReadOnlyList<ReadHost> all, ReadReplicaOptions options, TimeProvider clock) : IAsyncDisposable
+/// <param name="all">The read hosts, in the connection string's order.</param>
+/// <param name="primary">The primary's plan, whose host the reads sent there are counted under.</param>
+/// <param name="options">The <c>ReadReplicas</c> settings.</param>
+/// <param name="clock">The clock the lag is measured with.</param>
+public sealed class ReadHosts(IReadOnlyList<ReadHost> all, ConnectionPlan primary, ReadReplicaOptions options, TimeProvider clock) : IAsyncDisposable
 {
+    private readonly KeyValuePair<string, object?>[] _primaryTags = ReplicaMetrics.HostTags(primary);
     private readonly ReadHost[] _all = [.. all];
     private readonly TimeSpan _maxLag = TimeSpan.FromSeconds(options.MaxLagSeconds);
     private readonly TimeSpan _catchUp = TimeSpan.FromMilliseconds(options.CatchUpMilliseconds);
@@ -28,7 +33,7 @@ public sealed class ReadHosts(IReadOnlyList<ReadHost> all, ReadReplicaOptions op
     internal void FellBack(ReadFallback reason)
     {
         Interlocked.Increment(ref _fallbacks[(int)reason]);
-        ReplicaMetrics.FellBack(reason);
+        ReplicaMetrics.FellBack(reason, _primaryTags);
     }
 
     /// <summary>

@@ -17,8 +17,6 @@ public static class ReplicaMetrics
         "listings.db.reads.primary_fallbacks", "{read}",
         "Reads sent to the primary because every replica lagged, was down, or had not replayed the client's Listings-Consistency token.");
 
-    internal static readonly KeyValuePair<string, object?> PrimaryRole = new(PoolMetrics.RoleTag, KebabCase.Name(ConnectionRole.Primary));
-
     private static readonly KeyValuePair<string, object?>[] FallbackTags =
         [.. Enum.GetValues<ReadFallback>().Select(reason => new KeyValuePair<string, object?>(ReasonTag, KebabCase.Name(reason)))];
 
@@ -28,10 +26,18 @@ public static class ReplicaMetrics
             "listings.db.replica.lag", () => Lags(hosts, clock), "s",
             "How old a read of each replica may be: the time since it last held everything the primary had sent it.");
 
-    internal static void FellBack(ReadFallback reason)
+    /// <summary>The tags naming <paramref name="plan"/>'s host and role, as the reads it serves are counted.</summary>
+    internal static KeyValuePair<string, object?>[] HostTags(ConnectionPlan plan) =>
+    [
+        new("server.address", plan.Host),
+        new("server.port", plan.Port),
+        new(PoolMetrics.RoleTag, KebabCase.Name(plan.Role)),
+    ];
+
+    internal static void FellBack(ReadFallback reason, KeyValuePair<string, object?>[] primaryTags)
     {
         PrimaryFallbacks.Add(1, FallbackTags[(int)reason]);
-        Reads.Add(1, PrimaryRole);
+        Reads.Add(1, primaryTags);
     }
 
     private static IEnumerable<Measurement<double>> Lags(IReadOnlyList<ReadHost> hosts, TimeProvider clock)

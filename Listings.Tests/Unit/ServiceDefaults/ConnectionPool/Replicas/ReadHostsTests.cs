@@ -14,7 +14,7 @@ public sealed class ReadHostsTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _hosts = new ReadHosts([Host(5433), Host(5434)], _options, _clock);
+        _hosts = new ReadHosts([Host(5433), Host(5434)], new ConnectionPlan { Host = "127.0.0.1", Port = 5432 }, _options, _clock);
         return Task.CompletedTask;
     }
 
