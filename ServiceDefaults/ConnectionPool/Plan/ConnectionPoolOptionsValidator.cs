@@ -28,7 +28,7 @@ public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<Connect
 
         foreach (var part in options.Parts)
         {
-            failures.AddRange(OutOfRange(part));
+            failures.AddRange(OutOfRange(Section, part));
         }
 
         if (budget.BudgetFraction is { } fraction && (double.IsNaN(fraction) || fraction is <= 0 or > 1))
@@ -61,13 +61,19 @@ public sealed class ConnectionPoolOptionsValidator() : SettingsValidator<Connect
             ? ((int)range.Minimum, (int)range.Maximum)
             : null;
 
-    private static IEnumerable<string> OutOfRange(object part)
+    /// <summary>
+    /// A message for each property of <paramref name="part"/> outside its <see cref="RangeAttribute"/>, naming
+    /// <c><paramref name="section"/>:Key</c>; used by every settings class of the pool policy.
+    /// </summary>
+    internal static IEnumerable<string> OutOfRange(string section, object part)
     {
         foreach (var property in part.GetType().GetProperties())
         {
-            if (RangeOf(property) is var (min, max) && property.GetValue(part) is int value && (value < min || value > max))
+            if (property.GetCustomAttribute<RangeAttribute>() is { } range && property.GetValue(part) is { } value && !range.IsValid(value))
             {
-                yield return $"{Section}:{property.Name} is {value}: use a whole number from {min} to {max}.";
+                yield return range.OperandType == typeof(int)
+                    ? $"{section}:{property.Name} is {value}: use a whole number from {range.Minimum} to {range.Maximum}."
+                    : string.Create(CultureInfo.InvariantCulture, $"{section}:{property.Name} is {value}: use a value from {range.Minimum} to {range.Maximum}.");
             }
         }
     }

@@ -21,7 +21,7 @@ public sealed class ReadReplicaOptions
 
     /// <summary>
     /// How long a read whose token no replica has replayed waits for one before it reads the primary. The default value
-    /// is 100 ms: asynchronous replication on one network replays a commit within milliseconds.
+    /// is 100 ms: a replica on the same network usually replays a commit well within it (benchmarks/README.md, "Read replicas").
     /// </summary>
     [Range(0, 10_000)]
     public int CatchUpMilliseconds { get; set; } = 100;

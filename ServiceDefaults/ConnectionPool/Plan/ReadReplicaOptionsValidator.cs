@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Listings.ServiceDefaults.ConnectionPool;
 
-/// <summary>Checks each <see cref="RangeAttribute"/> of <see cref="ReadReplicaOptions"/> and the rule between them; every message names the key.</summary>
+/// <summary>Checks each <see cref="RangeAttribute"/> of <see cref="ReadReplicaOptions"/> (as the pool's settings are checked) and the rule between them; every message names the key.</summary>
 public sealed class ReadReplicaOptionsValidator() : SettingsValidator<ReadReplicaOptions>(Check)
 {
     private const string Section = ReadReplicaOptions.SectionName;
@@ -11,16 +11,7 @@ public sealed class ReadReplicaOptionsValidator() : SettingsValidator<ReadReplic
     /// <summary>The problems with <paramref name="options"/>, empty when there are none.</summary>
     public static List<string> Check(ReadReplicaOptions options)
     {
-        var failures = new List<string>();
-        foreach (var property in typeof(ReadReplicaOptions).GetProperties())
-        {
-            if (property.GetCustomAttributes(typeof(RangeAttribute), false).FirstOrDefault() is RangeAttribute range
-                && !range.IsValid(property.GetValue(options)))
-            {
-                failures.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{Section}:{property.Name} is {property.GetValue(options)}: use a value from {range.Minimum} to {range.Maximum}."));
-            }
-        }
+        var failures = ConnectionPoolOptionsValidator.OutOfRange(Section, options).ToList();
 
         if (options.Mode is not null && !ConnectionModeNames.TryParse(options.Mode, out _))
         {

@@ -17,6 +17,10 @@ public sealed partial class ReadRouter<TContext>(
 {
     private const string PositionSql = "SELECT pg_current_wal_lsn()::text AS \"Value\"";
 
+    // Each host's pooled contexts, given in the order of ReadHosts.All.
+    private readonly Dictionary<ReadHost, IDbContextFactory<TContext>> _contexts =
+        hosts?.All.Zip(replicaContexts).ToDictionary(pair => pair.First, pair => pair.Second) ?? [];
+
     /// <summary>
     /// Runs <paramref name="read"/> on a replica that has replayed <paramref name="after"/> (when given) and lags at most
     /// <c>ReadReplicas:MaxLagSeconds</c>, else on the primary context from <paramref name="requestServices"/>.
@@ -32,7 +36,7 @@ public sealed partial class ReadRouter<TContext>(
         var (host, reason) = await hosts.ChooseAsync(after, cancellationToken);
         for (var tries = 0; host is not null && tries < hosts.All.Count; tries++)
         {
-            var db = replicaContexts[IndexOf(host)].CreateDbContext();
+            var db = _contexts[host].CreateDbContext();
             try
             {
                 var result = await read(db, cancellationToken);
@@ -71,20 +75,6 @@ public sealed partial class ReadRouter<TContext>(
         && (ConnectionProblemClassifier.FindConnectionProblem(error) is not null
             || ConnectionProblemClassifier.FindTransient(error) is not null
             || error is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure });
-
-    private int IndexOf(ReadHost host)
-    {
-        var all = hosts!.All;
-        for (var i = 0; i < all.Count; i++)
-        {
-            if (ReferenceEquals(all[i], host))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"{host.Name} is not a read host.");
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A read on replica {Host} failed ({Problem}): it leaves the read rotation, and the read runs elsewhere.")]
     private partial void LogReadFailed(string host, string problem);
