@@ -1,4 +1,5 @@
 using Listings.Api.Auth;
+using Listings.Api.Caching;
 using Listings.Api.Commands;
 using Listings.Api.Data;
 using Listings.Api.Errors;
@@ -23,6 +24,7 @@ try
     builder.AddDatabaseAdmission();
     builder.AddListingsAuth();
     builder.AddFairShare();
+    builder.AddListingCache();
     builder.AddListingsApi();
 
     builder.Services.AddErrorHandling();
@@ -47,6 +49,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseFairShare();
+app.UseOutputCache();
 
 app.MapOpenApi();
 app.MapApiReference();

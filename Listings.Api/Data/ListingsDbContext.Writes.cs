@@ -1,3 +1,4 @@
+using Listings.Api.Caching;
 using Listings.Api.Listings;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +16,7 @@ public sealed partial class ListingsDbContext
         request.ApplyTo(listing, now);
         Listings.Add(listing);
         await SaveChangesAsync(cancellationToken);
+        await NotifyCachesAsync([listing.Id], clock, cancellationToken);
         return new ListingWrite.Written(ListingResponse.From(listing));
     }
 
@@ -35,11 +37,12 @@ public sealed partial class ListingsDbContext
 
         request.ApplyTo(listing, Now(clock));
         await SaveChangesAsync(cancellationToken);
+        await NotifyCachesAsync([id], clock, cancellationToken);
         return new ListingWrite.Written(ListingResponse.From(listing));
     }
 
     /// <summary>Deletes listing <paramref name="id"/> when <paramref name="owner"/> owns it.</summary>
-    public async Task<ListingWrite> DeleteListingAsync(long id, Guid owner, CancellationToken cancellationToken)
+    public async Task<ListingWrite> DeleteListingAsync(long id, Guid owner, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tries = 0;
         var deleted = await Database.CreateExecutionStrategy().ExecuteAsync(async token =>
@@ -50,6 +53,11 @@ public sealed partial class ListingsDbContext
             try
             {
                 var count = await Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(token);
+                if (count > 0)
+                {
+                    await NotifyCachesAsync([id], clock, token);
+                }
+
                 await transaction.CommitAsync(token);
                 return count;
             }
@@ -78,6 +86,10 @@ public sealed partial class ListingsDbContext
 
         return new ListingWrite.Deleted();
     }
+
+    // In the write's transaction (the idempotent writer's, or the delete's): delivered at commit, dropped on rollback.
+    private Task NotifyCachesAsync(IReadOnlyList<long> ids, TimeProvider clock, CancellationToken cancellationToken) =>
+        Database.ExecuteSqlAsync($"SELECT pg_notify({CacheNotifications.Channel}, {CacheNotifications.Payload(ids, clock.GetUtcNow())})", cancellationToken);
 
     // timestamptz keeps microseconds: truncated here, a write returns the timestamps a later read returns.
     private static DateTimeOffset Now(TimeProvider clock)

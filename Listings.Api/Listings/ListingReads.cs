@@ -1,3 +1,4 @@
+using Listings.Api.Caching;
 using Listings.Api.Data;
 using Listings.ServiceDefaults.ConnectionPool;
 using NpgsqlTypes;
@@ -8,8 +9,11 @@ namespace Listings.Api.Listings;
 /// The public reads, bound from the request's services with <c>[AsParameters]</c>: run on a read replica when one fits
 /// (<see cref="ReadRouter{TContext}"/>), else on the primary.
 /// </summary>
-public sealed class ListingReads(ReadRouter<ListingsDbContext> router, ListingCountCache counts)
+public sealed class ListingReads(ReadRouter<ListingsDbContext> router, ListingCountCache counts, ListingCache cache)
 {
+    /// <summary>The public reads' cache, whose floor a fill reads at.</summary>
+    public ListingCache Cache { get; } = cache;
+
     /// <summary>Chooses the host of each read.</summary>
     public ReadRouter<ListingsDbContext> Router { get; } = router;
 
@@ -20,11 +24,28 @@ public sealed class ListingReads(ReadRouter<ListingsDbContext> router, ListingCo
     /// The page <paramref name="query"/> asks for, from a host that has replayed <paramref name="after"/> when given. A
     /// read with a token counts afresh on that host: a cached count may be older than the client's write.
     /// </summary>
-    public Task<ListingPage> PageAsync(HttpContext http, ListingQuery query, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken) =>
-        Router.ReadAsync(
-            http.RequestServices, after, (db, token) => db.GetListingPageAsync(query, after is null ? Counts : null, token), cancellationToken);
+    public Task<ListingPage> PageAsync(HttpContext http, ListingQuery query, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken)
+    {
+        var at = ReadPosition(http, after);
+        return Router.ReadAsync(http.RequestServices, at, (db, token) => db.GetListingPageAsync(query, at is null ? Counts : null, token), cancellationToken);
+    }
 
     /// <summary>The listing with <paramref name="id"/>, from a host that has replayed <paramref name="after"/> when given.</summary>
     public Task<Listing?> FindAsync(HttpContext http, long id, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken) =>
-        Router.ReadAsync(http.RequestServices, after, (db, token) => ListingsDbContext.FindListingAsync(db, id, token), cancellationToken);
+        Router.ReadAsync(http.RequestServices, ReadPosition(http, after), (db, token) => ListingsDbContext.FindListingAsync(db, id, token), cancellationToken);
+
+    // A read that fills the cache reads at or past every write evicted so far, and the entry remembers where: a refill
+    // after an eviction never comes from a replica that has not replayed the write. Other reads need only the token's.
+    private NpgsqlLogSequenceNumber? ReadPosition(HttpContext http, NpgsqlLogSequenceNumber? after)
+    {
+        if (!ListingCachePolicy.IsFill(http))
+        {
+            return after;
+        }
+
+        var floor = Cache.Floor;
+        var at = after is { } token && token > floor ? token : floor;
+        http.Items[ListingCachePolicy.ReadFloorItem] = at;
+        return at;
+    }
 }

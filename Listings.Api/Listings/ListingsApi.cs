@@ -1,4 +1,5 @@
 using Listings.Api.Auth;
+using Listings.Api.Caching;
 using Listings.Api.Consistency;
 using Listings.Api.Data;
 using Listings.Api.FairShare;
@@ -37,7 +38,8 @@ public static class ListingsApi
             .WithDescription("Returns one page of listings ordered by creation time, newest first, optionally filtered by exact city and by price range.")
             .ProducesValidationProblem()
             .AddOpenApiOperationTransformer(ListingQueryOpenApi.DescribeQueryParameters)
-            .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeReadHeader);
+            .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeReadHeader)
+            .CacheListingReads();
 
         api.MapGet("/{id}", GetListing)
             .WithName(nameof(GetListing))
@@ -45,7 +47,8 @@ public static class ListingsApi
             .WithDescription("Returns the listing with the given id.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeReadHeader);
+            .AddOpenApiOperationTransformer(ConsistencyTokenOpenApi.DescribeReadHeader)
+            .CacheListingReads();
 
         api.MapPost("/", CreateListing)
             .WithName(nameof(CreateListing))
@@ -126,14 +129,14 @@ public static class ListingsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteListing(
         long id, HttpContext http, [AsParameters] ListingsServices services, CancellationToken cancellationToken)
     {
-        var outcome = await services.Db.DeleteListingAsync(id, CurrentUser.Id(http.User), cancellationToken);
+        var outcome = await services.Db.DeleteListingAsync(id, CurrentUser.Id(http.User), services.Clock, cancellationToken);
         if (outcome is not ListingWrite.Deleted)
         {
             return ListingProblems.For(outcome);
         }
 
         services.Counts.Invalidate();
-        await AnswerWithPositionAsync(http, services, cancellationToken);
+        await AnswerWrittenAsync(http, services, id, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -166,7 +169,7 @@ public static class ListingsApi
         {
             case Idempotent<ListingWrite, ListingResponse>.Ran(ListingWrite.Written(var listing)):
                 services.Counts.Invalidate();
-                await AnswerWithPositionAsync(write.Http, services, cancellationToken);
+                await AnswerWrittenAsync(write.Http, services, listing.Id, cancellationToken);
                 return answer(listing);
             case Idempotent<ListingWrite, ListingResponse>.Ran(var refusal):
                 return ListingProblems.For(refusal);
@@ -185,9 +188,17 @@ public static class ListingsApi
     }
 
     // The token of the primary's position after the write committed: a read that sends it back sees the write.
-    private static async Task AnswerWithPositionAsync(HttpContext http, ListingsServices services, CancellationToken cancellationToken) =>
-        http.Response.Headers[ConsistencyToken.HeaderName] =
-            ConsistencyToken.Format(await ReadRouter<ListingsDbContext>.PrimaryPositionAsync(services.Db, cancellationToken));
+    private static async Task<NpgsqlTypes.NpgsqlLogSequenceNumber> AnswerWithPositionAsync(HttpContext http, ListingsServices services, CancellationToken cancellationToken)
+    {
+        var position = await ReadRouter<ListingsDbContext>.PrimaryPositionAsync(services.Db, cancellationToken);
+        http.Response.Headers[ConsistencyToken.HeaderName] = ConsistencyToken.Format(position);
+        return position;
+    }
+
+    // A write that changed listing id: its token, and this replica's cache evicted before the answer (the others hear the
+    // write's notification at commit).
+    private static async Task AnswerWrittenAsync(HttpContext http, ListingsServices services, long id, CancellationToken cancellationToken) =>
+        await services.Cache.EvictAsync([id], await AnswerWithPositionAsync(http, services, cancellationToken), "local", CancellationToken.None);
 
     // What a create or an update brings: the body, its request, and the write to run for the token's user.
     private sealed record ListingWriteRequest(ListingRequest Body, HttpContext Http, Func<Guid, CancellationToken, Task<ListingWrite>> Run);

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Listings.Api.Caching;
+
+/// <summary>
+/// The notification a write sends to every API replica's <see cref="CacheInvalidationListener"/>: <c>pg_notify</c> on
+/// <see cref="Channel"/> inside the write's own transaction, so PostgreSQL delivers it at commit and drops it on rollback.
+/// The payload names the sending replica, the listings written and the time, well under PostgreSQL's 8,000 bytes.
+/// </summary>
+public static class CacheNotifications
+{
+    /// <summary>The channel.</summary>
+    public const string Channel = "listings_cache";
+
+    /// <summary>This process, so its listener skips its own writes (evicted before they answered).</summary>
+    public static readonly string Source = Guid.NewGuid().ToString("N");
+
+    /// <summary>The payload for a write of <paramref name="ids"/> at <paramref name="at"/>.</summary>
+    public static string Payload(IReadOnlyList<long> ids, DateTimeOffset at) =>
+        JsonSerializer.Serialize(new Write(Source, ids, at), CacheNotificationJson.Default.Write);
+
+    /// <summary>The write a payload stands for, or null when it is not one of ours.</summary>
+    public static Write? Read(string payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, CacheNotificationJson.Default.Write);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A write as a notification carries it.</summary>
+    /// <param name="Source">The replica that wrote.</param>
+    /// <param name="Ids">The listings written.</param>
+    /// <param name="At">When, by the writing replica's clock.</param>
+    public sealed record Write(string Source, IReadOnlyList<long> Ids, DateTimeOffset At);
+}
+
+[JsonSerializable(typeof(CacheNotifications.Write))]
+internal sealed partial class CacheNotificationJson : JsonSerializerContext;

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Listings.Api.Caching;
+
+/// <summary>
+/// The <c>Cache</c> settings: the public reads' cache (ASP.NET Core Output Caching), emptied by every write on every API
+/// replica (<c>docs/api.md</c>, "Cached reads").
+/// </summary>
+public sealed class CacheOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Cache";
+
+    /// <summary>When false, every read asks the database. The default value is true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How long an entry lives when no write evicts it sooner, in seconds. The default value is 60: Output Caching's own
+    /// default; writes evict what they change, so the bound only returns memory.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int TimeToLiveSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// While this replica cannot hear other replicas' writes (its listener is down), no entry is served older than this,
+    /// in seconds. The default value is 1.
+    /// </summary>
+    [Range(0, 60)]
+    public int MaxStaleSeconds { get; set; } = 1;
+}

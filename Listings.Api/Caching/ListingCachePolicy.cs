@@ -1,0 +1,124 @@
+using System.Globalization;
+using Listings.Api.Consistency;
+using Listings.Api.Listings;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Primitives;
+using NpgsqlTypes;
+
+namespace Listings.Api.Caching;
+
+/// <summary>
+/// The public reads' cache policy, after Output Caching's default one (which keeps GET and HEAD only, skips signed-in
+/// requests and <c>Set-Cookie</c> answers, and stores 200s only): one entry per read as the API understands it (the
+/// parsed query, so <c>?page=1</c> and <c>?pageSize=20&amp;page=1</c> share it), tagged for eviction, skipped by a read
+/// whose <c>Listings-Consistency</c> token is past the entry, and never stored from a fill that raced an eviction or
+/// whose client left (a truncated body, aspnetcore#56427).
+/// </summary>
+public sealed class ListingCachePolicy(ListingCache cache, CacheOptions options, ListenerState listener, TimeProvider clock) : IOutputCachePolicy
+{
+    /// <summary>The <see cref="HttpContext.Items"/> key of the position a fill read at, set by <see cref="ListingReads"/>.</summary>
+    public const string ReadFloorItem = "listings.cache.read-floor";
+
+    private const string FillItem = "listings.cache.fill";
+
+    /// <summary>True when the request may fill the cache with its answer.</summary>
+    public static bool IsFill(HttpContext http) => http.Items.ContainsKey(FillItem);
+
+    /// <inheritdoc />
+    public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        var http = context.HttpContext;
+        if (!options.Enabled)
+        {
+            context.EnableOutputCaching = false;
+            return ValueTask.CompletedTask;
+        }
+
+        if (!context.AllowCacheLookup && !context.AllowCacheStorage)
+        {
+            // The default policy refused it: a write, or a signed-in request.
+            return ValueTask.CompletedTask;
+        }
+
+        if (Key(http) is not { } key || !ConsistencyToken.TryRead(http.Request, out var after))
+        {
+            // A request the handler refuses (400): nothing to look up or store.
+            context.AllowCacheLookup = context.AllowCacheStorage = false;
+            return ValueTask.CompletedTask;
+        }
+
+        context.CacheVaryByRules.QueryKeys = StringValues.Empty;
+        context.CacheVaryByRules.VaryByValues["read"] = key.Value;
+        context.Tags.Add(ListingCache.AllTag);
+        context.Tags.Add(key.Tag);
+        context.ResponseExpirationTimeSpan = listener.IsListening
+            ? TimeSpan.FromSeconds(options.TimeToLiveSeconds)
+            : TimeSpan.FromSeconds(Math.Min(options.TimeToLiveSeconds, options.MaxStaleSeconds));
+        if (!listener.IsListening && options.MaxStaleSeconds == 0)
+        {
+            context.AllowCacheLookup = context.AllowCacheStorage = false;
+            CacheMetrics.Bypassed("listener-down");
+            return ValueTask.CompletedTask;
+        }
+
+        if (after is { } position && !cache.Covers(key.Value, position))
+        {
+            // The entry may predate the client's write: read afresh, at or past the token, and store that.
+            context.AllowCacheLookup = false;
+            CacheMetrics.Bypassed("token");
+        }
+
+        http.Items[FillItem] = new Fill(key.Value, cache.Generation, clock.GetTimestamp());
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        // A read that waited for a concurrent identical one is served from its fill: it began before the fill was stored.
+        var coalesced = context.HttpContext.Items[FillItem] is Fill fill && cache.StoredAfter(fill.Key, fill.StartedAt);
+        CacheMetrics.Hit(coalesced);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        var http = context.HttpContext;
+        if (http.Items[FillItem] is not Fill fill || !context.AllowCacheStorage)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        CacheMetrics.Missed();
+        if (http.RequestAborted.IsCancellationRequested || cache.Generation != fill.Generation
+            || http.Items[ReadFloorItem] is not NpgsqlLogSequenceNumber readAt)
+        {
+            context.AllowCacheStorage = false;
+            return ValueTask.CompletedTask;
+        }
+
+        cache.Stored(fill.Key, readAt, clock.GetTimestamp());
+        return ValueTask.CompletedTask;
+    }
+
+    // The entry's key and tag, from the request as the handler will read it; null for one it refuses.
+    private static (string Value, string Tag)? Key(HttpContext http)
+    {
+        if (http.Request.RouteValues.TryGetValue("id", out var routeId))
+        {
+            return long.TryParse(routeId as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? ($"listing:{id}", ListingCache.ListingTag(id))
+                : null;
+        }
+
+        var errors = ListingQueryParser.Parse(http.Request.Query, out var query);
+        return errors.Count > 0 || query is null
+            ? null
+            : (string.Create(CultureInfo.InvariantCulture,
+                $"page:{query.Page}:{query.PageSize}:{query.City?.Length}:{query.City}:{query.MinPrice}:{query.MaxPrice}:{query.After?.CreatedAt.UtcTicks}:{query.After?.Id}"),
+                ListingCache.PagesTag);
+    }
+
+    private sealed record Fill(string Key, long Generation, long StartedAt);
+}

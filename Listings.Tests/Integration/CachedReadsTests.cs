@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Listings.Tests.Infrastructure;
+using Npgsql;
+
+namespace Listings.Tests.Integration;
+
+/// <summary>
+/// The public reads' cache on a real PostgreSQL with two API processes on one database: a current <c>If-None-Match</c>
+/// is answered 304 from the cache, a write evicts what it changed on the replica that took it before it answers and on
+/// the other when it hears the write's notification, a rolled-back write evicts nothing, and a listener whose
+/// connection is killed evicts everything.
+/// </summary>
+public sealed class CachedReadsTests(ThrowawayPostgres server) : IClassFixture<ThrowawayPostgres>
+{
+    private const string Page = "/api/v1/listings?page=1&pageSize=5";
+
+    [Fact]
+    public async Task ACurrentIfNoneMatchIs304AndAWriteOnTheSameReplicaIsSeenAtOnceWithANewTag()
+    {
+        var (_, api, writer) = await StartAsync();
+        await using var __ = api;
+        using var ___ = writer;
+        using var reader = Anonymous(writer);
+
+        var first = await reader.GetAsync(Page);
+        var tag = first.Headers.ETag!;
+        Assert.False(tag.IsWeak);
+        Assert.True(first.Headers.CacheControl!.NoCache);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(reader, Page, tag)).StatusCode);
+
+        var created = await writer.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Newest, so on page 1"));
+        var id = (await created.Content.ReadFromJsonAsync<ListingJson>())!.Id;
+
+        var after = await GetIfNoneMatchAsync(reader, Page, tag);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.NotEqual(tag, after.Headers.ETag);
+        Assert.Contains(id, await IdsAsync(after));
+    }
+
+    [Fact]
+    public async Task AWriteOnOneReplicaEvictsThePageOnTheOtherAndARolledBackOneEvictsNothing()
+    {
+        var (database, one, writer) = await StartAsync();
+        await using var _ = one;
+        using var __ = writer;
+        var (_, other, otherClient) = await StartAsync(database);
+        await using var ___ = other;
+        using var reader = Anonymous(otherClient);
+        otherClient.Dispose();
+
+        var cached = await reader.GetAsync(Page);
+        var tag = cached.Headers.ETag!;
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(reader, Page, tag)).StatusCode);
+
+        // A notification in a transaction that rolls back is never delivered: the other replica's entry stays.
+        await using (var connection = new NpgsqlConnection(server.Server.ConnectionString(database)))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var notify = new NpgsqlCommand(
+                "SELECT pg_notify('listings_cache', '{\"Source\":\"test\",\"Ids\":[1],\"At\":\"2026-01-01T00:00:00Z\"}')", connection, transaction);
+            await notify.ExecuteNonQueryAsync();
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(reader, Page, tag)).StatusCode);
+
+        var created = await writer.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Written on the first replica"));
+        var id = (await created.Content.ReadFromJsonAsync<ListingJson>())!.Id;
+        await Poll.UntilAsync(async () => (await IdsAsync(await reader.GetAsync(Page))).Contains(id), "the other replica to show the write");
+    }
+
+    [Fact]
+    public async Task KillingTheListenersConnectionEvictsEverything()
+    {
+        var (database, api, client) = await StartAsync();
+        await using var _ = api;
+        using var reader = Anonymous(client);
+        client.Dispose();
+
+        var tag = (await reader.GetAsync(Page)).Headers.ETag!;
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(reader, Page, tag)).StatusCode);
+
+        await using (var connection = new NpgsqlConnection(server.Server.ConnectionString(database)))
+        {
+            await connection.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE datname = $1 AND (query LIKE 'LISTEN %' OR query LIKE '%cache listener%')", connection);
+            kill.Parameters.Add(new NpgsqlParameter { Value = database });
+            Assert.True((int)(await kill.ExecuteScalarAsync())! >= 1);
+        }
+
+        // The entry is gone, so the same tag is answered by a fresh read: a 200 (with the same bytes, so the same tag).
+        await Poll.UntilAsync(async () => (await GetIfNoneMatchAsync(reader, Page, tag)).StatusCode == HttpStatusCode.OK, "the entry to be evicted");
+        await Poll.UntilAsync(() => Task.FromResult(api.Text.Contains("The cache listens for other replicas' writes.", StringComparison.Ordinal)
+            && api.Text.Contains("The cache's listener lost its connection", StringComparison.Ordinal)), "the listener to reconnect");
+    }
+
+    private async Task<(string Database, ProcessOutput Api, HttpClient Client)> StartAsync(string? database = null)
+    {
+        database ??= $"cache_{Guid.NewGuid():N}";
+        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__listingsdb"] = server.Server.ConnectionString(database),
+            ["ConnectionPool__ServerMaxConnections"] = "100",
+            ["DatabaseInitialization__SeedCount"] = "20",
+        });
+        return (database, api, client);
+    }
+
+    // Signed-in requests skip the cache: reads go without the token.
+    private static HttpClient Anonymous(HttpClient client) => new() { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
+
+    private static Task<HttpResponseMessage> GetIfNoneMatchAsync(HttpClient client, string path, EntityTagHeaderValue tag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.IfNoneMatch.Add(tag);
+        return client.SendAsync(request);
+    }
+
+    private static async Task<List<long>> IdsAsync(HttpResponseMessage answer) =>
+        [.. JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["items"]!.AsArray().Select(item => item!["id"]!.GetValue<long>())];
+}
