@@ -12,12 +12,13 @@ namespace Listings.Api.Caching;
 /// </summary>
 /// <remarks>
 /// A transaction pooler cannot carry <c>LISTEN</c> (PgBouncer accepts it and delivers nothing), nor can a standby. The
-/// listener takes a connection of the service's own pool (inside its plan) when that is direct or a session pooler, else
-/// the migrations' connection (<c>ConnectionStrings:listingsdb-migrations</c>, direct or session); with neither it never
-/// listens, and the cache keeps nothing longer than <see cref="CacheOptions.MaxStaleSeconds"/>.
+/// listener opens one connection of its own per API replica, outside the pool, on the service's connection when that is
+/// direct or a session pooler, else on the migrations' (<c>ConnectionStrings:listingsdb-migrations</c>, direct or
+/// session); with neither it never listens, and the cache keeps nothing longer than <see cref="CacheOptions.MaxStaleSeconds"/>.
+/// Its connects wait out the pool's login backoff.
 /// </remarks>
 public sealed partial class CacheInvalidationListener(
-    ListingCache cache, ListenerState state, NpgsqlDataSource primary, ConnectionPlan plan,
+    ListingCache cache, ListenerState state, LoginBackoff logins, ConnectionPlan plan,
     IConfiguration configuration, TimeProvider clock, ILogger<CacheInvalidationListener> logger) : BackgroundService
 {
     private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(250);
@@ -103,27 +104,41 @@ public sealed partial class CacheInvalidationListener(
         return (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    // The service's pool when it can carry LISTEN; else the migrations' own connection when configured; else none.
+    // The service's own connection when it can carry LISTEN, else the migrations' when configured; else none. Opened
+    // apart from the pool (one connection per replica, kept), after the login backoff like the pool's.
     private Func<CancellationToken, Task<NpgsqlConnection>>? Opener()
     {
-        if (plan.Mode is { } mode && !mode.IsTransactionPooling())
+        var direct = plan.Mode is { } mode && !mode.IsTransactionPooling() ? plan.ConnectionString
+            : configuration.GetConnectionString(Data.MigrationConnection.ConnectionName) is { Length: > 0 } ? Data.MigrationConnection.Plan(configuration).ConnectionString
+            : null;
+        if (direct is null)
         {
-            return async token => await primary.OpenConnectionAsync(token);
+            return null;
         }
 
-        if (configuration.GetConnectionString(Data.MigrationConnection.ConnectionName) is { Length: > 0 }
-            && Data.MigrationConnection.Plan(configuration) is { ConnectionString: { } direct })
+        var connectionString = new NpgsqlConnectionStringBuilder(direct)
         {
-            var builder = new NpgsqlConnectionStringBuilder(direct) { Pooling = false, KeepAlive = 1, ApplicationName = plan.ApplicationName + " cache listener" };
-            return async token =>
+            Pooling = false,
+            // A backend that hangs is noticed within about two keepalives; one that is killed at once.
+            KeepAlive = 1,
+            ApplicationName = plan.ApplicationName + " cache listener",
+        }.ConnectionString;
+        return async token =>
+        {
+            var attempt = logins.Enter();
+            var connection = new NpgsqlConnection(connectionString);
+            try
             {
-                var connection = new NpgsqlConnection(builder.ConnectionString);
                 await connection.OpenAsync(token);
+                logins.Succeeded(attempt);
                 return connection;
-            };
-        }
-
-        return null;
+            }
+            catch (Exception error) when (logins.Failed(attempt, error) is { } paused)
+            {
+                await connection.DisposeAsync();
+                throw paused;
+            }
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The cache cannot hear other replicas' writes: the connection is a {Mode}, which cannot carry LISTEN, and ConnectionStrings:listingsdb-migrations is not set. Cached reads live at most Cache:MaxStaleSeconds; set ConnectionStrings:listingsdb-migrations to a direct or session connection to listen.")]

@@ -7,7 +7,7 @@ namespace Listings.Tests.Infrastructure;
 /// (<see cref="PostgresServer"/>: SCRAM password authentication with a random password, loopback only, SSL off as
 /// PostgreSQL's default has it, <c>max_connections</c> 100), started before the class and deleted after it.
 /// </summary>
-public sealed class ThrowawayPostgres : IAsyncLifetime
+public class ThrowawayPostgres : IAsyncLifetime
 {
     private PostgresServer? _server;
 
@@ -24,9 +24,12 @@ public sealed class ThrowawayPostgres : IAsyncLifetime
     /// <param name="extraKeywords">Keywords appended, e.g. <c>Timeout=3</c>.</param>
     public string ConnectionString(string extraKeywords = "") => Server.ConnectionString("postgres", extraKeywords);
 
+    /// <summary>Server settings added to the command line.</summary>
+    protected virtual string Settings => "";
+
     /// <inheritdoc />
     public async Task InitializeAsync() =>
-        _server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), CancellationToken.None);
+        _server = await PostgresServer.StartAsync(PostgresServer.FindBinDirectory(), CancellationToken.None, Settings);
 
     /// <inheritdoc />
     public async Task DisposeAsync()

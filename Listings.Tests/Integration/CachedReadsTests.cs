@@ -13,7 +13,7 @@ namespace Listings.Tests.Integration;
 /// the other when it hears the write's notification, a rolled-back write evicts nothing, and a listener whose
 /// connection is killed evicts everything.
 /// </summary>
-public sealed class CachedReadsTests(ThrowawayPostgres server) : IClassFixture<ThrowawayPostgres>
+public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassFixture<StatementCountingPostgres>
 {
     private const string Page = "/api/v1/listings?page=1&pageSize=5";
 
@@ -74,6 +74,22 @@ public sealed class CachedReadsTests(ThrowawayPostgres server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task FiftyConcurrentIdenticalReadsOnAColdCacheRunOnePageStatement()
+    {
+        var (database, api, client) = await StartAsync();
+        await using var _ = api;
+        using var reader = Anonymous(client);
+        client.Dispose();
+        await server.ResetAsync(database);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => reader.GetAsync("/api/v1/listings?page=2&pageSize=7")));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.Single(answers.Select(answer => answer.Headers.ETag!.Tag).Distinct());
+        Assert.Equal(1, await server.CallsAsync(database, "ORDER BY l.created_at DESC"));
+    }
+
+    [Fact]
     public async Task KillingTheListenersConnectionEvictsEverything()
     {
         var (database, api, client) = await StartAsync();
@@ -88,7 +104,7 @@ public sealed class CachedReadsTests(ThrowawayPostgres server) : IClassFixture<T
         {
             await connection.OpenAsync();
             await using var kill = new NpgsqlCommand(
-                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE datname = $1 AND (query LIKE 'LISTEN %' OR query LIKE '%cache listener%')", connection);
+                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '% cache listener' AND pid <> pg_backend_pid()", connection);
             kill.Parameters.Add(new NpgsqlParameter { Value = database });
             Assert.True((int)(await kill.ExecuteScalarAsync())! >= 1);
         }
@@ -108,6 +124,9 @@ public sealed class CachedReadsTests(ThrowawayPostgres server) : IClassFixture<T
             ["ConnectionPool__ServerMaxConnections"] = "100",
             ["DatabaseInitialization__SeedCount"] = "20",
         });
+
+        // The listener evicts everything once it listens: the test's first reads come after that.
+        await Poll.UntilAsync(() => Task.FromResult(api.Text.Contains("The cache listens for other replicas' writes.", StringComparison.Ordinal)), "the cache's listener to listen");
         return (database, api, client);
     }
 

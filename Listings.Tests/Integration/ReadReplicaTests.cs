@@ -304,6 +304,8 @@ public sealed class ReadReplicaTests(ReplicatedPostgres servers) : IClassFixture
             ["ConnectionPool__ServerMaxConnections"] = "100",
             ["ReadReplicas__MaxLagSeconds"] = maxLagSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DatabaseInitialization__SeedCount"] = "50",
+            // Every read asks a database: these tests are about which one.
+            ["Cache__Enabled"] = "false",
         };
         foreach (var (key, value) in extra ?? [])
         {

@@ -23,6 +23,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string _workDirectory;
     private readonly string _password;
+    private string _settings = "";
     private bool _started;
 
     private PostgresServer(string binDirectory, string workDirectory, int port, string password, bool isStandby = false)
@@ -52,7 +53,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Creates the cluster with <c>initdb</c> and starts the server.</summary>
     /// <param name="binDirectory">The folder holding <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<PostgresServer> StartAsync(string binDirectory, CancellationToken cancellationToken)
+    /// <param name="settings">Server settings added to the command line, e.g. <c>-c shared_preload_libraries=pg_stat_statements</c>.</param>
+    public static async Task<PostgresServer> StartAsync(string binDirectory, CancellationToken cancellationToken, string settings = "")
     {
         var work = Directory.CreateTempSubdirectory("listings-bench-");
         // PostgreSQL refuses to run as root; when we are root the server runs as the postgres system user,
@@ -62,7 +64,7 @@ public sealed class PostgresServer : IAsyncDisposable
             File.SetUnixFileMode(work.FullName, (UnixFileMode)0b111_101_101);
         }
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var server = new PostgresServer(binDirectory, work.FullName, FreeTcpPort(), password);
+        var server = new PostgresServer(binDirectory, work.FullName, FreeTcpPort(), password) { _settings = settings };
         try
         {
             await server.InitializeAndStartAsync(cancellationToken);
@@ -164,7 +166,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private string LogPath => Path.Combine(_workDirectory, "postgres.log");
 
     private string ServerOptions =>
-        $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={MaxConnections}";
+        $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={MaxConnections} {_settings}".TrimEnd();
 
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {
