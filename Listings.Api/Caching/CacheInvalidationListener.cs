@@ -12,13 +12,13 @@ namespace Listings.Api.Caching;
 /// </summary>
 /// <remarks>
 /// A transaction pooler cannot carry <c>LISTEN</c> (PgBouncer accepts it and delivers nothing), nor can a standby. The
-/// listener opens one connection of its own per API replica, outside the pool, on the service's connection when that is
-/// direct or a session pooler, else on the migrations' (<c>ConnectionStrings:listingsdb-migrations</c>, direct or
-/// session); with neither it never listens, and the cache keeps nothing longer than <see cref="CacheOptions.MaxStaleSeconds"/>.
-/// Its connects wait out the pool's login backoff.
+/// listener keeps one connection of the service's own pool, inside its plan, when that is direct or a session pooler;
+/// behind a transaction pooler it opens one of the migrations' connection (<c>ConnectionStrings:listingsdb-migrations</c>,
+/// direct or session) instead; with neither it never listens, and the cache keeps nothing longer than
+/// <see cref="CacheOptions.MaxStaleSeconds"/>. Its connects wait out the pool's login backoff.
 /// </remarks>
 public sealed partial class CacheInvalidationListener(
-    ListingCache cache, ListenerState state, LoginBackoff logins, ConnectionPlan plan,
+    ListingCache cache, ListenerState state, LoginBackoff logins, NpgsqlDataSource primary, ConnectionPlan plan,
     IConfiguration configuration, TimeProvider clock, ILogger<CacheInvalidationListener> logger) : BackgroundService
 {
     private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(250);
@@ -104,14 +104,17 @@ public sealed partial class CacheInvalidationListener(
         return (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    // The service's own connection when it can carry LISTEN, else the migrations' when configured; else none. Opened
-    // apart from the pool (one connection per replica, kept), after the login backoff like the pool's.
+    // One connection of the service's own pool (inside its plan) when it can carry LISTEN, else one of the migrations'
+    // connection when configured; else none. Either waits out the pool's login backoff.
     private Func<CancellationToken, Task<NpgsqlConnection>>? Opener()
     {
-        var direct = plan.Mode is { } mode && !mode.IsTransactionPooling() ? plan.ConnectionString
-            : configuration.GetConnectionString(Data.MigrationConnection.ConnectionName) is { Length: > 0 } ? Data.MigrationConnection.Plan(configuration).ConnectionString
-            : null;
-        if (direct is null)
+        if (plan.Mode is { } mode && !mode.IsTransactionPooling())
+        {
+            return token => OpenAsync(primary.CreateConnection(), token);
+        }
+
+        if (configuration.GetConnectionString(Data.MigrationConnection.ConnectionName) is not { Length: > 0 }
+            || Data.MigrationConnection.Plan(configuration).ConnectionString is not { } direct)
         {
             return null;
         }
@@ -123,22 +126,28 @@ public sealed partial class CacheInvalidationListener(
             KeepAlive = 1,
             ApplicationName = plan.ApplicationName + " cache listener",
         }.ConnectionString;
-        return async token =>
+        return token => OpenAsync(new NpgsqlConnection(connectionString), token);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var attempt = logins.Enter();
+        try
         {
-            var attempt = logins.Enter();
-            var connection = new NpgsqlConnection(connectionString);
-            try
-            {
-                await connection.OpenAsync(token);
-                logins.Succeeded(attempt);
-                return connection;
-            }
-            catch (Exception error) when (logins.Failed(attempt, error) is { } paused)
-            {
-                await connection.DisposeAsync();
-                throw paused;
-            }
-        };
+            await connection.OpenAsync(cancellationToken);
+            logins.Succeeded(attempt);
+            return connection;
+        }
+        catch (Exception error) when (logins.Failed(attempt, error) is { } paused)
+        {
+            await connection.DisposeAsync();
+            throw paused;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The cache cannot hear other replicas' writes: the connection is a {Mode}, which cannot carry LISTEN, and ConnectionStrings:listingsdb-migrations is not set. Cached reads live at most Cache:MaxStaleSeconds; set ConnectionStrings:listingsdb-migrations to a direct or session connection to listen.")]

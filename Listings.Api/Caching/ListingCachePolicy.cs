@@ -1,5 +1,6 @@
 using System.Globalization;
 using Listings.Api.Consistency;
+using Listings.Api.Input;
 using Listings.Api.Listings;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Primitives;
@@ -105,6 +106,13 @@ public sealed class ListingCachePolicy(ListingCache cache, CacheOptions options,
     // The entry's key and tag, from the request as the handler will read it; null for one it refuses.
     private static (string Value, string Tag)? Key(HttpContext http)
     {
+        // What StorableTextFilter refuses is the handler's 400, never an entry's 200.
+        if (http.Request.Query.Any(parameter => !StorableText.IsStorable(parameter.Key) || parameter.Value.Any(value => !StorableText.IsStorable(value)))
+            || http.Request.RouteValues.Values.Any(value => value is string text && !StorableText.IsStorable(text)))
+        {
+            return null;
+        }
+
         if (http.Request.RouteValues.TryGetValue("id", out var routeId))
         {
             return long.TryParse(routeId as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id)

@@ -104,7 +104,7 @@ public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassF
         {
             await connection.OpenAsync();
             await using var kill = new NpgsqlCommand(
-                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '% cache listener' AND pid <> pg_backend_pid()", connection);
+                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE datname = $1 AND (query LIKE 'LISTEN %' OR query LIKE '%cache listener%') AND pid <> pg_backend_pid()", connection);
             kill.Parameters.Add(new NpgsqlParameter { Value = database });
             Assert.True((int)(await kill.ExecuteScalarAsync())! >= 1);
         }
