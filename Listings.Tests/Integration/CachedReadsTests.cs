@@ -74,6 +74,39 @@ public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassF
     }
 
     [Fact]
+    public async Task SignedInReadsTokenReadsPastTheEntryAndACacheTurnedOffAllAskTheDatabase()
+    {
+        var (database, api, client) = await StartAsync();
+        await using var _ = api;
+        using var reader = Anonymous(client);
+        await reader.GetAsync(Page);
+        await server.ResetAsync(database);
+
+        // The entry serves anonymous reads; a signed-in one, and one whose token is past the entry, read afresh.
+        await reader.GetAsync(Page);
+        Assert.Equal(0, await server.CallsAsync(database, "ORDER BY l.created_at DESC"));
+        await client.GetAsync(Page);
+        Assert.Equal(1, await server.CallsAsync(database, "ORDER BY l.created_at DESC"));
+        var created = await client.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Read back with its token"));
+        var token = Assert.Single(created.Headers.GetValues("Listings-Consistency"));
+        var withToken = new HttpRequestMessage(HttpMethod.Get, Page) { Headers = { { "Listings-Consistency", token } } };
+        Assert.Contains((await created.Content.ReadFromJsonAsync<ListingJson>())!.Id, await IdsAsync(await reader.SendAsync(withToken)));
+        client.Dispose();
+
+        var (_, off, offClient) = await StartAsync(database, cacheEnabled: false);
+        await using var __ = off;
+        using var offReader = Anonymous(offClient);
+        offClient.Dispose();
+        await server.ResetAsync(database);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null((await offReader.GetAsync(Page)).Headers.Age);
+        }
+
+        Assert.Equal(3, await server.CallsAsync(database, "ORDER BY l.created_at DESC"));
+    }
+
+    [Fact]
     public async Task FiftyConcurrentIdenticalReadsOnAColdCacheRunOnePageStatement()
     {
         var (database, api, client) = await StartAsync();
@@ -115,7 +148,7 @@ public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassF
             && api.Text.Contains("The cache's listener lost its connection", StringComparison.Ordinal)), "the listener to reconnect");
     }
 
-    private async Task<(string Database, ProcessOutput Api, HttpClient Client)> StartAsync(string? database = null)
+    private async Task<(string Database, ProcessOutput Api, HttpClient Client)> StartAsync(string? database = null, bool cacheEnabled = true)
     {
         database ??= $"cache_{Guid.NewGuid():N}";
         var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
@@ -123,10 +156,15 @@ public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassF
             ["ConnectionStrings__listingsdb"] = server.Server.ConnectionString(database),
             ["ConnectionPool__ServerMaxConnections"] = "100",
             ["DatabaseInitialization__SeedCount"] = "20",
+            ["Cache__Enabled"] = cacheEnabled ? "true" : "false",
         });
 
         // The listener evicts everything once it listens: the test's first reads come after that.
-        await Poll.UntilAsync(() => Task.FromResult(api.Text.Contains("The cache listens for other replicas' writes.", StringComparison.Ordinal)), "the cache's listener to listen");
+        if (cacheEnabled)
+        {
+            await Poll.UntilAsync(() => Task.FromResult(api.Text.Contains("The cache listens for other replicas' writes.", StringComparison.Ordinal)), "the cache's listener to listen");
+        }
+
         return (database, api, client);
     }
 
