@@ -29,7 +29,11 @@ public static class CacheExtensions
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CacheMetrics.MeterName));
     }
 
-    /// <summary>Caches the endpoint's answers under <see cref="ListingCachePolicy"/>, after Output Caching's default policy.</summary>
-    public static RouteHandlerBuilder CacheListingReads(this RouteHandlerBuilder endpoint) =>
-        endpoint.CacheOutput(policy => policy.AddPolicy<ListingCachePolicy>());
+    /// <summary>
+    /// Caches the endpoint's answers under <see cref="ListingCachePolicy"/>, after Output Caching's default policy, and
+    /// documents its conditional requests (<c>If-None-Match</c>, <c>ETag</c>, 304).
+    /// </summary>
+    public static RouteHandlerBuilder CacheListingReads(this RouteHandlerBuilder endpoint) => endpoint
+        .CacheOutput(policy => policy.AddPolicy<ListingCachePolicy>())
+        .AddOpenApiOperationTransformer(CachedReadsOpenApi.Describe);
 }

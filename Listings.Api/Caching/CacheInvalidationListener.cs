@@ -8,20 +8,23 @@ namespace Listings.Api.Caching;
 /// Hears the other API replicas' writes: <c>LISTEN listings_cache</c> on one connection to the primary, kept open, and
 /// for each notification (sent inside the write's transaction, so delivered at commit and never for a rollback) evicts
 /// what the write changed. On every (re)connect it evicts everything, since notifications sent while it was away are
-/// lost; while it is away, entries live at most <see cref="CacheOptions.MaxStaleSeconds"/> (<see cref="ListenerState"/>).
+/// lost. A round trip every 250 ms confirms that it still hears (<see cref="ListenerState"/>): while it has not for
+/// <see cref="CacheOptions.MaxStaleSeconds"/>, only entries younger than that are served.
 /// </summary>
 /// <remarks>
 /// A transaction pooler cannot carry <c>LISTEN</c> (PgBouncer accepts it and delivers nothing), nor can a standby. The
-/// listener keeps one connection of the service's own pool, inside its plan, when that is direct or a session pooler;
-/// behind a transaction pooler it opens one of the migrations' connection (<c>ConnectionStrings:listingsdb-migrations</c>,
-/// direct or session) instead; with neither it never listens, and the cache keeps nothing longer than
-/// <see cref="CacheOptions.MaxStaleSeconds"/>. Its connects wait out the pool's login backoff.
+/// listener keeps one connection beside the service's pool, on the plan's connection string, which the plan's budget counts
+/// (<see cref="ConnectionsKept"/>), when that is direct or a session pooler; behind a transaction pooler it opens one of
+/// the migrations' connection (<c>ConnectionStrings:listingsdb-migrations</c>, direct or session) instead; with neither it
+/// never listens, and the cache keeps nothing longer than <see cref="CacheOptions.MaxStaleSeconds"/>. Its connects wait out
+/// the pool's login backoff.
 /// </remarks>
 public sealed partial class CacheInvalidationListener(
-    ListingCache cache, ListenerState state, LoginBackoff logins, NpgsqlDataSource primary, ConnectionPlan plan,
+    ListingCache cache, ListenerState state, CacheOptions options, LoginBackoff logins, ConnectionPlan plan,
     IConfiguration configuration, TimeProvider clock, ILogger<CacheInvalidationListener> logger) : BackgroundService
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(250);
+    // How often the listener confirms it still hears: a quarter of the smallest MaxStaleSeconds (1).
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
@@ -73,17 +76,19 @@ public sealed partial class CacheInvalidationListener(
         }
 
         // Whatever was written while nobody listened is evicted now, at or past the primary's position.
+        var asked = clock.GetTimestamp();
         await cache.EvictAllAsync(await PositionAsync(connection, stoppingToken), "listener-up", stoppingToken);
         state.Listening(true);
+        state.Heard(asked);
         LogUp();
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (!await connection.WaitAsync(Wait, stoppingToken) && received.Count == 0)
-            {
-                continue;
-            }
+            await connection.WaitAsync(Heartbeat, stoppingToken);
 
-            // Every notification delivered so far was committed before this position: fills read at or past it.
+            // The round trip is the heartbeat: the server sends a notification committed before the query arrives ahead
+            // of the query's answer on this one connection, so once it is answered every such write is in 'received'.
+            // Every write evicted for here was committed before this position: fills read at or past it.
+            asked = clock.GetTimestamp();
             var position = await PositionAsync(connection, stoppingToken);
             foreach (var payload in received)
             {
@@ -95,36 +100,48 @@ public sealed partial class CacheInvalidationListener(
             }
 
             received.Clear();
+            state.Heard(asked);
         }
     }
 
-    private static async Task<NpgsqlLogSequenceNumber> PositionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<NpgsqlLogSequenceNumber> PositionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_current_wal_lsn() /* cache listener */", connection);
+        // A connection that hangs stops confirming at once (the policy then serves only entries younger than
+        // MaxStaleSeconds); past twice that bound the listener gives it up and connects again.
+        await using var command = new NpgsqlCommand("SELECT pg_current_wal_lsn() /* cache listener */", connection)
+        {
+            CommandTimeout = options.MaxStaleSeconds * 2,
+        };
         return (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    // One connection of the service's own pool (inside its plan) when it can carry LISTEN, else one of the migrations'
-    // connection when configured; else none. Either waits out the pool's login backoff.
+    /// <summary>
+    /// The connections the listener keeps beside the pool, for the plan's budget: 1 while the cache is on (the default).
+    /// Behind a transaction pooler it connects through <c>ConnectionStrings:listingsdb-migrations</c> instead, and is counted
+    /// all the same: the budget errs on the side of the server.
+    /// </summary>
+    public static int ConnectionsKept(IConfiguration configuration) =>
+        bool.TryParse(configuration[$"{CacheOptions.SectionName}:{nameof(CacheOptions.Enabled)}"], out var enabled) && !enabled ? 0 : 1;
+
+    // A connection of its own beside the pool, which the plan counts (ConnectionsKept), on the plan's string when that can
+    // carry LISTEN, else on the migrations' connection when configured; else none. Either waits out the pool's login backoff.
     private Func<CancellationToken, Task<NpgsqlConnection>>? Opener()
     {
-        if (plan.Mode is { } mode && !mode.IsTransactionPooling())
-        {
-            return token => OpenAsync(primary.CreateConnection(), token);
-        }
-
-        if (configuration.GetConnectionString(Data.MigrationConnection.ConnectionName) is not { Length: > 0 }
-            || Data.MigrationConnection.Plan(configuration).ConnectionString is not { } direct)
+        var source = plan.Mode is { } mode && !mode.IsTransactionPooling()
+            ? plan.ConnectionString
+            : configuration.GetConnectionString(Data.MigrationConnection.ConnectionName) is { Length: > 0 }
+                ? Data.MigrationConnection.Plan(configuration).ConnectionString
+                : null;
+        if (source is null)
         {
             return null;
         }
 
-        var connectionString = new NpgsqlConnectionStringBuilder(direct)
+        var connectionString = new NpgsqlConnectionStringBuilder(source)
         {
             Pooling = false,
             // A backend that hangs is noticed within about two keepalives; one that is killed at once.
             KeepAlive = 1,
-            ApplicationName = plan.ApplicationName + " cache listener",
         }.ConnectionString;
         return token => OpenAsync(new NpgsqlConnection(connectionString), token);
     }

@@ -22,9 +22,10 @@ public sealed class CacheOptions
     public int TimeToLiveSeconds { get; set; } = 60;
 
     /// <summary>
-    /// While this replica cannot hear other replicas' writes (its listener is down), no entry is served older than this,
-    /// in seconds. The default value is 1.
+    /// While this replica's listener has not confirmed for this long that it hears the other replicas' writes (it is down,
+    /// or its connection hangs), no entry older than this is served, in seconds. The default value is 1; the listener
+    /// confirms every 250 ms.
     /// </summary>
-    [Range(0, 60)]
+    [Range(1, 60)]
     public int MaxStaleSeconds { get; set; } = 1;
 }

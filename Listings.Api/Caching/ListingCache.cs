@@ -14,7 +14,7 @@ namespace Listings.Api.Caching;
 /// the same key the policy gives the store. A read whose <c>Listings-Consistency</c> token is past its entry's floor skips
 /// the entry; one without an entry floor here (evicted, or stored before the last eviction) skips it too.
 /// </remarks>
-public sealed class ListingCache(IOutputCacheStore store)
+public sealed class ListingCache(IOutputCacheStore store, TimeProvider clock)
 {
     /// <summary>The tag of every entry.</summary>
     public const string AllTag = "listings";
@@ -41,6 +41,9 @@ public sealed class ListingCache(IOutputCacheStore store)
     /// <summary>True when the entry under <paramref name="key"/> was filled at or past <paramref name="position"/>.</summary>
     public bool Covers(string key, NpgsqlLogSequenceNumber position) =>
         _entries.TryGetValue(key, out var entry) && entry.Floor >= (ulong)position;
+
+    /// <summary>True when the entry under <paramref name="key"/> was stored no longer than <paramref name="age"/> ago.</summary>
+    public bool StoredWithin(string key, TimeSpan age) => _entries.TryGetValue(key, out var entry) && clock.GetElapsedTime(entry.StoredAt) <= age;
 
     /// <summary>True when the entry under <paramref name="key"/> was stored after <paramref name="timestamp"/>.</summary>
     public bool StoredAfter(string key, long timestamp) => _entries.TryGetValue(key, out var entry) && entry.StoredAt > timestamp;

@@ -52,24 +52,29 @@ public sealed class ListingCachePolicy(ListingCache cache, CacheOptions options,
         context.CacheVaryByRules.VaryByValues["read"] = key.Value;
         context.Tags.Add(ListingCache.AllTag);
         context.Tags.Add(key.Tag);
-        context.ResponseExpirationTimeSpan = listener.IsListening
-            ? TimeSpan.FromSeconds(options.TimeToLiveSeconds)
-            : TimeSpan.FromSeconds(Math.Min(options.TimeToLiveSeconds, options.MaxStaleSeconds));
-        if (!listener.IsListening && options.MaxStaleSeconds == 0)
+        // A write this replica may not have heard of is at most MaxStaleSeconds old: while the listener has not confirmed
+        // within that bound, only entries younger than it are served, and new ones live no longer.
+        var maxStale = TimeSpan.FromSeconds(options.MaxStaleSeconds);
+        var hearing = listener.HeardWithin(maxStale);
+        context.ResponseExpirationTimeSpan = hearing ? TimeSpan.FromSeconds(options.TimeToLiveSeconds) : maxStale;
+        if (!hearing && !cache.StoredWithin(key.Value, maxStale))
         {
-            context.AllowCacheLookup = context.AllowCacheStorage = false;
-            CacheMetrics.Bypassed("listener-down");
-            return ValueTask.CompletedTask;
+            context.AllowCacheLookup = false;
+            CacheMetrics.Bypassed("listener-silent");
         }
 
-        if (after is { } position && !cache.Covers(key.Value, position))
+        else if (after is { } position && !cache.Covers(key.Value, position))
         {
             // The entry may predate the client's write: read afresh, at or past the token, and store that.
             context.AllowCacheLookup = false;
             CacheMetrics.Bypassed("token");
         }
 
-        http.Items[FillItem] = new Fill(key.Value, cache.Generation, clock.GetTimestamp());
+        // Output Caching (10.0.12) hands the requests waiting for a fill the fill's own exception, a 500 for each: so a fill
+        // runs to its end even when its client leaves (bounded by the admission and statement timeouts), is then not
+        // stored, and they read for themselves.
+        http.Items[FillItem] = new Fill(key.Value, cache.Generation, clock.GetTimestamp(), http.RequestAborted);
+        http.RequestAborted = CancellationToken.None;
         return ValueTask.CompletedTask;
     }
 
@@ -92,7 +97,7 @@ public sealed class ListingCachePolicy(ListingCache cache, CacheOptions options,
         }
 
         CacheMetrics.Missed();
-        if (http.RequestAborted.IsCancellationRequested || cache.Generation != fill.Generation
+        if (fill.ClientLeft.IsCancellationRequested || cache.Generation != fill.Generation
             || http.Items[ReadFloorItem] is not NpgsqlLogSequenceNumber readAt)
         {
             context.AllowCacheStorage = false;
@@ -128,5 +133,5 @@ public sealed class ListingCachePolicy(ListingCache cache, CacheOptions options,
                 ListingCache.PagesTag);
     }
 
-    private sealed record Fill(string Key, long Generation, long StartedAt);
+    private sealed record Fill(string Key, long Generation, long StartedAt, CancellationToken ClientLeft);
 }

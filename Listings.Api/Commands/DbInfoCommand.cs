@@ -44,7 +44,8 @@ public static class DbInfoCommand
 
         var configuration = WebApplication.CreateBuilder([.. configurationArguments]).Configuration;
         var applicationName = typeof(DbInfoCommand).Assembly.GetName().Name;
-        var report = await DbInfo.ReadAsync(configuration, ListingsDataExtensions.ConnectionName, applicationName, serviceUrl);
+        var report = await DbInfo.ReadAsync(
+            configuration, ListingsDataExtensions.ConnectionName, applicationName, serviceUrl, Caching.CacheInvalidationListener.ConnectionsKept(configuration));
         await Console.Out.WriteLineAsync(json ? report.ToJson() : report.ToText());
         return (int)report.ExitCode;
     }

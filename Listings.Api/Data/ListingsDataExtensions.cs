@@ -38,7 +38,8 @@ public static class ListingsDataExtensions
                 {
                     npgsql.ExecutionStrategy(dependencies => new BoundedRetryingExecutionStrategy(dependencies, retry));
                 }
-            }));
+            }),
+            Caching.CacheInvalidationListener.ConnectionsKept(builder.Configuration));
 
         builder.Services.AddOptions<DatabaseInitializationOptions>()
             .BindConfiguration(DatabaseInitializationOptions.SectionName)

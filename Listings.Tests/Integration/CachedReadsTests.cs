@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -10,8 +11,9 @@ namespace Listings.Tests.Integration;
 /// <summary>
 /// The public reads' cache on a real PostgreSQL with two API processes on one database: a current <c>If-None-Match</c>
 /// is answered 304 from the cache, a write evicts what it changed on the replica that took it before it answers and on
-/// the other when it hears the write's notification, a rolled-back write evicts nothing, and a listener whose
-/// connection is killed evicts everything.
+/// the other when it hears the write's notification, a rolled-back write evicts nothing, a listener whose connection is
+/// killed evicts everything, one whose connection hangs serves nothing older than <c>Cache:MaxStaleSeconds</c>, and reads
+/// waiting for a fill whose client left are answered all the same.
 /// </summary>
 public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassFixture<StatementCountingPostgres>
 {
@@ -148,16 +150,102 @@ public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassF
             && api.Text.Contains("The cache's listener lost its connection", StringComparison.Ordinal)), "the listener to reconnect");
     }
 
-    private async Task<(string Database, ProcessOutput Api, HttpClient Client)> StartAsync(string? database = null, bool cacheEnabled = true)
+    [Fact]
+    public async Task AListenerWhoseConnectionHangsNeverServesAPageOlderThanMaxStaleSeconds()
+    {
+        var (database, api, client) = await StartAsync();
+        await using var _ = api;
+        using var reader = Anonymous(client);
+        client.Dispose();
+        var first = (await ItemsAsync(await reader.GetAsync(Page)))[0];
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(reader, Page, (await reader.GetAsync(Page)).Headers.ETag!)).StatusCode);
+
+        // The listener's server process stops (as a connection that hangs: no error, no answer), and a write the API
+        // never sees changes the cached page: nothing tells this replica, but its listener stops confirming.
+        var listener = await ListenerPidAsync(database);
+        Signal(listener, "STOP");
+        try
+        {
+            var title = $"Changed behind the API {Guid.NewGuid():N}";
+            await using (var connection = new NpgsqlConnection(server.Server.ConnectionString(database)))
+            {
+                await connection.OpenAsync();
+                await using var update = new NpgsqlCommand("UPDATE listings SET title = $1 WHERE id = $2", connection);
+                update.Parameters.Add(new NpgsqlParameter { Value = title });
+                update.Parameters.Add(new NpgsqlParameter { Value = first.Id });
+                Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            }
+
+            // Every read that starts Cache:MaxStaleSeconds (1) after the write's commit shows it; earlier ones may not.
+            var committed = Stopwatch.StartNew();
+            var late = 0;
+            while (committed.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                var started = committed.Elapsed;
+                var shown = (await ItemsAsync(await reader.GetAsync(Page))).Single(item => item.Id == first.Id).Title;
+                if (started >= TimeSpan.FromSeconds(1))
+                {
+                    Assert.True(shown == title, $"a read {started.TotalMilliseconds:0} ms after the write showed the page before it");
+                    late++;
+                }
+            }
+
+            Assert.True(late > 0);
+        }
+        finally
+        {
+            Signal(listener, "CONT");
+        }
+    }
+
+    [Fact]
+    public async Task ReadsWaitingForAFillWhoseClientLeftAreAnswered200()
+    {
+        // The page statement waits behind a lock for seconds: longer than the default 2 s lock timeout.
+        var (database, api, client) = await StartAsync(settings: new() { ["ConnectionPool__LockTimeoutMs"] = "30000" });
+        await using var _ = api;
+        using var reader = Anonymous(client);
+        client.Dispose();
+        const string path = "/api/v1/listings?page=3&pageSize=4";
+
+        // The page statement waits behind a lock; the first request (the fill) is cancelled by its client meanwhile.
+        await using var locker = new NpgsqlConnection(server.Server.ConnectionString(database));
+        await locker.OpenAsync();
+        var hold = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE listings IN ACCESS EXCLUSIVE MODE", locker, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        using var leaving = new CancellationTokenSource();
+        var leader = reader.GetAsync(path, leaving.Token);
+        await Poll.UntilAsync(async () => await WaitingOnLockAsync(database) == 1, "the fill to wait for the lock");
+        var waiters = Enumerable.Range(0, 4).Select(_ => reader.GetAsync(path)).ToList();
+        await Task.Delay(500);
+        Assert.Equal(1, await WaitingOnLockAsync(database));
+        await leaving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
+        await Task.Delay(1000);
+        await hold.RollbackAsync();
+
+        var answers = await Task.WhenAll(waiters);
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.All(answers, answer => Assert.NotNull(answer.Content.Headers.ContentLength));
+        Assert.Equal(4, (await Task.WhenAll(answers.Select(ItemsAsync))).Select(items => items.Count).Distinct().Single());
+    }
+
+    private async Task<(string Database, ProcessOutput Api, HttpClient Client)> StartAsync(
+        string? database = null, bool cacheEnabled = true, Dictionary<string, string>? settings = null)
     {
         database ??= $"cache_{Guid.NewGuid():N}";
-        var (api, client) = await ApiProcess.StartHealthyAsync(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(settings ?? [])
         {
             ["ConnectionStrings__listingsdb"] = server.Server.ConnectionString(database),
             ["ConnectionPool__ServerMaxConnections"] = "100",
             ["DatabaseInitialization__SeedCount"] = "20",
             ["Cache__Enabled"] = cacheEnabled ? "true" : "false",
-        });
+        };
+        var (api, client) = await ApiProcess.StartHealthyAsync(environment);
 
         // The listener evicts everything once it listens: the test's first reads come after that.
         if (cacheEnabled)
@@ -177,6 +265,36 @@ public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassF
         request.Headers.IfNoneMatch.Add(tag);
         return client.SendAsync(request);
     }
+
+    private async Task<int> ListenerPidAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(server.Server.ConnectionString(database));
+        await connection.OpenAsync();
+        await using var find = new NpgsqlCommand(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%cache listener%' AND pid <> pg_backend_pid()", connection);
+        find.Parameters.Add(new NpgsqlParameter { Value = database });
+        return (int)(await find.ExecuteScalarAsync())!;
+    }
+
+    private async Task<long> WaitingOnLockAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(server.Server.ConnectionString(database));
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE '%ORDER BY l.created_at DESC%'", connection);
+        count.Parameters.Add(new NpgsqlParameter { Value = database });
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static async Task<List<(long Id, string Title)>> ItemsAsync(HttpResponseMessage answer) =>
+        [.. JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["items"]!.AsArray().Select(item => (item!["id"]!.GetValue<long>(), item["title"]!.GetValue<string>()))];
 
     private static async Task<List<long>> IdsAsync(HttpResponseMessage answer) =>
         [.. JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["items"]!.AsArray().Select(item => item!["id"]!.GetValue<long>())];

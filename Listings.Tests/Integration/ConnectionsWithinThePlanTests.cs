@@ -4,13 +4,17 @@ using Listings.Tests.Infrastructure;
 namespace Listings.Tests.Integration;
 
 /// <summary>
-/// A replica never holds more server connections than its planned pool: the server itself enforces it here, with a role
-/// whose <c>CONNECTION LIMIT</c> is the pool's size, so any connection opened beside the pool (the fleet check, a health
-/// probe, the migrations at start) is refused and leaves a FATAL line in the server's log.
+/// A replica never holds more server connections than its plan counts, its pool and the cache listener's one connection
+/// kept beside it: the server itself enforces it here, with a role whose <c>CONNECTION LIMIT</c> is that sum, so any
+/// other connection opened beside the pool (the fleet check, a health probe, the migrations at start) is refused and
+/// leaves a FATAL line in the server's log.
 /// </summary>
 public sealed class ConnectionsWithinThePlanTests(ThrowawayPostgres server) : IClassFixture<ThrowawayPostgres>
 {
     private const int PoolSize = 4;
+
+    // The cache's listener (CacheInvalidationListener.ConnectionsKept).
+    private const int KeptBeside = 1;
 
     [Fact]
     public async Task UnderLoadWithTheFleetCheckEverySecondNoConnectionOpensBesideThePool()
@@ -20,7 +24,7 @@ public sealed class ConnectionsWithinThePlanTests(ThrowawayPostgres server) : IC
         await using (var admin = await server.Server.OpenAsync("postgres", CancellationToken.None))
         await using (var create = admin.CreateCommand())
         {
-            create.CommandText = $"CREATE ROLE {role} LOGIN CREATEDB CONNECTION LIMIT {PoolSize} PASSWORD '{password}'";
+            create.CommandText = $"CREATE ROLE {role} LOGIN CREATEDB CONNECTION LIMIT {PoolSize + KeptBeside} PASSWORD '{password}'";
             await create.ExecuteNonQueryAsync();
         }
 
@@ -35,13 +39,14 @@ public sealed class ConnectionsWithinThePlanTests(ThrowawayPostgres server) : IC
         await using var _ = api;
         using var __ = client;
 
-        // 40 clients, 25 pages each: every pooled connection opens and stays open (idle lifetime 60 s) while the check runs.
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
+        // 40 clients, 25 pages each, each client with a page size of its own so that its pages are not in the cache yet:
+        // every pooled connection opens and stays open (idle lifetime 60 s) while the check runs.
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async clientIndex =>
         {
             var seen = new List<HttpStatusCode>();
             for (var i = 0; i < 25; i++)
             {
-                seen.Add((await client.GetAsync($"/api/v1/listings?page={(i % 3) + 1}")).StatusCode);
+                seen.Add((await client.GetAsync($"/api/v1/listings?page={(i % 3) + 1}&pageSize={clientIndex + 1}")).StatusCode);
             }
 
             return seen;
@@ -60,7 +65,9 @@ public sealed class ConnectionsWithinThePlanTests(ThrowawayPostgres server) : IC
 
         Assert.DoesNotContain($"too many connections for role \"{role}\"", ServerLog());
         Assert.True(fleet?["measuredAt"]?.GetValue<DateTimeOffset>() > loadEnded.AddSeconds(2), $"no fleet check after the load: {fleet}\n{api.Text}");
-        Assert.InRange(fleet!["connections"]!.GetValue<int>(), 1, PoolSize);
+        Assert.InRange(fleet!["connections"]!.GetValue<int>(), 1, PoolSize + KeptBeside);
+        var database = JsonNode.Parse(await (await client.GetAsync("/health")).Content.ReadAsStringAsync())?["entries"]?["database"]?["data"];
+        Assert.Equal(KeptBeside, database?["dedicatedConnections"]?.GetValue<int>());
     }
 
     private string ServerLog()

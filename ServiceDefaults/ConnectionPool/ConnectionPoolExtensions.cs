@@ -17,15 +17,17 @@ public static class ConnectionPoolExtensions
     /// Plans the connection once (<see cref="ConnectionPlanner.PlanAsync"/>), builds the <see cref="NpgsqlDataSource"/>
     /// from the plan, and registers <typeparamref name="TContext"/> on it with the policy's interceptors, observers and
     /// <c>/health</c> check. <paramref name="configureDbContextOptions"/> adds context options, such as an execution strategy or the
-    /// app's own interceptors, from the app's services.
+    /// app's own interceptors, from the app's services. <paramref name="dedicatedConnections"/> are the connections the app keeps
+    /// open beside the pool (as a <c>LISTEN</c>er): the plan counts them in the budget with the pool.
     /// </summary>
     /// <returns>The plan the pool runs on.</returns>
     /// <exception cref="ConnectionPlanException">The plan is refused; the message lists every reason and its fix.</exception>
     public static async Task<ConnectionPlan> AddNpgsqlDbContextWithPoolPolicyAsync<TContext>(
-        this IHostApplicationBuilder builder, string connectionName, Action<IServiceProvider, DbContextOptionsBuilder>? configureDbContextOptions = null)
+        this IHostApplicationBuilder builder, string connectionName, Action<IServiceProvider, DbContextOptionsBuilder>? configureDbContextOptions = null,
+        int dedicatedConnections = 0)
         where TContext : DbContext
     {
-        var plan = await ConnectionPlanner.PlanAsync(builder.Configuration, connectionName, builder.Environment.ApplicationName);
+        var plan = await ConnectionPlanner.PlanAsync(builder.Configuration, connectionName, builder.Environment.ApplicationName, dedicatedConnections);
         if (plan.RefusalReasons.Count > 0)
         {
             throw new ConnectionPlanException(plan);

@@ -40,10 +40,13 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
         : Plan.Problem is null && ReadHosts.All(read => read.Problem is null) ? Verdict.Safe
         : Verdict.Unreachable;
 
-    /// <summary>Plans the connection, counts the replicas' connections, and asks <paramref name="serviceUrl"/>, if any, for its demand.</summary>
-    public static async Task<DbInfo> ReadAsync(IConfiguration configuration, string connectionName, string? applicationName, string? serviceUrl)
+    /// <summary>
+    /// Plans the connection as the service does (with its <paramref name="dedicatedConnections"/> beside the pool), counts the
+    /// replicas' connections, and asks <paramref name="serviceUrl"/>, if any, for its demand.
+    /// </summary>
+    public static async Task<DbInfo> ReadAsync(IConfiguration configuration, string connectionName, string? applicationName, string? serviceUrl, int dedicatedConnections = 0)
     {
-        var plan = await ConnectionPlanner.PlanAsync(configuration, connectionName, applicationName);
+        var plan = await ConnectionPlanner.PlanAsync(configuration, connectionName, applicationName, dedicatedConnections);
         FleetConnections? fleet = null;
         if (plan is { Server: not null, ConnectionString: not null, ApplicationName.Length: > 0 })
         {
@@ -104,12 +107,13 @@ public sealed record DbInfo(ConnectionPlan Plan, FleetConnections? Fleet, Servic
         {
             Line("mode", $"{mode.ToName()} ({(plan.ModeConfigured ? plan.Role == ConnectionRole.Primary ? "set by ConnectionPool:Mode" : "set by ReadReplicas:Mode" : "detected from host, port and user")})");
             Line("connection", $"{plan.Host}:{plan.Port}, database {plan.Database ?? "(user's default)"}, user {plan.Username}, SSL Mode {plan.SslMode}");
-            Line("pool", $"Maximum Pool Size {plan.MaxPoolSize} (chosen by {KebabCase.Name(plan.MaxPoolSizeChosenBy)}), Minimum Pool Size {plan.MinPoolSize}, Timeout {plan.TimeoutSeconds} s");
+            Line("pool", $"Maximum Pool Size {plan.MaxPoolSize} (chosen by {KebabCase.Name(plan.MaxPoolSizeChosenBy)}), Minimum Pool Size {plan.MinPoolSize}, Timeout {plan.TimeoutSeconds} s"
+                + (plan.DedicatedConnections > 0 ? $"; {plan.DedicatedConnections} more kept beside it" : ""));
             Line("statements", $"Max Auto Prepare {plan.MaxAutoPrepare}, No Reset On Close {plan.NoResetOnClose}");
             Line("limits", $"{plan.Limits?.Describe()} ({KebabCase.Name(plan.LimitsSetBy)}); migrations and seed: {plan.MigrationLimits?.Describe()}");
             Line("gss", $"GSS Encryption Mode {plan.GssEncryptionMode}");
             Line("lifetimes", $"idle {plan.ConnectionIdleLifetimeSeconds} s, lifetime {plan.ConnectionLifetimeSeconds} s, keepalive {plan.KeepAliveSeconds} s");
-            Line("budget", $"{plan.Budget?.Describe(plan.MaxPoolSize)}; {plan.MaxReplicas} max + {plan.SurgeReplicas} surge {(plan.SurgeReplicas == 1 ? "replica" : "replicas")}");
+            Line("budget", $"{plan.Budget?.Describe(plan.ConnectionsPerReplica)}; {plan.MaxReplicas} max + {plan.SurgeReplicas} surge {(plan.SurgeReplicas == 1 ? "replica" : "replicas")}");
             if (plan.Server is { } server)
             {
                 Line("server", $"PostgreSQL {server.Version}, max_connections {server.MaxConnections}, {server.ConnectionsInUse} client connections in use");

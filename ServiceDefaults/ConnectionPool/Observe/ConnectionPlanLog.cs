@@ -36,7 +36,7 @@ internal sealed partial class ConnectionPlanLog(ConnectionPlan plan, LoginBackof
         LogPlan(
             logger, plan.Mode?.ToName(), plan.Host, plan.Port, plan.Database, KebabCase.Name(plan.Role), plan.MaxPoolSize,
             KebabCase.Name(plan.MaxPoolSizeChosenBy), plan.MinPoolSize, plan.TimeoutSeconds, plan.ConnectTimeoutSeconds, plan.MaxAutoPrepare,
-            plan.Limits?.Describe(), KebabCase.Name(plan.LimitsSetBy), plan.GssEncryptionMode, plan.Budget?.Describe(plan.MaxPoolSize), plan.Advice);
+            plan.Limits?.Describe(), KebabCase.Name(plan.LimitsSetBy), plan.GssEncryptionMode, plan.Budget?.Describe(plan.ConnectionsPerReplica), plan.Advice);
         foreach (var warning in plan.Warnings)
         {
             LogWarning(logger, warning);

@@ -81,6 +81,7 @@ public sealed class DatabaseHealthCheck<TContext>(
         {
             ["mode"] = plan.Mode?.ToName() ?? "unknown",
             ["maxPoolSize"] = usage.MaxPoolSize,
+            ["dedicatedConnections"] = plan.DedicatedConnections,
             ["inUse"] = usage.InUse,
             ["waitingForConnection"] = usage.Waiting,
             ["connectionTimeouts"] = usage.Timeouts,

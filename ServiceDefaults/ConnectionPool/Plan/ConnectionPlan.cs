@@ -38,6 +38,14 @@ public sealed record ConnectionPlan
     /// <summary><c>Maximum Pool Size</c> of each replica.</summary>
     public int MaxPoolSize { get; init; }
 
+    /// <summary>
+    /// Connections each replica keeps open beside its pool (the API's cache listener), counted in the budget with the pool.
+    /// </summary>
+    public int DedicatedConnections { get; init; }
+
+    /// <summary>The most server connections one replica holds: <see cref="MaxPoolSize"/> + <see cref="DedicatedConnections"/>.</summary>
+    public int ConnectionsPerReplica => MaxPoolSize + DedicatedConnections;
+
     /// <summary>What chose <see cref="MaxPoolSize"/>.</summary>
     public PoolSizeSource MaxPoolSizeChosenBy { get; init; }
 
@@ -102,7 +110,7 @@ public sealed record ConnectionPlan
     public ConnectionBudget? Budget { get; init; }
 
     /// <summary>True when the pool would hold more than its budget.</summary>
-    public bool OverBudget => Budget?.IsExceededBy(MaxPoolSize) == true;
+    public bool OverBudget => Budget?.IsExceededBy(ConnectionsPerReplica) == true;
 
     /// <summary>What the server said at start, or null when it did not answer.</summary>
     public ServerFacts? Server { get; init; }

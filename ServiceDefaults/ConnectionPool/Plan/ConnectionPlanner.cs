@@ -21,9 +21,10 @@ public static class ConnectionPlanner
     /// <summary>
     /// Plans the connection <paramref name="connectionName"/> with the <c>ConnectionPool</c> settings, after asking the
     /// server for its <c>max_connections</c> and, where the mode needs it, running the prepared-statement probe.
+    /// <paramref name="dedicatedConnections"/> are the connections the service keeps beside its pool: the budget counts them.
     /// </summary>
     public static async Task<ConnectionPlan> PlanAsync(
-        IConfiguration configuration, string connectionName, string? applicationName, CancellationToken cancellationToken = default)
+        IConfiguration configuration, string connectionName, string? applicationName, int dedicatedConnections = 0, CancellationToken cancellationToken = default)
     {
         var (connectionString, source) = ConnectionSource.Read(configuration, connectionName);
         ConnectionPoolOptions options;
@@ -38,15 +39,16 @@ public static class ConnectionPlanner
 
         if (Target(connectionString, source, options, applicationName) is not { } target)
         {
-            return Plan(connectionString, source, options, applicationName);
+            return Plan(connectionString, source, options, applicationName, dedicatedConnections: dedicatedConnections);
         }
 
         var survey = await ServerSurvey.ReadAsync(target, NeedsProbe(target, options), cancellationToken);
-        return Plan(target, options, survey);
+        return Plan(target, options, survey, dedicatedConnections);
     }
 
     /// <summary>Plans from a connection string without asking the server (as when it does not answer).</summary>
-    public static ConnectionPlan Plan(string? connectionString, string source, ConnectionPoolOptions options, string? applicationName = null, bool? kerberosConfigured = null)
+    public static ConnectionPlan Plan(
+        string? connectionString, string source, ConnectionPoolOptions options, string? applicationName = null, bool? kerberosConfigured = null, int dedicatedConnections = 0)
     {
         var optionErrors = ConnectionPoolOptionsValidator.Check(options);
         if (optionErrors.Count > 0)
@@ -55,12 +57,15 @@ public static class ConnectionPlanner
         }
 
         return ConnectionTarget.TryRead(connectionString, source, options.Pool.Mode, options.Pool.PreferredMode, applicationName, kerberosConfigured, out var target, out var error)
-            ? Plan(target!, options)
+            ? Plan(target!, options, dedicatedConnections: dedicatedConnections)
             : new ConnectionPlan { Source = source, Errors = [error!] };
     }
 
-    /// <summary>Plans <paramref name="target"/> with valid <paramref name="options"/> and what the server said (null: nothing). Pure.</summary>
-    public static ConnectionPlan Plan(ConnectionTarget target, ConnectionPoolOptions options, ServerSurvey? survey = null)
+    /// <summary>
+    /// Plans <paramref name="target"/> with valid <paramref name="options"/> and what the server said (null: nothing), for a
+    /// pool plus <paramref name="dedicatedConnections"/> kept beside it. Pure.
+    /// </summary>
+    public static ConnectionPlan Plan(ConnectionTarget target, ConnectionPoolOptions options, ServerSurvey? survey = null, int dedicatedConnections = 0)
     {
         var (pool, budgetOptions) = (options.Pool, options.Budget);
         var errors = new List<string>();
@@ -71,7 +76,7 @@ public static class ConnectionPlanner
         var policy = ModePolicy.For(mode, budgetOptions);
 
         var budget = PlanBudget(budgetOptions, mode, policy, survey?.Facts?.MaxConnections);
-        var (maxPoolSize, chosenBy) = PlanMaxPoolSize(builder, written, pool, budgetOptions, mode, policy, budget, errors, warnings);
+        var (maxPoolSize, chosenBy) = PlanMaxPoolSize(builder, written, pool, budgetOptions, mode, policy, budget, dedicatedConnections, errors, warnings);
         var minPoolSize = written.Contains(MinPoolSizeKeyword) ? builder.MinPoolSize : pool.MinPoolSize ?? policy.MinPoolSize;
         if (minPoolSize > maxPoolSize && (written.Contains(MinPoolSizeKeyword) || pool.MinPoolSize is not null))
         {
@@ -102,7 +107,7 @@ public static class ConnectionPlanner
         builder.MaxAutoPrepare = refused is null ? prepare : 0;
         builder.NoResetOnClose = noResetOnClose;
 
-        CheckBudget(budget, maxPoolSize, budgetOptions, errors, warnings);
+        CheckBudget(budget, maxPoolSize, dedicatedConnections, budgetOptions, errors, warnings);
 
         var limits = StatementLimits.ForRequests(options.WorkLimits);
         var limitsSetBy = PlanStatementLimits(builder, written, mode, limits);
@@ -118,6 +123,7 @@ public static class ConnectionPlanner
             Username = builder.Username,
             SslMode = builder.SslMode.ToString(),
             MaxPoolSize = maxPoolSize,
+            DedicatedConnections = dedicatedConnections,
             MaxPoolSizeChosenBy = chosenBy,
             MinPoolSize = builder.MinPoolSize,
             TimeoutSeconds = poolWait,
@@ -176,32 +182,39 @@ public static class ConnectionPlanner
 
     private static (int MaxPoolSize, PoolSizeSource ChosenBy) PlanMaxPoolSize(
         NpgsqlConnectionStringBuilder builder, IReadOnlySet<string> written, PoolOptions pool, BudgetOptions budgetOptions, ConnectionMode mode,
-        ModePolicy policy, ConnectionBudget budget, List<string> errors, List<string> warnings)
+        ModePolicy policy, ConnectionBudget budget, int dedicated, List<string> errors, List<string> warnings)
     {
         var (maxPoolSize, chosenBy) = written.Contains(MaxPoolSizeKeyword)
             ? (builder.MaxPoolSize, PoolSizeSource.ConnectionString)
             : pool.MaxPoolSize is { } configured
                 ? (configured, PoolSizeSource.Configured)
-                : FromModeAndBudget(mode, policy, budget, warnings);
+                : FromModeAndBudget(policy, budget, dedicated, warnings);
 
         var (cap, replicas) = (budgetOptions.SessionPoolerClientCap, budgetOptions.Replicas);
-        if (mode == ConnectionMode.SessionPooler && maxPoolSize * replicas > cap)
+        if (mode == ConnectionMode.SessionPooler && (maxPoolSize + dedicated) * replicas > cap)
         {
             // Supavisor answers the client past its cap with 'max clients reached in session mode'.
             errors.Add(
-                $"Maximum Pool Size {maxPoolSize} × {replicas} {Plural(replicas, "replica")} = {maxPoolSize * replicas}"
+                $"{Held(maxPoolSize, dedicated)} × {replicas} {Plural(replicas, "replica")} = {(maxPoolSize + dedicated) * replicas}"
                 + $" exceeds the session pooler's client cap of {cap} (ConnectionPool:SessionPoolerClientCap): Supavisor would refuse"
-                + $" clients with 'max clients reached in session mode'. Lower ConnectionPool:MaxPoolSize to {Math.Max(1, cap / replicas)},"
+                + $" clients with 'max clients reached in session mode'. Lower ConnectionPool:MaxPoolSize to {Math.Max(1, (cap / replicas) - dedicated)},"
                 + " or use the transaction pooler (port 6543).");
         }
 
         return (maxPoolSize, chosenBy);
     }
 
-    // Nothing written: the mode's size, unless the replicas' share of the server's budget is smaller.
-    private static (int, PoolSizeSource) FromModeAndBudget(ConnectionMode mode, ModePolicy policy, ConnectionBudget budget, List<string> warnings)
+    // Nothing written: the mode's size, unless the replicas' share of the server's budget, less the connections kept
+    // beside the pool, is smaller.
+    private static (int, PoolSizeSource) FromModeAndBudget(ModePolicy policy, ConnectionBudget budget, int dedicated, List<string> warnings)
     {
-        if (mode == ConnectionMode.SessionPooler || budget.PerReplicaAllowance is not { } allowance || allowance >= policy.MaxPoolSize)
+        if (budget.PerReplicaAllowance is not { } share)
+        {
+            return (policy.MaxPoolSize, PoolSizeSource.ModeDefault);
+        }
+
+        var allowance = Math.Max(1, share - dedicated);
+        if (allowance >= policy.MaxPoolSize)
         {
             return (policy.MaxPoolSize, PoolSizeSource.ModeDefault);
         }
@@ -276,7 +289,7 @@ public static class ConnectionPlanner
         return StatementLimitsSetBy.StartupOptions;
     }
 
-    private static void CheckBudget(ConnectionBudget budget, int maxPoolSize, BudgetOptions options, List<string> errors, List<string> warnings)
+    private static void CheckBudget(ConnectionBudget budget, int maxPoolSize, int dedicated, BudgetOptions options, List<string> errors, List<string> warnings)
     {
         if (budget.PerReplicaAllowance is not { } allowance)
         {
@@ -286,19 +299,24 @@ public static class ConnectionPlanner
             return;
         }
 
-        if (budget.Source == ConnectionBudgetSource.SessionPoolerCap || maxPoolSize <= allowance)
+        if (budget.Source == ConnectionBudgetSource.SessionPoolerCap || maxPoolSize + dedicated <= allowance)
         {
             return;
         }
 
         var message =
-            $"Maximum Pool Size {maxPoolSize} × {budget.Replicas} {Plural(budget.Replicas, "replica")} (MaxReplicas + SurgeReplicas) = {maxPoolSize * budget.Replicas} exceeds the budget of"
+            $"{Held(maxPoolSize, dedicated)} × {budget.Replicas} {Plural(budget.Replicas, "replica")} (MaxReplicas + SurgeReplicas) = {(maxPoolSize + dedicated) * budget.Replicas} exceeds the budget of"
             + $" {budget.Total} ({budget.FractionPercent} of {budget.ServerMaxConnections} server connections): lower ConnectionPool:MaxPoolSize"
-            + $" to {allowance} (or remove it to let the budget size the pool), lower ConnectionPool:MaxReplicas or ConnectionPool:SurgeReplicas,"
+            + $" to {Math.Max(1, allowance - dedicated)} (or remove it to let the budget size the pool), lower ConnectionPool:MaxReplicas or ConnectionPool:SurgeReplicas,"
             + " or raise ConnectionPool:BudgetFraction or ConnectionPool:ServerMaxConnections if the server has room.";
 
         (options.Strict ? errors : warnings).Add(options.Strict ? message + " (ConnectionPool:Strict is true.)" : message);
     }
+
+    // What one replica holds as the budget counts it: the pool, and the connections kept beside it when there are any.
+    private static string Held(int maxPoolSize, int dedicated) => dedicated == 0
+        ? $"Maximum Pool Size {maxPoolSize}"
+        : $"(Maximum Pool Size {maxPoolSize} + {dedicated} {Plural(dedicated, "connection")} kept beside the pool)";
 
     private static string Plural(int count, string noun) => count == 1 ? noun : noun + "s";
 }

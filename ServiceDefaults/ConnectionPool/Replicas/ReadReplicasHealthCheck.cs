@@ -41,7 +41,7 @@ public sealed class ReadReplicasHealthCheck(ReadHosts hosts, TimeProvider clock)
                 ["mode"] = host.Plan.Mode?.ToName(),
                 ["maxPoolSize"] = host.Plan.MaxPoolSize,
                 ["maxPoolSizeChosenBy"] = KebabCase.Name(host.Plan.MaxPoolSizeChosenBy),
-                ["budget"] = host.Plan.Budget?.Describe(host.Plan.MaxPoolSize),
+                ["budget"] = host.Plan.Budget?.Describe(host.Plan.ConnectionsPerReplica),
                 ["inUse"] = host.Usage.InUse,
                 ["reads"] = host.Reads,
             };
