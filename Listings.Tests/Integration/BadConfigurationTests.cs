@@ -48,7 +48,9 @@ public sealed class BadConfigurationTests(ThrowawayPostgres server) : IClassFixt
                 ["ConnectionPool__Mode"] = "transaction-pooler",
             }),
         ["pool over budget, strict"] = new(StopsStart: true, Problem: null,
-            ["exceeds the budget of 33 (33% of 100 server connections)", "lower ConnectionPool:MaxPoolSize to 16", "ConnectionPool:Strict is true"],
+            // 33 ÷ 2 replicas = 16 each, one of them the cache listener's.
+            ["(Maximum Pool Size 40 + 1 connection kept beside the pool) × 2 replicas", "exceeds the budget of 33 (33% of 100 server connections)",
+                "lower ConnectionPool:MaxPoolSize to 15", "ConnectionPool:Strict is true"],
             pg => new()
             {
                 ["ConnectionStrings__listingsdb"] = pg.ConnectionString("Timeout=3"),

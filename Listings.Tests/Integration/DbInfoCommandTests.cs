@@ -23,8 +23,10 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         Assert.Equal(0, json["exitCode"]!.GetValue<int>());
         Assert.Equal("direct", json["mode"]!.GetValue<string>());
         Assert.Equal("127.0.0.1", json["host"]!.GetValue<string>());
-        // A third of the server's 60, shared by the replica and a rolling update's surge replica.
-        Assert.Equal(10, json["maxPoolSize"]!.GetValue<int>());
+        // A third of the server's 60, shared by the replica and a rolling update's surge replica: 10 each, one of them kept
+        // beside the pool for the cache's listener.
+        Assert.Equal(9, json["maxPoolSize"]!.GetValue<int>());
+        Assert.Equal(1, json["dedicatedConnections"]!.GetValue<int>());
         Assert.Equal("budget", json["maxPoolSizeChosenBy"]!.GetValue<string>());
         Assert.Equal(5000, json["limits"]!["statementTimeoutMs"]!.GetValue<int>());
         Assert.Equal(2000, json["limits"]!["lockTimeoutMs"]!.GetValue<int>());
@@ -90,8 +92,8 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
         Assert.True(json["overBudget"]!.GetValue<bool>());
         Assert.False(json["safe"]!.GetValue<bool>());
         var warning = Assert.Single(json["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("exceeds the budget"))!.GetValue<string>();
-        Assert.Contains("30 × 3 replicas (MaxReplicas + SurgeReplicas) = 90", warning);
-        Assert.Contains("lower ConnectionPool:MaxPoolSize to 6", warning);
+        Assert.Contains("(Maximum Pool Size 30 + 1 connection kept beside the pool) × 3 replicas (MaxReplicas + SurgeReplicas) = 93", warning);
+        Assert.Contains("lower ConnectionPool:MaxPoolSize to 5", warning);
     }
 
     [Theory]
@@ -126,7 +128,7 @@ public sealed class DbInfoCommandTests(ListingsAppFixture fixture)
 
         Assert.Equal(0, await process.WaitForExitAsync(CommandTimeout));
         Assert.Contains("mode         direct", process.Text);
-        Assert.Contains("Maximum Pool Size 10 (chosen by budget)", process.Text);
+        Assert.Contains("Maximum Pool Size 9 (chosen by budget), Minimum Pool Size 0, Timeout 60 s; 1 more kept beside it", process.Text);
         Assert.Contains("20 of 60 server connections", process.Text);
         Assert.Contains("limits       statement 5000 ms, lock 2000 ms, idle in transaction 10000 ms (startup-options)", process.Text);
         Assert.Contains("gss          GSS Encryption Mode Disable", process.Text);
