@@ -94,7 +94,7 @@ public sealed partial class CacheInvalidationListener(
             {
                 if (CacheNotifications.Read(payload) is { } write && write.Source != CacheNotifications.Source)
                 {
-                    await cache.EvictAsync(write.Ids, position, "remote", stoppingToken);
+                    await cache.EvictAsync(write.Evicts, position, "remote", stoppingToken);
                     CacheMetrics.EvictionDelay.Record(Math.Max(0, (clock.GetUtcNow() - write.At).TotalSeconds));
                 }
             }

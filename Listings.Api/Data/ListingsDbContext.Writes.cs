@@ -16,8 +16,9 @@ public sealed partial class ListingsDbContext
         request.ApplyTo(listing, now);
         Listings.Add(listing);
         await SaveChangesAsync(cancellationToken);
-        await NotifyCachesAsync([listing.Id], clock, cancellationToken);
-        return new ListingWrite.Written(ListingResponse.From(listing));
+        var evicts = CacheEviction.CreatedOrDeleted(listing.Id);
+        await NotifyCachesAsync(evicts, clock, cancellationToken);
+        return new ListingWrite.Written(ListingResponse.From(listing), evicts);
     }
 
     /// <summary>Replaces every member of listing <paramref name="id"/> when <paramref name="owner"/> owns it.</summary>
@@ -35,10 +36,12 @@ public sealed partial class ListingsDbContext
             return new ListingWrite.NotOwner(id);
         }
 
+        var (city, price) = (listing.City, listing.Price);
         request.ApplyTo(listing, Now(clock));
         await SaveChangesAsync(cancellationToken);
-        await NotifyCachesAsync([id], clock, cancellationToken);
-        return new ListingWrite.Written(ListingResponse.From(listing));
+        var evicts = CacheEviction.Updated(id, filtersChanged: listing.City != city || listing.Price != price);
+        await NotifyCachesAsync(evicts, clock, cancellationToken);
+        return new ListingWrite.Written(ListingResponse.From(listing), evicts);
     }
 
     /// <summary>Deletes listing <paramref name="id"/> when <paramref name="owner"/> owns it.</summary>
@@ -55,7 +58,7 @@ public sealed partial class ListingsDbContext
                 var count = await Listings.Where(l => l.Id == id && l.OwnerId == owner).ExecuteDeleteAsync(token);
                 if (count > 0)
                 {
-                    await NotifyCachesAsync([id], clock, token);
+                    await NotifyCachesAsync(CacheEviction.CreatedOrDeleted(id), clock, token);
                 }
 
                 await transaction.CommitAsync(token);
@@ -88,8 +91,8 @@ public sealed partial class ListingsDbContext
     }
 
     // In the write's transaction (the idempotent writer's, or the delete's): delivered at commit, dropped on rollback.
-    private Task NotifyCachesAsync(IReadOnlyList<long> ids, TimeProvider clock, CancellationToken cancellationToken) =>
-        Database.ExecuteSqlAsync($"SELECT pg_notify({CacheNotifications.Channel}, {CacheNotifications.Payload(ids, clock.GetUtcNow())})", cancellationToken);
+    private Task NotifyCachesAsync(CacheEviction evicts, TimeProvider clock, CancellationToken cancellationToken) =>
+        Database.ExecuteSqlAsync($"SELECT pg_notify({CacheNotifications.Channel}, {CacheNotifications.Payload(evicts, clock.GetUtcNow())})", cancellationToken);
 
     // timestamptz keeps microseconds: truncated here, a write returns the timestamps a later read returns.
     private static DateTimeOffset Now(TimeProvider clock)

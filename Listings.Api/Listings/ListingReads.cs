@@ -24,15 +24,30 @@ public sealed class ListingReads(ReadRouter<ListingsDbContext> router, ListingCo
     /// The page <paramref name="query"/> asks for, from a host that has replayed <paramref name="after"/> when given. A
     /// read with a token counts afresh on that host: a cached count may be older than the client's write.
     /// </summary>
-    public Task<ListingPage> PageAsync(HttpContext http, ListingQuery query, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken)
+    public async Task<ListingPage> PageAsync(HttpContext http, ListingQuery query, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken)
     {
         var at = ReadPosition(http, after);
-        return Router.ReadAsync(http.RequestServices, at, (db, token) => db.GetListingPageAsync(query, at is null ? Counts : null, token), cancellationToken);
+        var page = await Router.ReadAsync(http.RequestServices, at, (db, token) => db.GetListingPageAsync(query, at is null ? Counts : null, token), cancellationToken);
+        Shows(http, [.. page.Items.Select(item => item.Id)]);
+        return page;
     }
 
     /// <summary>The listing with <paramref name="id"/>, from a host that has replayed <paramref name="after"/> when given.</summary>
-    public Task<Listing?> FindAsync(HttpContext http, long id, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken) =>
-        Router.ReadAsync(http.RequestServices, ReadPosition(http, after), (db, token) => ListingsDbContext.FindListingAsync(db, id, token), cancellationToken);
+    public async Task<Listing?> FindAsync(HttpContext http, long id, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken)
+    {
+        var listing = await Router.ReadAsync(http.RequestServices, ReadPosition(http, after), (db, token) => ListingsDbContext.FindListingAsync(db, id, token), cancellationToken);
+        Shows(http, [id]);
+        return listing;
+    }
+
+    // The listings a fill's answer shows: a write to one of them evicts the entry.
+    private static void Shows(HttpContext http, long[] ids)
+    {
+        if (ListingCachePolicy.IsFill(http))
+        {
+            http.Items[ListingCachePolicy.ShowsItem] = ids;
+        }
+    }
 
     // A read that fills the cache reads at or past every write evicted so far, and the entry remembers where: a refill
     // after an eviction never comes from a replica that has not replayed the write. Other reads need only the token's.

@@ -12,7 +12,8 @@ public abstract record ListingWrite
 
     /// <summary>The listing was created or replaced.</summary>
     /// <param name="Listing">The listing as written.</param>
-    public sealed record Written(ListingResponse Listing) : ListingWrite;
+    /// <param name="Evicts">What the write made stale in the public reads' cache.</param>
+    public sealed record Written(ListingResponse Listing, Caching.CacheEviction Evicts) : ListingWrite;
 
     /// <summary>The listing was deleted, or a retry found it gone after the try that deleted it.</summary>
     public sealed record Deleted : ListingWrite;

@@ -136,7 +136,7 @@ public static class ListingsApi
         }
 
         services.Counts.Invalidate();
-        await AnswerWrittenAsync(http, services, id, cancellationToken);
+        await AnswerWrittenAsync(http, services, CacheEviction.CreatedOrDeleted(id), cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -167,9 +167,9 @@ public static class ListingsApi
 
         switch (outcome)
         {
-            case Idempotent<ListingWrite, ListingResponse>.Ran(ListingWrite.Written(var listing)):
+            case Idempotent<ListingWrite, ListingResponse>.Ran(ListingWrite.Written(var listing, var evicts)):
                 services.Counts.Invalidate();
-                await AnswerWrittenAsync(write.Http, services, listing.Id, cancellationToken);
+                await AnswerWrittenAsync(write.Http, services, evicts, cancellationToken);
                 return answer(listing);
             case Idempotent<ListingWrite, ListingResponse>.Ran(var refusal):
                 return ListingProblems.For(refusal);
@@ -195,10 +195,10 @@ public static class ListingsApi
         return position;
     }
 
-    // A write that changed listing id: its token, and this replica's cache evicted before the answer (the others hear the
+    // A write: its token, and what it made stale evicted from this replica's cache before the answer (the others hear the
     // write's notification at commit).
-    private static async Task AnswerWrittenAsync(HttpContext http, ListingsServices services, long id, CancellationToken cancellationToken) =>
-        await services.Cache.EvictAsync([id], await AnswerWithPositionAsync(http, services, cancellationToken), "local", CancellationToken.None);
+    private static async Task AnswerWrittenAsync(HttpContext http, ListingsServices services, CacheEviction evicts, CancellationToken cancellationToken) =>
+        await services.Cache.EvictAsync(evicts, await AnswerWithPositionAsync(http, services, cancellationToken), "local", CancellationToken.None);
 
     // What a create or an update brings: the body, its request, and the write to run for the token's user.
     private sealed record ListingWriteRequest(ListingRequest Body, HttpContext Http, Func<Guid, CancellationToken, Task<ListingWrite>> Run);

@@ -76,6 +76,60 @@ public sealed class CachedReadsTests(StatementCountingPostgres server) : IClassF
     }
 
     [Fact]
+    public async Task AnUpdateEvictsOnlyThePagesShowingItOnBothReplicasAndACreateEvictsEveryPage()
+    {
+        var (database, one, writer) = await StartAsync();
+        await using var _ = one;
+        using var __ = writer;
+        var (_, other, otherClient) = await StartAsync(database);
+        await using var ___ = other;
+        using var here = Anonymous(writer);
+        using var there = Anonymous(otherClient);
+        otherClient.Dispose();
+
+        // Six listings of the writer's in Lyon, newest first: the first one written is alone on page 2 of five, and not on
+        // the first page of Lyon's.
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add((await (await writer.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid($"Paged #{i}"))).Content.ReadFromJsonAsync<ListingJson>())!.Id);
+        }
+
+        const string first = "/api/v1/listings?page=1&pageSize=5", second = "/api/v1/listings?page=2&pageSize=5", lyon = "/api/v1/listings?city=Lyon&pageSize=5";
+        var tags = new Dictionary<(HttpClient, string), EntityTagHeaderValue>();
+        foreach (var reader in new[] { here, there })
+        {
+            foreach (var path in new[] { first, second, lyon })
+            {
+                tags[(reader, path)] = (await reader.GetAsync(path)).Headers.ETag!;
+            }
+        }
+
+        // A new title: only the page showing it changes, here at once, there once it hears the write.
+        Assert.Equal(HttpStatusCode.OK, (await writer.PutAsJsonAsync($"/api/v1/listings/{ids[0]}", ListingBodies.Valid("Renamed"))).StatusCode);
+        Assert.Contains((ids[0], "Renamed"), await ItemsAsync(await GetIfNoneMatchAsync(here, second, tags[(here, second)])));
+        await Poll.UntilAsync(async () => (await ItemsAsync(await there.GetAsync(second))).Contains((ids[0], "Renamed")), "the other replica to show the new title");
+        foreach (var reader in new[] { here, there })
+        {
+            Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(reader, first, tags[(reader, first)])).StatusCode);
+            Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(reader, lyon, tags[(reader, lyon)])).StatusCode);
+        }
+
+        // A new city: every filtered page may change (Lyon's count does), the unfiltered ones not.
+        var moved = new { title = "Renamed", description = "Moved.", city = "Nantes", price = 1250.50m, currency = "EUR", bedrooms = 2, bathrooms = 1, surfaceSquareMeters = 54.5m };
+        Assert.Equal(HttpStatusCode.OK, (await writer.PutAsJsonAsync($"/api/v1/listings/{ids[0]}", moved)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetIfNoneMatchAsync(here, lyon, tags[(here, lyon)])).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(here, first, tags[(here, first)])).StatusCode);
+        await Poll.UntilAsync(async () => (await GetIfNoneMatchAsync(there, lyon, tags[(there, lyon)])).StatusCode == HttpStatusCode.OK, "the other replica to evict the filtered page");
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(there, first, tags[(there, first)])).StatusCode);
+
+        // A new listing shifts every page.
+        var created = (await (await writer.PostAsJsonAsync("/api/v1/listings", ListingBodies.Valid("Newest"))).Content.ReadFromJsonAsync<ListingJson>())!.Id;
+        Assert.Contains(created, await IdsAsync(await GetIfNoneMatchAsync(here, first, tags[(here, first)])));
+        await Poll.UntilAsync(async () => (await IdsAsync(await there.GetAsync(first))).Contains(created), "the other replica to show the new listing");
+    }
+
+    [Fact]
     public async Task SignedInReadsTokenReadsPastTheEntryAndACacheTurnedOffAllAskTheDatabase()
     {
         var (database, api, client) = await StartAsync();
