@@ -21,13 +21,19 @@ public static class BearerToken
     /// <summary>Mints a token for a new random user, valid for <paramref name="lifetime"/>.</summary>
     /// <param name="secret">The HS256 secret.</param>
     /// <param name="lifetime">How long the token is valid.</param>
-    public static string Mint(string secret, TimeSpan lifetime)
+    public static string Mint(string secret, TimeSpan lifetime) => Mint(secret, lifetime, Guid.NewGuid());
+
+    /// <summary>Mints a token for the user <paramref name="subject"/>, valid for <paramref name="lifetime"/>.</summary>
+    /// <param name="secret">The HS256 secret.</param>
+    /// <param name="lifetime">How long the token is valid.</param>
+    /// <param name="subject">The user id (<c>sub</c>), e.g. the seed's owner to change seeded listings.</param>
+    public static string Mint(string secret, TimeSpan lifetime, Guid subject)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
         var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(new
         {
-            sub = Guid.NewGuid().ToString(),
+            sub = subject.ToString(),
             aud = "authenticated",
             role = "authenticated",
             iat = now,
