@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Listings.Benchmarks.Cache;
 using Listings.Benchmarks.Ceiling;
 using Listings.Benchmarks.Compare;
 using Listings.Benchmarks.Faults;
@@ -13,6 +14,9 @@ using Listings.Benchmarks.Throughput;
 //        (two builds of Listings.Api side by side with the raw-Npgsql endpoint; --candidate defaults to HEAD)
 //    or: dotnet run -c Release --project Listings.Benchmarks -- replicas [--quick] [--out benchmarks/results]
 //        (the API on a primary alone against the API with a streaming standby as its read replica)
+//    or: dotnet run -c Release --project Listings.Benchmarks -- cache [--quick] [--out benchmarks/results]
+//        (two API processes with the cache of public reads, without it, and the raw-Npgsql ceiling, under 95 % reads and
+//        5 % writes; every read checked for staleness against the writes answered before it)
 using var cancellation = new CancellationTokenSource();
 
 // Ctrl+C and SIGTERM cancel the run instead of ending the process, so the API processes and the PostgreSQL server
@@ -36,6 +40,11 @@ if (CeilingOptions.IsInvocation(args))
 if (CompareOptions.IsInvocation(args))
 {
     return await CompareRun.RunAsync(args[1..], cancellation.Token);
+}
+
+if (CacheRunOptions.IsInvocation(args))
+{
+    return await CacheRun.RunAsync(args[1..], cancellation.Token);
 }
 
 if (ReplicaOptions.IsInvocation(args))
