@@ -184,7 +184,7 @@ public static class CacheRun
                 log = process.LogPath;
             }
 
-            if (SqlCapture.Find(await File.ReadAllLinesAsync(log, cancellationToken), page: 1, pageSize: options.PageSize) is { } sql)
+            if (SqlCapture.Find(await File.ReadAllLinesAsync(log, cancellationToken), page: 1, pageSize: options.PageSize, options.City) is { } sql)
             {
                 results.ApiCityPageSql = OneLine(sql.PageSql);
                 results.ApiCityCountSql = OneLine(sql.CountSql);
@@ -193,7 +193,7 @@ public static class CacheRun
 
         private async Task<(string Name, ApiServer Process)> StartApiAsync(string name, bool cacheEnabled, CancellationToken cancellationToken)
         {
-            var process = await StartAsync(apiDll, $"{_processes.Count:00}-{name}.log", Environment($"Listings.Api.{name}", cacheEnabled), cancellationToken);
+            var process = await StartAsync(apiDll, $"{_processes.Count + 1:00}-{name}.log", Environment($"Listings.Api.{name}", cacheEnabled), cancellationToken);
             _processes.Add(process);
             return (name, process);
         }
@@ -206,7 +206,7 @@ public static class CacheRun
                 environment["ConnectionPool__MaxPoolSize"] = size.ToString(CultureInfo.InvariantCulture);
             }
 
-            var process = await StartAsync(rawDll, $"{_processes.Count:00}-Raw.log", environment, cancellationToken);
+            var process = await StartAsync(rawDll, $"{_processes.Count + 1:00}-Raw.log", environment, cancellationToken);
             _processes.Add(process);
             return process;
         }

@@ -20,15 +20,18 @@ public static partial class SqlCapture
     /// <param name="logLines">The API's console log.</param>
     /// <param name="page">The page that was requested.</param>
     /// <param name="pageSize">The page size that was requested.</param>
-    public static CapturedPageSql? Find(IEnumerable<string> logLines, int page, int pageSize)
+    /// <param name="city">The city filter that was requested, put back as a literal into both statements; null for none.</param>
+    public static CapturedPageSql? Find(IEnumerable<string> logLines, int page, int pageSize, string? city = null)
     {
         string? countSql = null, pageSql = null;
-        foreach (var statement in Statements(logLines))
+        foreach (var logged in Statements(logLines))
         {
-            if (!statement.Contains("FROM listings", StringComparison.Ordinal))
+            if (!logged.Contains("FROM listings", StringComparison.Ordinal) || (city is not null && !CityParameter().IsMatch(logged)))
             {
                 continue;
             }
+
+            var statement = city is null ? logged : CityParameter().Replace(logged, $"l.city = '{city.Replace("'", "''", StringComparison.Ordinal)}'");
 
             if (countSql is null && statement.StartsWith("SELECT count(", StringComparison.Ordinal))
             {
@@ -96,6 +99,9 @@ public static partial class SqlCapture
     // The page read's parameters are positional ($1); EF Core's LINQ queries name theirs (@p).
     [GeneratedRegex(@"LIMIT (@\w+|\$\d+)")]
     private static partial Regex LimitParameter();
+
+    [GeneratedRegex(@"l\.city = (@\w+|\$\d+)")]
+    private static partial Regex CityParameter();
 
     [GeneratedRegex(@"OFFSET (@\w+|\$\d+)")]
     private static partial Regex OffsetParameter();
