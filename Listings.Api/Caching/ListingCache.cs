@@ -1,3 +1,4 @@
+using Listings.Api.Listings;
 using Microsoft.AspNetCore.OutputCaching;
 using NpgsqlTypes;
 
@@ -13,9 +14,10 @@ namespace Listings.Api.Caching;
 /// <remarks>
 /// Versions come from one counter and are never reused, so a read whose state was dropped gets a fresh one. A read
 /// whose listings are not known yet (its first fill is under way, or it was not stored) is treated as showing every
-/// listing. Output Caching keeps an entry's creation time to itself (aspnetcore#59127), so it is kept here too.
+/// listing. Output Caching keeps an entry's creation time to itself (aspnetcore#59127), so it is kept here too. A write
+/// that changes the totals also clears <see cref="ListingCountCache"/>, here and on every replica that hears it.
 /// </remarks>
-public sealed class ListingCache(IOutputCacheStore store, TimeProvider clock)
+public sealed class ListingCache(IOutputCacheStore store, ListingCountCache counts, TimeProvider clock)
 {
     /// <summary>The tag of every entry.</summary>
     public const string AllTag = "listings";
@@ -124,9 +126,15 @@ public sealed class ListingCache(IOutputCacheStore store, TimeProvider clock)
     public async ValueTask EvictAsync(CacheEviction eviction, NpgsqlLogSequenceNumber position, string source, CancellationToken cancellationToken)
     {
         var evicted = new List<string>();
+        RaiseFloor(position);
+        if (eviction.AllPages || eviction.FilteredPages)
+        {
+            // The totals change too; an update that keeps every listing where it was keeps them.
+            counts.Invalidate();
+        }
+
         lock (_lock)
         {
-            RaiseFloor(position);
 
             // A page list the write may reorder or recount: a new version, its listings unknown until it is filled again.
             if (eviction.AllPages || eviction.FilteredPages)
@@ -168,9 +176,10 @@ public sealed class ListingCache(IOutputCacheStore store, TimeProvider clock)
     /// <summary>Evicts every entry: writes may have gone unheard (the listener reconnected, or was down too long).</summary>
     public async ValueTask EvictAllAsync(NpgsqlLogSequenceNumber position, string source, CancellationToken cancellationToken)
     {
+        RaiseFloor(position);
+        counts.Invalidate();
         lock (_lock)
         {
-            RaiseFloor(position);
             _reads.Clear();
             _readsShowing.Clear();
             _unknown.Clear();

@@ -6,19 +6,21 @@ namespace Listings.Api.Listings;
 /// <summary>
 /// Keeps the total count of each filter combination for <see cref="Lifetime"/>, and counts each combination once at a
 /// time. Under load every client asks for page 1: counting for each would double the database work for a number nobody
-/// needs to the millisecond. This replica's writes clear the cache; another replica's show within <see cref="Lifetime"/>.
+/// needs to the millisecond. A write that changes a total (a create, a delete, an update of a city or a price) clears
+/// the cache through <see cref="Caching.ListingCache.EvictAsync"/>, on this replica at once and on the others when they hear
+/// it; without the cache's listener, another replica's write shows within <see cref="Lifetime"/>.
 /// </summary>
 public sealed class ListingCountCache(TimeProvider clock)
 {
     /// <summary>How long a count is served from the cache.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
 
-    // Cleared on every write and past this size, so a client cycling through filters cannot grow it without limit.
+    // Cleared by such writes and past this size, so a client cycling through filters cannot grow it without limit.
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<ListingQuery, Entry> _entries = new(ListingFilters.SameFilters);
 
-    // Bumped by every write: a count that started before a write must not be stored after it.
+    // Bumped by every clearing: a count that started before a write must not be stored after it.
     private long _generation;
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed class ListingReads(ReadRouter<ListingsDbContext> router, ListingCo
     /// <summary>Chooses the host of each read.</summary>
     public ReadRouter<ListingsDbContext> Router { get; } = router;
 
-    /// <summary>The cached total counts, cleared by every write.</summary>
+    /// <summary>The cached total counts, cleared by writes that change them.</summary>
     public ListingCountCache Counts { get; } = counts;
 
     /// <summary>

@@ -135,7 +135,6 @@ public static class ListingsApi
             return ListingProblems.For(outcome);
         }
 
-        services.Counts.Invalidate();
         await AnswerWrittenAsync(http, services, CacheEviction.CreatedOrDeleted(id), cancellationToken);
         return TypedResults.NoContent();
     }
@@ -168,7 +167,6 @@ public static class ListingsApi
         switch (outcome)
         {
             case Idempotent<ListingWrite, ListingResponse>.Ran(ListingWrite.Written(var listing, var evicts)):
-                services.Counts.Invalidate();
                 await AnswerWrittenAsync(write.Http, services, evicts, cancellationToken);
                 return answer(listing);
             case Idempotent<ListingWrite, ListingResponse>.Ran(var refusal):

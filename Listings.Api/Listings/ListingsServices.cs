@@ -5,15 +5,12 @@ using Listings.Api.Idempotency;
 namespace Listings.Api.Listings;
 
 /// <summary>What the listings handlers work with, bound from the request's services with <c>[AsParameters]</c>.</summary>
-public sealed class ListingsServices(ListingsDbContext db, ListingCountCache counts, ListingCache cache, IdempotentWriter writer, TimeProvider clock)
+public sealed class ListingsServices(ListingsDbContext db, ListingCache cache, IdempotentWriter writer, TimeProvider clock)
 {
     /// <summary>The request's database session.</summary>
     public ListingsDbContext Db { get; } = db;
 
-    /// <summary>The cached total counts, cleared by every write.</summary>
-    public ListingCountCache Counts { get; } = counts;
-
-    /// <summary>The public reads' cache, which every write evicts from.</summary>
+    /// <summary>The public reads' cache (and the total counts), which every write evicts from.</summary>
     public ListingCache Cache { get; } = cache;
 
     /// <summary>Runs a create or update once per <c>Idempotency-Key</c>.</summary>
