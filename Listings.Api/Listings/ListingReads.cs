@@ -27,7 +27,8 @@ public sealed class ListingReads(ReadRouter<ListingsDbContext> router, ListingCo
     public async Task<ListingPage> PageAsync(HttpContext http, ListingQuery query, NpgsqlLogSequenceNumber? after, CancellationToken cancellationToken)
     {
         var at = ReadPosition(http, after);
-        var page = await Router.ReadAsync(http.RequestServices, at, (db, token) => db.GetListingPageAsync(query, at is null ? Counts : null, token), cancellationToken);
+        // The client's token (not the cache's floor) asks for a fresh count: the counts are cleared by the same writes.
+        var page = await Router.ReadAsync(http.RequestServices, at, (db, token) => db.GetListingPageAsync(query, after is null ? Counts : null, token), cancellationToken);
         Shows(http, [.. page.Items.Select(item => item.Id)]);
         return page;
     }
