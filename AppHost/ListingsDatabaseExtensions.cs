@@ -32,6 +32,17 @@ public static class ListingsDatabaseExtensions
             }
         }
 
+        // LISTEN cannot pass a transaction pooler: the cache's listener reaches the server as the migrations do, on the
+        // migration connection given to the AppHost, else, behind the local PgBouncer, on the local server directly.
+        if (database.Migrations is { } migrations)
+        {
+            api.WithReference(migrations);
+        }
+        else if (database.ThroughPgBouncer)
+        {
+            api.WithReference(database.Database, ListingsDatabase.MigrationsResourceName);
+        }
+
         // Detection cannot tell a PgBouncer on 127.0.0.1 from the server: say what it is, unless the user already did.
         if (database.ThroughPgBouncer && api.ApplicationBuilder.Configuration[$"{ConnectionPoolPolicyExtensions.SectionName}:Mode"] is null)
         {

@@ -84,13 +84,9 @@ public static class CacheReport
         Line("- Raw page: `SELECT l.id, … FROM listings AS l WHERE l.city = $1 ORDER BY l.created_at DESC, l.id DESC LIMIT $2 OFFSET $3`; raw count: `SELECT count(*)::int FROM listings AS l WHERE l.city = $1`");
 
         Line("");
-        Line("## Goals (printed, never asserted)");
-        Line("");
-        Line("| goal | measured | met |");
-        Line("|---|---|---|");
-        foreach (var goal in results.Goals)
+        foreach (var line in TargetResult.Section(results.Goals))
         {
-            Line($"| {goal.Goal} | {goal.Actual} | {goal.Met switch { true => "yes", false => "**no**", null => "n/a" }} |");
+            Line(line);
         }
 
         return text.ToString();

@@ -107,13 +107,9 @@ public static class ReplicaReport
         Line($"`{results.PageSql ?? "no page SQL found"}`");
 
         Line("");
-        Line("## Goals (printed, never asserted)");
-        Line("");
-        Line("| goal | measured | met |");
-        Line("|---|---|---|");
-        foreach (var goal in results.Goals)
+        foreach (var line in TargetResult.Section(results.Goals))
         {
-            Line($"| {goal.Goal} | {goal.Actual} | {goal.Met switch { true => "yes", false => "**no**", null => "n/a" }} |");
+            Line(line);
         }
 
         return text.ToString();

@@ -46,6 +46,10 @@ public sealed class LocalPgBouncerTests : IDisposable
         Assert.Contains(logs.Lines, entry => entry.Resource == Listings.AppHost.MigrationRunner.ResourceName
             && entry.Line.Contains("Migrating over the direct connection", StringComparison.Ordinal));
 
+        // The cache's listener cannot LISTEN through PgBouncer: it listens on the local server directly.
+        Assert.Contains(logs.Lines, entry => entry.Resource == "api"
+            && entry.Line.Contains("The cache listens for other replicas' writes.", StringComparison.Ordinal));
+
         // A start through PgBouncer is as quiet as a direct one.
         var severe = logs.AtWarningOrAbove();
         Assert.True(severe.Count == 0, "Logged at Warning or above:" + Environment.NewLine + string.Join(Environment.NewLine, severe));

@@ -27,14 +27,14 @@ public sealed class CacheCoalescingTests
 
         // A fill of listing 1 begins while the data is version 0, and is held.
         var before = site.Client.GetStringAsync("/listings/1");
-        var held = await site.Calls.Reader.ReadAsync();
+        var held = await site.NextCallAsync();
         Assert.Equal("v0", held.Data);
 
         // A write changes listing 1 and evicts before it answers; a read sent after that has a fill of its own.
         site.Data = "v1";
         await site.Cache.EvictAsync(CacheEviction.Updated(1, filtersChanged: false), new NpgsqlLogSequenceNumber(2), "local", CancellationToken.None);
         var after = site.Client.GetStringAsync("/listings/1");
-        var own = await site.Calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        var own = await site.NextCallAsync();
         Assert.Equal("v1", own.Data);
 
         held.Release.SetResult();
@@ -54,7 +54,7 @@ public sealed class CacheCoalescingTests
         await using var _ = site;
 
         var reads = Enumerable.Range(0, 5).Select(_ => site.Client.GetStringAsync("/listings/7")).ToList();
-        var fill = await site.Calls.Reader.ReadAsync();
+        var fill = await site.NextCallAsync();
         await Task.Delay(200);
         fill.Release.SetResult();
 
@@ -76,6 +76,9 @@ public sealed class CacheCoalescingTests
 
         public volatile string Data = "v0";
 
+        // The handler's next call; a request that never reaches it fails the test instead of hanging it.
+        public async Task<Call> NextCallAsync() => await Calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
         public static async Task<Site> StartAsync()
         {
             var site = new Site();
@@ -85,6 +88,7 @@ public sealed class CacheCoalescingTests
             builder.Services.AddSingleton(TimeProvider.System);
             // Entries younger than MaxStaleSeconds are served without a listener: long enough for any machine.
             builder.Services.AddSingleton(new CacheOptions { MaxStaleSeconds = 60 });
+            builder.Services.AddSingleton<global::Listings.Api.Listings.ListingCountCache>();
             builder.Services.AddSingleton<ListingCache>();
             builder.Services.AddSingleton<ListenerState>();
             builder.Services.AddSingleton<ListingCachePolicy>();
