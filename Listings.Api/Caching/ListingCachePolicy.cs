@@ -74,8 +74,10 @@ public sealed class ListingCachePolicy(ListingCache cache, CacheOptions options,
         }
         else if (after is { } position && !cache.Covers(key.Value, version, position))
         {
-            // The entry may predate the client's write: read afresh, at or past the token, and store that.
+            // The entry, or a fill under way, may predate the client's write (one this replica has not heard of yet): read
+            // afresh, at or past the token, without waiting for another request's read, and store that.
             context.AllowCacheLookup = false;
+            context.AllowLocking = false;
             CacheMetrics.Bypassed("token");
         }
 
