@@ -72,7 +72,7 @@ public static class CacheReport
         }
 
         Line("");
-        Line("The eviction delay (`listings.cache.eviction.delay`) is an OpenTelemetry histogram of the API processes; this run does not read it.");
+        Line("The eviction delay (`listings.cache.eviction_delay`) is an OpenTelemetry histogram of the API processes, seen in the dashboard; this run does not read it: the cross-process staleness above is the same delay as a client sees it.");
 
         Line("");
         Line("## The city page's SQL");
