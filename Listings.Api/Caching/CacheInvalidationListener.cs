@@ -8,7 +8,7 @@ namespace Listings.Api.Caching;
 /// Hears the other API replicas' writes: <c>LISTEN listings_cache</c> on one connection to the primary, kept open, and
 /// for each notification (sent inside the write's transaction, so delivered at commit and never for a rollback) evicts
 /// what the write changed. On every (re)connect it evicts everything, since notifications sent while it was away are
-/// lost. A round trip every 250 ms confirms that it still hears (<see cref="ListenerState"/>): while it has not for
+/// lost. A round trip every <see cref="Heartbeat"/> confirms that it still hears (<see cref="ListenerState"/>): while it has not for
 /// <see cref="CacheOptions.MaxStaleSeconds"/>, only entries younger than that are served.
 /// </summary>
 /// <remarks>
@@ -23,8 +23,8 @@ public sealed partial class CacheInvalidationListener(
     ListingCache cache, ListenerState state, CacheOptions options, LoginBackoff logins, ConnectionPlan plan,
     IConfiguration configuration, TimeProvider clock, ILogger<CacheInvalidationListener> logger) : BackgroundService
 {
-    // How often the listener confirms it still hears: a quarter of the smallest MaxStaleSeconds (1).
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often the listener confirms it still hears: a quarter of the smallest <see cref="CacheOptions.MaxStaleSeconds"/>.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />

@@ -24,7 +24,7 @@ public sealed class CacheOptions
     /// <summary>
     /// While this replica's listener has not confirmed for this long that it hears the other replicas' writes (it is down,
     /// or its connection hangs), no entry older than this is served, in seconds. The default value is 1; the listener
-    /// confirms every 250 ms.
+    /// confirms every <see cref="CacheInvalidationListener.Heartbeat"/>.
     /// </summary>
     [Range(1, 60)]
     public int MaxStaleSeconds { get; set; } = 1;

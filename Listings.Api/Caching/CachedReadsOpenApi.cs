@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using Listings.Api.Reference;
 using Microsoft.OpenApi;
 
 namespace Listings.Api.Caching;
@@ -8,30 +9,13 @@ internal static class CachedReadsOpenApi
 {
     public static Task Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
-        {
-            Name = "If-None-Match",
-            In = ParameterLocation.Header,
-            Required = false,
-            Description = "The ETag of an earlier answer: when it is still current the answer is 304 Not Modified, without a body.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-        });
-
+        operation.AddOptionalRequestHeader(
+            "If-None-Match", "The ETag of an earlier answer: when it is still current the answer is 304 Not Modified, without a body.");
         operation.Responses ??= [];
         if (operation.Responses.TryGetValue("200", out var ok) && ok is OpenApiResponse answer)
         {
-            answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
-            answer.Headers["ETag"] = new OpenApiHeader
-            {
-                Description = "A strong entity tag of the body: the same bytes always get the same tag.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-            };
-            answer.Headers["Cache-Control"] = new OpenApiHeader
-            {
-                Description = "no-cache: a client or CDN may keep the answer, and revalidates it with If-None-Match before each use.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-            };
+            answer.AddHeader("ETag", "A strong entity tag of the body: the same bytes always get the same tag.");
+            answer.AddHeader("Cache-Control", "no-cache: a client or CDN may keep the answer, and revalidates it with If-None-Match before each use.");
         }
 
         operation.Responses["304"] = new OpenApiResponse { Description = "Not Modified: the If-None-Match tag is current." };

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using Listings.Api.Reference;
 using Microsoft.OpenApi;
 
 namespace Listings.Api.Consistency;
@@ -8,16 +9,11 @@ internal static class ConsistencyTokenOpenApi
 {
     public static Task DescribeReadHeader(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
-        {
-            Name = ConsistencyToken.HeaderName,
-            In = ParameterLocation.Header,
-            Required = false,
-            Description = "The token a write answered with: the read then shows that write (and everything before it), even when"
+        operation.AddOptionalRequestHeader(
+            ConsistencyToken.HeaderName,
+            "The token a write answered with: the read then shows that write (and everything before it), even when"
                 + " read replicas serve the reads. Without it, a read may be up to ReadReplicas:MaxLagSeconds old.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 11, MaxLength = 11 },
-        });
+            new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 11, MaxLength = 11 });
         return Task.CompletedTask;
     }
 
@@ -27,12 +23,7 @@ internal static class ConsistencyTokenOpenApi
         {
             if (status.StartsWith('2') && response is OpenApiResponse answer)
             {
-                answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                answer.Headers[ConsistencyToken.HeaderName] = new OpenApiHeader
-                {
-                    Description = "Send it back as the Listings-Consistency header of later reads to see this write.",
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                };
+                answer.AddHeader(ConsistencyToken.HeaderName, "Send it back as the Listings-Consistency header of later reads to see this write.");
             }
         }
 

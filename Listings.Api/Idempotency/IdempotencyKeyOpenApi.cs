@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using Listings.Api.Reference;
 using Microsoft.OpenApi;
 
 namespace Listings.Api.Idempotency;
@@ -8,18 +9,13 @@ internal static class IdempotencyKeyOpenApi
 {
     public static Task DescribeHeader(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
-        {
-            Name = IdempotencyKey.HeaderName,
-            In = ParameterLocation.Header,
-            Required = false,
-            Description = "Makes the request safe to repeat: a repeat with the same key and the same request returns the first"
+        operation.AddOptionalRequestHeader(
+            IdempotencyKey.HeaderName,
+            "Makes the request safe to repeat: a repeat with the same key and the same request returns the first"
                 + " answer (with Idempotent-Replayed: true) and writes nothing; the same key with a different request is a 422."
                 + " Keys are per user: another user's identical key is another key."
                 + " 1 to 255 visible ASCII characters, e.g. a UUID.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyKey.MaxLength },
-        });
+            new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyKey.MaxLength });
         return Task.CompletedTask;
     }
 }

@@ -7,10 +7,10 @@ namespace Listings.Benchmarks.Cache;
 
 /// <summary>
 /// What the cache of public reads gives under a mixed load over two API processes, and whether it stays fresh: one
-/// throw-away PostgreSQL seeded with 100,000 listings; A, two API processes on it with the cache on, B, the same two with
+/// throw-away PostgreSQL seeded with <see cref="CacheRunOptions.SeedCount"/> listings; A, two API processes on it with the cache on, B, the same two with
 /// <c>Cache__Enabled=false</c>, and the raw-Npgsql endpoint as the ceiling (reads only), loaded in turn by the same
-/// closed loops (<see cref="CacheLoad"/>: 95 % anonymous page reads, 5 % PUTs of listings on those pages, half the loops
-/// on each API process); every read of A and B judged by <see cref="StalenessChecker"/>.
+/// closed loops (<see cref="CacheLoad"/>: anonymous page reads and, <see cref="CacheRunOptions.WriteShare"/> of the time,
+/// PUTs of listings on those pages, half the loops on each API process); every read of A and B judged by <see cref="StalenessChecker"/>.
 /// </summary>
 public static class CacheRun
 {

@@ -33,8 +33,8 @@ public sealed class IdempotencyTests(ListingsAppFixture fixture)
         var key = Guid.NewGuid().ToString();
         var before = await CountAsync();
 
-        // As many as the admission limit (the pool's size) lets in at once: one more would wait in the queue, whose 500 ms
-        // bound a slow machine can pass.
+        // As many as the admission limit (the pool's size) lets in at once: one more would wait in the queue, whose bound
+        // (Admission:QueueTimeoutMilliseconds) a slow machine can pass.
         var health = System.Text.Json.Nodes.JsonNode.Parse(await _client.GetStringAsync("/health"));
         var concurrent = health!["entries"]!["database"]!["data"]!["maxPoolSize"]!.GetValue<int>();
         Assert.InRange(concurrent, 2, 20);
